@@ -1,0 +1,38 @@
+// What every command shares: where it runs, how it prints, and loading the lab.
+import path from "node:path";
+import { formatProblem, type Problem } from "../errors.js";
+import { loadLab, type LoadedLab } from "../config/load.js";
+import type { Provider } from "../config/types.js";
+
+export interface Io {
+  cwd: string;
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+export const processIo: Io = {
+  cwd: process.cwd(),
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+};
+
+export interface LabArgs {
+  config?: string;
+  provider?: Provider;
+}
+
+export function printWarnings(io: Io, warnings: Problem[]): void {
+  for (const warning of warnings) io.err(`warning: ${formatProblem(warning)}`);
+}
+
+/** Loads the lab for a command and prints its warnings. */
+export async function loadForCommand(io: Io, args: LabArgs): Promise<LoadedLab> {
+  const loaded = await loadLab(io.cwd, { config: args.config, provider: args.provider });
+  printWarnings(io, loaded.warnings);
+  return loaded;
+}
+
+/** The Vagrantfile path for a lab: --out, else beside the config. */
+export function vagrantfilePath(io: Io, loaded: LoadedLab, out?: string): string {
+  return out ? path.resolve(io.cwd, out) : path.join(path.dirname(loaded.file), "Vagrantfile");
+}

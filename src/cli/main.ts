@@ -1,0 +1,93 @@
+// The kvm-lab command line: a table of commands, each imported only when run, and one
+// handler that turns errors into messages and exit codes. The only code that prints.
+import yargs, { type Argv } from "yargs";
+import { EXIT, KvmLabError, ConfigError } from "../errors.js";
+import { PROVIDERS } from "../config/types.js";
+import { processIo, type Io } from "./context.js";
+
+type Args = Record<string, unknown>;
+
+interface CommandSpec {
+  command: string;
+  describe: string;
+  options: (y: Argv) => Argv;
+  run: (io: Io, args: Args) => Promise<number>;
+}
+
+const labOptions = (y: Argv) =>
+  y
+    .option("config", { alias: "c", type: "string", describe: "lab config file (default: kvm-lab.config.{ts,mts,js,mjs,json})" })
+    .option("provider", { alias: "p", choices: PROVIDERS, describe: "override the config's provider" });
+
+const COMMANDS: CommandSpec[] = [
+  {
+    command: "render",
+    describe: "Render the lab's Vagrantfile",
+    options: (y) =>
+      labOptions(y)
+        .option("out", { alias: "o", type: "string", describe: "where to write (default: Vagrantfile beside the config)" })
+        .option("stdout", { type: "boolean", describe: "print instead of writing" })
+        .option("check", { type: "boolean", describe: "exit 1 when the Vagrantfile on disk differs (for CI)" })
+        .option("force", { type: "boolean", describe: "overwrite a Vagrantfile kvm-lab did not write or that was edited (kept as .kvm-lab.bak)" }),
+    run: async (io, args) => (await import("./commands/render.js")).renderCommand(io, args),
+  },
+  {
+    command: "validate",
+    describe: "Check the config, then run `vagrant validate` on its Vagrantfile",
+    options: labOptions,
+    run: async (io, args) => (await import("./commands/validate.js")).validateCommand(io, args),
+  },
+  {
+    command: "plan",
+    describe: "Show each machine's adapters and what each network mode reaches",
+    options: (y) => labOptions(y).option("json", { type: "boolean", describe: "print JSON" }),
+    run: async (io, args) => (await import("./commands/plan.js")).planCommand(io, args),
+  },
+];
+
+/** Prints an error for people: the message, then the hint. Returns the exit code. */
+function report(io: Io, error: unknown): number {
+  if (error instanceof KvmLabError) {
+    io.err(error instanceof ConfigError ? `kvm-lab: config has ${error.message}` : `kvm-lab: ${error.message}`);
+    if (error.hint) io.err(`hint: ${error.hint}`);
+    return error.exitCode;
+  }
+  io.err(`kvm-lab: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+  return 70;
+}
+
+/** Runs the CLI on `argv` and returns the exit code. */
+export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  let usageError: string | undefined;
+  const parser = yargs(argv)
+    .scriptName("kvm-lab")
+    .usage("$0 <command> [options]\n\nNested-virtualization labs from a typed config: Vagrantfiles for VirtualBox and libvirt.")
+    .strict()
+    .demandCommand(1, "name a command")
+    .recommendCommands()
+    .help()
+    .alias("h", "help")
+    .version()
+    .epilogue("Exit codes: 0 ok, 1 check failed, 2 bad usage or config, 3 vagrant missing or too old, 4 vagrant failed.")
+    .fail((message, error) => {
+      if (error) throw error;
+      usageError = message;
+    })
+    .exitProcess(false);
+  for (const spec of COMMANDS) {
+    parser.command(spec.command, spec.describe, spec.options, async (args) => {
+      exitCode = await spec.run(io, args as Args);
+    });
+  }
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    return report(io, error);
+  }
+  if (usageError) {
+    io.err(`kvm-lab: ${usageError}\nrun kvm-lab --help for the commands and options`);
+    return EXIT.usage;
+  }
+  return exitCode;
+}

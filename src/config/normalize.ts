@@ -1,0 +1,259 @@
+// Raw config -> Lab: defaults applied, network references resolved, adapter slots
+// assigned. Values of the wrong type are skipped here (checkShape reports them), so one
+// typo yields one message, not a cascade.
+import type { Problem } from "../errors.js";
+import { parseCidr, type Cidr } from "../net/ipv4.js";
+import { isNetworkMode, MODES } from "../net/modes.js";
+import { defaultSyncedFolder, DEFAULTS } from "./defaults.js";
+import {
+  ACCELS,
+  NIC_TYPES,
+  PROMISC_MODES,
+  PROTOCOLS,
+  PROVIDERS,
+  type Forward,
+  type Lab,
+  type Machine,
+  type Network,
+  type Nic,
+  type Provider,
+} from "./types.js";
+
+type Raw = Record<string, unknown>;
+
+const obj = (v: unknown): Raw => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Raw) : {});
+const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+const int = (v: unknown): number | undefined => (typeof v === "number" && Number.isInteger(v) ? v : undefined);
+const bool = (v: unknown): boolean | undefined => (typeof v === "boolean" ? v : undefined);
+function oneOf<T extends string>(values: readonly T[], v: unknown): T | undefined {
+  return typeof v === "string" && (values as readonly string[]).includes(v) ? (v as T) : undefined;
+}
+function stringRecord(v: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries(obj(v)).filter((e): e is [string, string] => typeof e[1] === "string"));
+}
+
+/** A CIDR from the config, or undefined (the problem is recorded once, at its path). */
+function cidrAt(text: string | undefined, path: string, problems: Problem[]): Cidr | undefined {
+  if (text === undefined) return undefined;
+  const parsed = parseCidr(text);
+  if (parsed.ok) return parsed.cidr;
+  problems.push({ path, message: parsed.reason });
+  return undefined;
+}
+
+export interface NormalizeOptions {
+  /** Overrides the config's provider (`--provider`). */
+  provider?: Provider;
+  /** Where the config came from, for the Vagrantfile's header. */
+  source?: string;
+}
+
+export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { lab: Lab; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const config = obj(raw);
+  const name = str(config.name) ?? "lab";
+  const provider = options.provider ?? oneOf(PROVIDERS, config.provider) ?? DEFAULTS.provider;
+  const defaults = obj(config.defaults);
+
+  const networks = new Map<string, Network>();
+  for (const [key, value] of Object.entries(obj(config.networks))) {
+    const net = obj(value);
+    const mode = isNetworkMode(net.mode) ? net.mode : undefined;
+    if (!mode) continue; // reported by checkShape
+    networks.set(key, {
+      key,
+      mode,
+      cidr: cidrAt(str(net.cidr), `networks.${key}.cidr`, problems),
+      bridge: str(net.bridge),
+      linuxBridge: bool(net.linuxBridge) ?? false,
+      providerName: str(net.name) ?? `${name}-${key}`,
+      driver: str(net.driver),
+      properties: stringRecord(net.properties),
+    });
+  }
+
+  const machines = arr(config.machines).map((value, index) =>
+    normalizeMachine(obj(value), `machines[${index}]`, { lab: name, config, defaults, networks, problems }),
+  );
+
+  const hostOnlyRanges = arr(obj(config.virtualbox).hostOnlyRanges)
+    .map((text, i) => cidrAt(str(text), `virtualbox.hostOnlyRanges[${i}]`, problems))
+    .filter((c): c is Cidr => c !== undefined);
+
+  const lab: Lab = {
+    name,
+    provider,
+    source: options.source ?? "kvm-lab.config.ts",
+    syncedFolder: bool(config.syncedFolder) ?? defaultSyncedFolder(provider),
+    networks: [...networks.values()],
+    machines,
+    hostOnlyRanges,
+    managementNetwork:
+      cidrAt(str(obj(config.libvirt).managementNetwork), "libvirt.managementNetwork", problems) ??
+      DEFAULTS.managementNetwork,
+  };
+  return { lab, problems };
+}
+
+interface Context {
+  lab: string;
+  config: Raw;
+  defaults: Raw;
+  networks: Map<string, Network>;
+  problems: Problem[];
+}
+
+function normalizeMachine(raw: Raw, path: string, ctx: Context): Machine {
+  const name = str(raw.name) ?? "";
+  const pick = <T>(read: (v: unknown) => T | undefined, key: string): T | undefined =>
+    read(raw[key]) ?? read(ctx.defaults[key]);
+  return {
+    name,
+    hostname: str(raw.hostname) ?? name,
+    box: str(raw.box) ?? str(ctx.defaults.box) ?? str(ctx.config.box) ?? "",
+    boxUrl: str(raw.boxUrl) ?? str(ctx.config.boxUrl),
+    cpus: pick(int, "cpus") ?? DEFAULTS.cpus,
+    memory: pick(int, "memory") ?? DEFAULTS.memory,
+    nested: pick(bool, "nested") ?? DEFAULTS.nested,
+    accel: pick((v) => oneOf(ACCELS, v), "accel") ?? DEFAULTS.accel,
+    cpuModel: str(raw.cpuModel),
+    nics: normalizeNics(arr(raw.nics), `${path}.nics`, name, ctx),
+    forwards: arr(raw.forwards).map((value): Forward => {
+      const f = obj(value);
+      return {
+        guest: int(f.guest) ?? 0,
+        host: int(f.host) ?? 0,
+        hostIp: str(f.hostIp) ?? DEFAULTS.forwardHostIp,
+        protocol: oneOf(PROTOCOLS, f.protocol) ?? DEFAULTS.protocol,
+      };
+    }),
+    provision: arr(raw.provision).filter((line): line is string => typeof line === "string"),
+  };
+}
+
+/** Assigns slots (explicit ones first, then the lowest free) and resolves each NIC's network. */
+function normalizeNics(raws: unknown[], path: string, machine: string, ctx: Context): Nic[] {
+  const { problems } = ctx;
+  const maxNics = DEFAULTS.lastSlot - DEFAULTS.firstSlot + 1;
+  if (raws.length > maxNics) {
+    problems.push({
+      path,
+      message: `${raws.length} NICs, but a VM has 8 adapters and adapter 1 is Vagrant's NAT adapter`,
+      fix: `keep at most ${maxNics} NICs (adapters 2 to 8)`,
+    });
+  }
+  const taken = new Map<number, string>();
+  const slots: (number | undefined)[] = raws.map((value, index) => {
+    const slot = int(obj(value).adapter);
+    if (slot === undefined) return undefined;
+    const at = `${path}[${index}].adapter`;
+    if (slot === 1) {
+      problems.push({ path: at, message: "adapter 1 is the NAT adapter Vagrant needs for SSH", fix: "use 2 to 8" });
+      return undefined;
+    }
+    if (slot < DEFAULTS.firstSlot || slot > DEFAULTS.lastSlot) {
+      problems.push({ path: at, message: `${slot} is not an adapter slot`, fix: "use 2 to 8" });
+      return undefined;
+    }
+    const owner = taken.get(slot);
+    if (owner) {
+      problems.push({ path: at, message: `adapter ${slot} is already used by ${owner}`, fix: "give each NIC its own slot" });
+      return undefined;
+    }
+    taken.set(slot, `${path}[${index}]`);
+    return slot;
+  });
+  let next = DEFAULTS.firstSlot;
+  const free = (): number | undefined => {
+    while (taken.has(next)) next++;
+    return next <= DEFAULTS.lastSlot ? next++ : undefined;
+  };
+
+  const nics: Nic[] = [];
+  raws.forEach((value, index) => {
+    const raw = obj(value);
+    const nicPath = `${path}[${index}]`;
+    const network = resolveNetwork(raw, nicPath, machine, ctx);
+    const hasExplicit = raw.adapter !== undefined;
+    const slot = slots[index] ?? (hasExplicit ? undefined : free());
+    if (!network || slot === undefined) return;
+    const named = typeof raw.network === "string";
+    if (!named) {
+      // An inline network belongs to this one NIC: name it after the machine and slot.
+      network.key = `${machine}.nic${slot}`;
+      network.providerName = `${ctx.lab}-${machine}-${network.mode === "nat" ? "nat" : "nic"}${slot}`;
+    }
+    nics.push({
+      slot,
+      path: nicPath,
+      network,
+      named,
+      ip: str(raw.ip),
+      mac: str(raw.mac),
+      nicType: oneOf(NIC_TYPES, raw.nicType),
+      cable: bool(raw.cable) ?? DEFAULTS.cable,
+      promisc: oneOf(PROMISC_MODES, raw.promisc),
+    });
+  });
+  return nics.sort((a, b) => a.slot - b.slot);
+}
+
+function resolveNetwork(raw: Raw, path: string, machine: string, ctx: Context): Network | undefined {
+  const { problems, networks } = ctx;
+  const ref = str(raw.network);
+  const mode = isNetworkMode(raw.mode) ? raw.mode : undefined;
+  if (ref !== undefined && raw.mode !== undefined) {
+    problems.push({
+      path,
+      message: "names both a network and a mode",
+      fix: `the mode comes from networks.${ref}; remove "mode"`,
+    });
+    return undefined;
+  }
+  if (ref !== undefined) {
+    const network = networks.get(ref);
+    if (!network) {
+      const known = [...networks.keys()];
+      problems.push({
+        path: `${path}.network`,
+        message: `"${ref}" is not a network of this lab`,
+        fix: known.length ? `declare it under networks, or use one of: ${known.join(", ")}` : "declare it under networks",
+      });
+      return undefined;
+    }
+    for (const inlineOnly of ["cidr", "bridge", "driver", "properties"] as const) {
+      if (raw[inlineOnly] !== undefined) {
+        problems.push({
+          path: `${path}.${inlineOnly}`,
+          message: `belongs to the network, not the NIC`,
+          fix: `set it on networks.${ref}.${inlineOnly}`,
+        });
+      }
+    }
+    return network;
+  }
+  if (raw.mode === undefined) {
+    problems.push({ path, message: "has neither a network nor a mode", fix: 'add network: "<name>" or mode: "nat" | "null" | ...' });
+    return undefined;
+  }
+  if (!mode) return undefined; // reported by checkShape
+  if (MODES[mode].shared && mode !== "bridged") {
+    problems.push({
+      path: `${path}.mode`,
+      message: `a ${mode} network is shared by machines, so it must be declared once`,
+      fix: `declare it under networks (for example networks: { mynet: { mode: "${mode}", cidr: ... } }) and use network: "mynet"`,
+    });
+    return undefined;
+  }
+  return {
+    key: `${machine}.inline`,
+    mode,
+    cidr: cidrAt(str(raw.cidr), `${path}.cidr`, problems),
+    bridge: str(raw.bridge),
+    linuxBridge: false,
+    providerName: "",
+    driver: str(raw.driver),
+    properties: stringRecord(raw.properties),
+  };
+}

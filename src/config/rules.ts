@@ -1,0 +1,351 @@
+// What a lab means, checked: every rule adds a Problem naming the field and the fix.
+// Errors stop rendering; warnings are printed and rendering goes on.
+import type { Problem } from "../errors.js";
+import {
+  broadcastOf,
+  contains,
+  formatIpv4,
+  hostAt,
+  overlaps,
+  parseCidr,
+  parseIpv4,
+  within,
+  type Cidr,
+} from "../net/ipv4.js";
+import { MODES } from "../net/modes.js";
+import { defaultNatCidr, DEFAULTS } from "./defaults.js";
+import { normalizeMac } from "../net/mac.js";
+import type { Lab, Machine, Network, Nic } from "./types.js";
+
+export interface RuleResult {
+  errors: Problem[];
+  warnings: Problem[];
+}
+
+const HOST_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
+const NETWORK_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+function hostnameProblem(value: string): string | undefined {
+  if (value === "") return "is empty";
+  if (value.length > 253) return "is longer than 253 characters";
+  const bad = value.split(".").find((label) => !HOST_LABEL.test(label));
+  return bad === undefined ? undefined : `"${value}" is not a valid hostname`;
+}
+
+/** Every rule, over the whole lab; nothing stops at the first problem. */
+export function checkRules(lab: Lab, rawNetworkKeys: string[]): RuleResult {
+  const errors: Problem[] = [];
+  const warnings: Problem[] = [];
+  checkNames(lab, rawNetworkKeys, errors);
+  checkNetworks(lab, errors, warnings);
+  lab.machines.forEach((machine, index) => checkMachine(lab, machine, `machines[${index}]`, errors, warnings));
+  checkAddressesAcrossMachines(lab, errors);
+  checkForwardsAcrossMachines(lab, errors);
+  checkMacsAcrossMachines(lab, errors);
+  if (lab.provider === "libvirt") checkLibvirtNatBlocks(lab, errors);
+  return { errors, warnings };
+}
+
+function checkNames(lab: Lab, networkKeys: string[], errors: Problem[]): void {
+  if (!HOST_LABEL.test(lab.name) || lab.name.length > 40) {
+    errors.push({
+      path: "name",
+      message: `"${lab.name}" cannot name a lab`,
+      fix: "use letters, digits and hyphens, at most 40 characters, not starting or ending with a hyphen (it prefixes network names)",
+    });
+  }
+  for (const key of networkKeys) {
+    if (!NETWORK_KEY.test(key)) {
+      errors.push({
+        path: `networks[${JSON.stringify(key)}]`,
+        message: "is not a usable network name",
+        fix: "use letters, digits, '-', '_' or '.', at most 32 characters, starting with a letter or digit",
+      });
+    }
+  }
+  if (lab.machines.length === 0) {
+    errors.push({ path: "machines", message: "is empty", fix: 'add at least one machine: machines: [{ name: "node1" }]' });
+  }
+  const seen = new Map<string, number>();
+  lab.machines.forEach((machine, index) => {
+    const path = `machines[${index}].name`;
+    if (!HOST_LABEL.test(machine.name)) {
+      errors.push({
+        path,
+        message: `"${machine.name}" is not a valid hostname`,
+        fix: "use letters, digits and hyphens (at most 63), not starting or ending with a hyphen",
+      });
+    }
+    const first = seen.get(machine.name.toLowerCase());
+    if (first !== undefined) {
+      errors.push({ path, message: `"${machine.name}" is already the name of machines[${first}]`, fix: "give every machine its own name" });
+    } else {
+      seen.set(machine.name.toLowerCase(), index);
+    }
+    if (machine.hostname !== machine.name) {
+      const problem = hostnameProblem(machine.hostname);
+      if (problem) errors.push({ path: `machines[${index}].hostname`, message: problem, fix: "use dot-separated labels of letters, digits and hyphens" });
+    }
+  });
+}
+
+function checkNetworks(lab: Lab, errors: Problem[], warnings: Problem[]): void {
+  const withCidr = lab.networks.filter((n): n is Network & { cidr: Cidr } => n.cidr !== undefined);
+  for (const network of lab.networks) {
+    const path = `networks.${network.key}`;
+    const info = MODES[network.mode];
+    checkNetworkSettings(network, path, errors);
+    if (!info.shared && network.mode !== "nat") {
+      errors.push({
+        path: `${path}.mode`,
+        message: `${network.mode} is a per-NIC mode, not a network machines share`,
+        fix: `drop this network and write { mode: "${network.mode}" } on the NIC`,
+      });
+    }
+    if (!network.cidr) continue;
+    checkReservedOverlaps(lab, network.cidr, `${path}.cidr`, errors, warnings);
+    if ((network.mode === "hostonly" || network.mode === "hostonlynet") && lab.provider === "virtualbox") {
+      const allowed = [DEFAULTS.hostOnlyRange, ...lab.hostOnlyRanges].some((range) => within(network.cidr!, range));
+      if (!allowed) {
+        errors.push({
+          path: `${path}.cidr`,
+          message: `${network.cidr.text} is outside 192.168.56.0/21, the only range VirtualBox 6.1.28+ allows for host-only networks by default`,
+          fix: `add the line "* ${network.cidr.text}" to /etc/vbox/networks.conf on the host and list it in virtualbox.hostOnlyRanges, or pick a block inside 192.168.56.0/21`,
+        });
+      }
+    }
+  }
+  for (let i = 0; i < withCidr.length; i++) {
+    for (let j = i + 1; j < withCidr.length; j++) {
+      if (overlaps(withCidr[i].cidr, withCidr[j].cidr)) {
+        errors.push({
+          path: `networks.${withCidr[j].key}.cidr`,
+          message: `${withCidr[j].cidr.text} overlaps networks.${withCidr[i].key} (${withCidr[i].cidr.text})`,
+          fix: "give every network its own address block",
+        });
+      }
+    }
+  }
+  if (lab.provider === "virtualbox" && lab.networks.some((n) => n.mode === "hostonlynet")) {
+    warnings.push({
+      path: "networks",
+      message: "hostonlynet networks need VirtualBox 7 (on VirtualBox 6.1 use mode hostonly)",
+    });
+  }
+}
+
+/** Mode-specific settings of a network, shared or inline. */
+function checkNetworkSettings(network: Network, path: string, errors: Problem[]): void {
+  const info = MODES[network.mode];
+  if (info.cidr === "required" && !network.cidr) {
+    errors.push({ path: `${path}.cidr`, message: `a ${network.mode} network needs an address block`, fix: 'add cidr: "a.b.c.0/24"' });
+  }
+  if (info.cidr === "none" && network.cidr) {
+    errors.push({ path: `${path}.cidr`, message: `a ${network.mode} NIC has no address block`, fix: "remove cidr" });
+  }
+  if (network.mode === "bridged" && !network.bridge) {
+    errors.push({
+      path: `${path}.bridge`,
+      message: "a bridged network needs the host device to bridge to (Vagrant would stop and ask for one)",
+      fix: 'add bridge: "eth0" (the host NIC, as `ip link` names it)',
+    });
+  }
+  if (network.mode !== "bridged" && network.bridge) {
+    errors.push({ path: `${path}.bridge`, message: `only bridged networks take a host device`, fix: "remove bridge" });
+  }
+  if (network.mode === "generic" && !network.driver) {
+    errors.push({ path: `${path}.driver`, message: "a generic NIC needs its VirtualBox driver", fix: 'add driver: "UDPTunnel" or "VDE"' });
+  }
+  if (network.mode !== "generic" && (network.driver || Object.keys(network.properties).length)) {
+    errors.push({ path: `${path}.driver`, message: "only generic NICs take a driver and properties", fix: "remove them" });
+  }
+}
+
+function checkReservedOverlaps(lab: Lab, block: Cidr, path: string, errors: Problem[], warnings: Problem[]): void {
+  if (lab.provider === "virtualbox" && overlaps(block, DEFAULTS.vagrantNat)) {
+    errors.push({
+      path,
+      message: `${block.text} overlaps 10.0.2.0/24, the NAT network of adapter 1 that Vagrant uses for SSH`,
+      fix: "pick another block",
+    });
+  }
+  if (lab.provider === "libvirt" && overlaps(block, lab.managementNetwork)) {
+    errors.push({
+      path,
+      message: `${block.text} overlaps vagrant-libvirt's management network ${lab.managementNetwork.text}`,
+      fix: "pick another block, or move the management network with libvirt.managementNetwork",
+    });
+  }
+  if (overlaps(block, DEFAULTS.libvirtDefaultNetwork)) {
+    warnings.push({
+      path,
+      message: `${block.text} overlaps 192.168.122.0/24, libvirt's default network (virbr0) inside the guests: NAT for nested guests would break`,
+      fix: "pick another block",
+    });
+  }
+}
+
+function checkMachine(lab: Lab, machine: Machine, path: string, errors: Problem[], warnings: Problem[]): void {
+  if (!machine.box) {
+    errors.push({ path: `${path}.box`, message: "no box", fix: 'set box on the lab or the machine, e.g. box: "debian/bookworm64"' });
+  }
+  if (machine.cpus < 1) errors.push({ path: `${path}.cpus`, message: `${machine.cpus} CPUs`, fix: "use 1 or more" });
+  if (machine.memory < 1) errors.push({ path: `${path}.memory`, message: `${machine.memory} MB of memory`, fix: "use a positive number of MB, e.g. 2048" });
+  if (machine.cpuModel !== undefined && lab.provider === "virtualbox") {
+    warnings.push({ path: `${path}.cpuModel`, message: "is a libvirt setting; VirtualBox ignores it" });
+  }
+  if (machine.cpuModel !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(machine.cpuModel)) {
+    errors.push({ path: `${path}.cpuModel`, message: `"${machine.cpuModel}" is not a CPU model name`, fix: "use a name from `virsh cpu-models x86_64`, e.g. kvm64" });
+  }
+  for (const nic of machine.nics) checkNic(lab, nic, errors, warnings);
+  machine.forwards.forEach((forward, index) => {
+    const at = `${path}.forwards[${index}]`;
+    for (const key of ["guest", "host"] as const) {
+      if (forward[key] < 1 || forward[key] > 65535) {
+        errors.push({ path: `${at}.${key}`, message: `${forward[key]} is not a port`, fix: "use 1 to 65535" });
+      }
+    }
+    if (parseIpv4(forward.hostIp) === undefined) {
+      errors.push({ path: `${at}.hostIp`, message: `${forward.hostIp} is not an IPv4 address`, fix: "use 127.0.0.1 (the default) or a host address" });
+    } else if (forward.hostIp === "0.0.0.0") {
+      warnings.push({ path: `${at}.hostIp`, message: "0.0.0.0 exposes this port to every network the host is on" });
+    }
+  });
+}
+
+function checkNic(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem[]): void {
+  const { network } = nic;
+  if (!nic.named) checkNetworkSettings(network, nic.path, errors);
+  if (!nic.named && network.cidr) checkReservedOverlaps(lab, network.cidr, `${nic.path}.cidr`, errors, warnings);
+  if (nic.mac !== undefined) {
+    const mac = normalizeMac(nic.mac);
+    if (!mac) {
+      errors.push({ path: `${nic.path}.mac`, message: `${nic.mac} is not a MAC address`, fix: "write six hex pairs, e.g. 08:00:27:12:34:56" });
+    } else if (parseInt(mac.slice(0, 2), 16) & 1) {
+      errors.push({ path: `${nic.path}.mac`, message: `${nic.mac} is a multicast address`, fix: "use an even first byte, e.g. 08:00:27:..." });
+    }
+  }
+  if (nic.ip !== undefined) checkIp(nic, errors);
+  else if (network.mode === "intnet") {
+    warnings.push({
+      path: `${nic.path}.ip`,
+      message: `internal network "${network.key}" has no DHCP server, so this NIC stays unconfigured`,
+      fix: `give it an address in ${network.cidr?.text ?? "the network's block"}`,
+    });
+  }
+  if (lab.provider === "libvirt") {
+    if (nic.promisc) warnings.push({ path: `${nic.path}.promisc`, message: "libvirt bridges always pass all traffic; promisc is a VirtualBox setting and is ignored" });
+    if (!nic.cable) warnings.push({ path: `${nic.path}.cable`, message: "vagrant-libvirt cannot unplug a NIC's cable; the NIC is rendered connected" });
+    if (network.mode === "generic") warnings.push({ path: nic.path, message: "generic drivers have no libvirt equivalent; the NIC is attached to an isolated network of its own" });
+  }
+}
+
+function checkIp(nic: Nic, errors: Problem[]): void {
+  const { network } = nic;
+  const info = MODES[network.mode];
+  const at = `${nic.path}.ip`;
+  const address = parseIpv4(nic.ip!);
+  if (address === undefined) {
+    errors.push({ path: at, message: `${nic.ip} is not an IPv4 address`, fix: "write four numbers from 0 to 255, e.g. 192.168.56.10" });
+    return;
+  }
+  if (!info.staticIp) {
+    const dhcpOnly = network.mode === "hostonlynet" || network.mode === "natnetwork";
+    const why = dhcpOnly ? "takes its address from the network's DHCP server (Vagrant cannot configure it)" : "has no static address";
+    const fix = dhcpOnly ? 'remove ip; for a fixed address use a "hostonly" or "intnet" network' : "remove ip";
+    errors.push({ path: at, message: `a ${network.mode} NIC ${why}`, fix });
+    return;
+  }
+  const block = network.cidr;
+  if (!block) return;
+  if (!contains(block, address)) {
+    errors.push({ path: at, message: `${nic.ip} is outside ${network.key}'s ${block.text}`, fix: `pick an address from ${formatIpv4(hostAt(block, 2))} to ${formatIpv4(broadcastOf(block) - 1)}` });
+  } else if (address === block.network) {
+    errors.push({ path: at, message: `${nic.ip} is the network address of ${block.text}`, fix: `pick a host address, e.g. ${formatIpv4(hostAt(block, 10))}` });
+  } else if (address === broadcastOf(block)) {
+    errors.push({ path: at, message: `${nic.ip} is the broadcast address of ${block.text}`, fix: `pick a host address, e.g. ${formatIpv4(hostAt(block, 10))}` });
+  } else if (address === hostAt(block, 1) && info.hostTakesFirstAddress) {
+    errors.push({
+      path: at,
+      message: `${nic.ip} is taken by the ${network.mode === "natnetwork" ? "NAT Network's gateway" : "host"} on ${network.key}`,
+      fix: `pick another address, e.g. ${formatIpv4(hostAt(block, 10))}`,
+    });
+  }
+}
+
+function checkAddressesAcrossMachines(lab: Lab, errors: Problem[]): void {
+  const owners = new Map<string, string>();
+  for (const machine of lab.machines) {
+    for (const nic of machine.nics) {
+      if (!nic.ip || !nic.named) continue;
+      const key = `${nic.network.key}/${nic.ip}`;
+      const owner = owners.get(key);
+      if (owner) {
+        errors.push({ path: `${nic.path}.ip`, message: `${nic.ip} is already used on ${nic.network.key} by ${owner}`, fix: "give every NIC its own address" });
+      } else {
+        owners.set(key, nic.path);
+      }
+    }
+  }
+}
+
+function checkForwardsAcrossMachines(lab: Lab, errors: Problem[]): void {
+  const seen: { host: number; hostIp: string; protocol: string; path: string }[] = [];
+  lab.machines.forEach((machine, m) =>
+    machine.forwards.forEach((forward, f) => {
+      const path = `machines[${m}].forwards[${f}].host`;
+      const clash = seen.find(
+        (s) =>
+          s.host === forward.host &&
+          s.protocol === forward.protocol &&
+          (s.hostIp === forward.hostIp || s.hostIp === "0.0.0.0" || forward.hostIp === "0.0.0.0"),
+      );
+      if (clash) {
+        errors.push({ path, message: `host port ${forward.protocol}/${forward.host} is already forwarded by ${clash.path.replace(/\.host$/, "")}`, fix: "pick another host port" });
+      } else {
+        seen.push({ ...forward, path });
+      }
+    }),
+  );
+}
+
+function checkMacsAcrossMachines(lab: Lab, errors: Problem[]): void {
+  const owners = new Map<string, string>();
+  for (const machine of lab.machines) {
+    for (const nic of machine.nics) {
+      const mac = nic.mac && normalizeMac(nic.mac);
+      if (!mac) continue;
+      const owner = owners.get(mac);
+      if (owner) errors.push({ path: `${nic.path}.mac`, message: `${nic.mac} is already the MAC of ${owner}`, fix: "give every NIC its own MAC, or leave mac out" });
+      else owners.set(mac, nic.path);
+    }
+  }
+}
+
+/** libvirt: each extra NAT adapter becomes a NAT network of its own, and two cannot share a block. */
+function checkLibvirtNatBlocks(lab: Lab, errors: Problem[]): void {
+  const used = new Map<string, string>();
+  for (const machine of lab.machines) {
+    for (const nic of machine.nics) {
+      if (nic.network.mode !== "nat") continue;
+      const block = natCidrOf(nic);
+      const owner = used.get(block.text);
+      if (owner) {
+        errors.push({
+          path: nic.named ? `networks.${nic.network.key}.cidr` : `${nic.path}.cidr`,
+          message: `libvirt makes each NAT adapter a network of its own, and ${owner} already uses ${block.text}`,
+          fix: nic.named ? "use inline NAT NICs ({ mode: \"nat\", cidr: ... }) with a block each" : "give this NIC its own cidr",
+        });
+      } else {
+        used.set(block.text, nic.path);
+      }
+    }
+  }
+}
+
+/** The address block of an extra NAT adapter: its own, or VirtualBox's default for the slot. */
+export function natCidrOf(nic: Nic): Cidr {
+  if (nic.network.cidr) return nic.network.cidr;
+  const parsed = parseCidr(defaultNatCidr(nic.slot));
+  if (!parsed.ok) throw new Error("unreachable: default NAT block");
+  return parsed.cidr;
+}

@@ -1,0 +1,186 @@
+// The config's shape: which keys exist and what type each holds. `checkShape` reports
+// unknown keys (with "did you mean") and wrong types; meaning is checked in rules.ts.
+import type { Problem } from "../errors.js";
+import { NETWORK_MODES } from "../net/modes.js";
+import { ACCELS, NIC_TYPES, PROMISC_MODES, PROTOCOLS, PROVIDERS } from "./types.js";
+import { closest } from "./suggest.js";
+
+type Field =
+  | { kind: "string" }
+  | { kind: "integer" }
+  | { kind: "boolean" }
+  | { kind: "enum"; values: readonly string[] }
+  | { kind: "object"; fields: Record<string, Field>; required?: string[] }
+  | { kind: "array"; of: Field }
+  | { kind: "record"; of: Field };
+
+const string: Field = { kind: "string" };
+const integer: Field = { kind: "integer" };
+const boolean: Field = { kind: "boolean" };
+const stringMap: Field = { kind: "record", of: string };
+const oneOf = (values: readonly string[]): Field => ({ kind: "enum", values });
+
+const machineDefaults = {
+  box: string,
+  cpus: integer,
+  memory: integer,
+  nested: boolean,
+  accel: oneOf(ACCELS),
+};
+
+const nic: Field = {
+  kind: "object",
+  fields: {
+    network: string,
+    mode: oneOf(NETWORK_MODES),
+    adapter: integer,
+    ip: string,
+    mac: string,
+    nicType: oneOf(NIC_TYPES),
+    cable: boolean,
+    promisc: oneOf(PROMISC_MODES),
+    cidr: string,
+    bridge: string,
+    driver: string,
+    properties: stringMap,
+  },
+};
+
+const forward: Field = {
+  kind: "object",
+  fields: { guest: integer, host: integer, hostIp: string, protocol: oneOf(PROTOCOLS) },
+  required: ["guest", "host"],
+};
+
+const machine: Field = {
+  kind: "object",
+  fields: {
+    name: string,
+    hostname: string,
+    boxUrl: string,
+    cpuModel: string,
+    ...machineDefaults,
+    nics: { kind: "array", of: nic },
+    forwards: { kind: "array", of: forward },
+    provision: { kind: "array", of: string },
+  },
+  required: ["name"],
+};
+
+const network: Field = {
+  kind: "object",
+  fields: {
+    mode: oneOf(NETWORK_MODES),
+    cidr: string,
+    bridge: string,
+    linuxBridge: boolean,
+    name: string,
+    driver: string,
+    properties: stringMap,
+  },
+  required: ["mode"],
+};
+
+export const LAB_SHAPE: Field = {
+  kind: "object",
+  fields: {
+    name: string,
+    provider: oneOf(PROVIDERS),
+    box: string,
+    boxUrl: string,
+    defaults: { kind: "object", fields: machineDefaults },
+    networks: { kind: "record", of: network },
+    machines: { kind: "array", of: machine },
+    syncedFolder: boolean,
+    virtualbox: { kind: "object", fields: { hostOnlyRanges: { kind: "array", of: string } } },
+    libvirt: { kind: "object", fields: { managementNetwork: string } },
+  },
+  required: ["name", "machines"],
+};
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "string") return JSON.stringify(value);
+  if (typeof value === "object") return "an object";
+  return String(value);
+}
+
+function join(path: string, key: string | number): string {
+  if (typeof key === "number") return `${path}[${key}]`;
+  const safe = /^[A-Za-z_$][\w$]*$/.test(key) ? key : JSON.stringify(key);
+  if (!path) return safe;
+  return /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${safe}]`;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** Collects every shape problem of `value` against `field`, each with its dot-path. */
+export function checkShape(value: unknown, field: Field = LAB_SHAPE, path = ""): Problem[] {
+  const problems: Problem[] = [];
+  visit(value, field, path, problems);
+  return problems;
+}
+
+function visit(value: unknown, field: Field, path: string, problems: Problem[]): void {
+  const wrong = (expected: string, fix?: string): void => {
+    problems.push({ path: path || "(config)", message: `expected ${expected}, got ${describe(value)}`, fix });
+  };
+  switch (field.kind) {
+    case "string":
+      if (typeof value !== "string") wrong("a string");
+      return;
+    case "integer":
+      if (typeof value !== "number" || !Number.isInteger(value)) {
+        const numeric = typeof value === "string" && /^\d+$/.test(value);
+        wrong("a whole number", numeric ? `write ${value} without quotes` : undefined);
+      }
+      return;
+    case "boolean":
+      if (typeof value !== "boolean") wrong("true or false");
+      return;
+    case "enum":
+      if (typeof value !== "string" || !field.values.includes(value)) {
+        const guess = typeof value === "string" ? closest(value, field.values) : undefined;
+        problems.push({
+          path,
+          message: `${describe(value)} is not one of ${field.values.join(", ")}`,
+          fix: guess ? `did you mean "${guess}"?` : undefined,
+        });
+      }
+      return;
+    case "array":
+      if (!Array.isArray(value)) return wrong("an array");
+      value.forEach((item, index) => visit(item, field.of, join(path, index), problems));
+      return;
+    case "record":
+      if (!isPlainObject(value)) return wrong("an object");
+      for (const [key, item] of Object.entries(value)) visit(item, field.of, join(path, key), problems);
+      return;
+    case "object": {
+      if (!isPlainObject(value)) return wrong("an object");
+      const known = Object.keys(field.fields);
+      for (const required of field.required ?? []) {
+        if (value[required] === undefined) {
+          problems.push({ path: join(path, required), message: "is required" });
+        }
+      }
+      for (const [key, item] of Object.entries(value)) {
+        const sub = field.fields[key];
+        if (!sub) {
+          const guess = closest(key, known);
+          problems.push({
+            path: join(path, key),
+            message: "is not a known setting",
+            fix: guess ? `did you mean "${guess}"?` : `known settings here: ${known.join(", ")}`,
+          });
+        } else if (item !== undefined) {
+          visit(item, sub, join(path, key), problems);
+        }
+      }
+      return;
+    }
+  }
+}

@@ -1,0 +1,94 @@
+// Typed errors of the library. Only the CLI prints them and turns `exitCode` into the
+// process exit status; everything else throws.
+
+/** Exit codes, documented in the README. */
+export const EXIT = {
+  ok: 0,
+  checkFailed: 1,
+  usage: 2,
+  vagrantMissing: 3,
+  vagrantFailed: 4,
+  interrupted: 130,
+} as const;
+
+export interface Problem {
+  /** Dot-path of the offending field, e.g. `machines[0].nics[1].ip`. */
+  path: string;
+  /** What is wrong, in the user's terms. */
+  message: string;
+  /** How to fix it, when there is one clear fix. */
+  fix?: string;
+}
+
+/** One line per problem: `path: message (fix)`. */
+export function formatProblem(problem: Problem): string {
+  const where = problem.path ? `${problem.path}: ` : "";
+  return problem.fix ? `${where}${problem.message}; ${problem.fix}` : `${where}${problem.message}`;
+}
+
+export class KvmLabError extends Error {
+  readonly code: string = "KVM_LAB_ERROR";
+  readonly exitCode: number = EXIT.usage;
+  readonly hint?: string;
+
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = new.target.name;
+    this.hint = options.hint;
+  }
+}
+
+/** Bad command-line usage: unknown option values, missing arguments. */
+export class UsageError extends KvmLabError {
+  override readonly code = "USAGE";
+}
+
+/** The config could not be loaded or has problems; `problems` lists every one of them. */
+export class ConfigError extends KvmLabError {
+  override readonly code = "CONFIG_INVALID";
+  readonly problems: Problem[];
+  readonly file?: string;
+
+  constructor(problems: Problem[], options: { file?: string; cause?: unknown; hint?: string } = {}) {
+    const where = options.file ? ` in ${options.file}` : "";
+    const count = problems.length === 1 ? "1 problem" : `${problems.length} problems`;
+    super(`${count}${where}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`, options);
+    this.problems = problems;
+    this.file = options.file;
+  }
+}
+
+/** Refusal to overwrite a file kvm-lab did not write, or one edited by hand since. */
+export class OverwriteRefusedError extends KvmLabError {
+  override readonly code = "OVERWRITE_REFUSED";
+}
+
+/** `render --check`: the Vagrantfile on disk is not what the config renders to. */
+export class OutOfDateError extends KvmLabError {
+  override readonly code = "OUT_OF_DATE";
+  override readonly exitCode = EXIT.checkFailed;
+}
+
+export class VagrantMissingError extends KvmLabError {
+  override readonly code = "VAGRANT_MISSING";
+  override readonly exitCode = EXIT.vagrantMissing;
+}
+
+export class VagrantTooOldError extends KvmLabError {
+  override readonly code = "VAGRANT_TOO_OLD";
+  override readonly exitCode = EXIT.vagrantMissing;
+}
+
+/** vagrant ran and failed; `stderr` keeps what it said. */
+export class VagrantFailedError extends KvmLabError {
+  override readonly code = "VAGRANT_FAILED";
+  override readonly exitCode = EXIT.vagrantFailed;
+  readonly command: string;
+  readonly stderr: string;
+
+  constructor(command: string, stderr: string, options: { hint?: string; cause?: unknown } = {}) {
+    super(`${command} failed${stderr.trim() ? `:\n${stderr.trim()}` : ""}`, options);
+    this.command = command;
+    this.stderr = stderr;
+  }
+}

@@ -1,0 +1,8 @@
+// The library API of kvm-lab.
+export { defineLab } from "./config/define.js";
+export { loadLab, checkConfig, findConfigFile, importConfig, CONFIG_NAMES } from "./config/load.js";
+export type * from "./config/types.js";
+export { renderVagrantfile } from "./render/vagrantfile.js";
+export { writeVagrantfile } from "./render/write.js";
+export { planLab } from "./net/plan.js";
+export * from "./errors.js";

@@ -1,0 +1,34 @@
+// Parts of a machine's view that both providers print the same way.
+import type { Machine, Nic } from "../config/types.js";
+import { MODES } from "../net/modes.js";
+import type { NetworkLineView } from "./view.js";
+
+/** Two comment lines: `adapter 3: intnet "tenant" (10.10.0.0/24), ip 10.10.0.10`, then what the mode reaches. */
+export function describeNic(nic: Nic, suffix = ""): string[] {
+  const { network } = nic;
+  const info = MODES[network.mode];
+  const name = nic.named ? ` "${network.key}"` : "";
+  const block = network.cidr ? ` (${network.cidr.text})` : "";
+  const bridge = network.bridge ? ` to ${network.bridge}` : "";
+  const address = nic.ip ? `, ip ${nic.ip}` : info.staticIp || network.mode === "hostonlynet" || network.mode === "nat" ? ", DHCP" : "";
+  return [`adapter ${nic.slot}: ${network.mode}${name}${block}${bridge}${address}${suffix}`, `  ${info.summary}`];
+}
+
+/** Forwarded ports: bound to 127.0.0.1 unless the config names another host address. */
+export function forwardLines(machine: Machine): NetworkLineView[] {
+  return machine.forwards.map((forward) => ({
+    comment: [`${forward.protocol} ${forward.hostIp}:${forward.host} -> guest ${forward.guest}`],
+    kind: "forwarded_port",
+    options: [
+      ["guest", forward.guest],
+      ["host", forward.host],
+      ["host_ip", forward.hostIp],
+      ["protocol", forward.protocol],
+      ["id", `${forward.protocol}${forward.guest}-${forward.host}`],
+    ],
+  }));
+}
+
+export function provisionSteps(machine: Machine): { name: string; inline: string }[] {
+  return machine.provision.map((inline, index) => ({ name: `${machine.name} step ${index + 1}`, inline }));
+}

@@ -1,0 +1,151 @@
+// The libvirt view of a lab: each network mode mapped to a libvirt network of the same
+// semantics, named after the lab, and the CPU set up for KVM or QEMU's software emulation.
+import type { Lab, Machine, Network, Nic, NicType } from "../config/types.js";
+import { natCidrOf } from "../config/rules.js";
+import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/ipv4.js";
+import { normalizeMac } from "../net/mac.js";
+import { describeNic, forwardLines, provisionSteps } from "./common.js";
+import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderSettingView } from "./view.js";
+
+/** QEMU's NIC models for VirtualBox's card types. */
+const MODEL_OF: Record<NicType, string> = {
+  Am79C970A: "pcnet",
+  Am79C973: "pcnet",
+  "82540EM": "e1000",
+  "82543GC": "e1000",
+  "82545EM": "e1000",
+  virtio: "virtio",
+};
+
+export function libvirtView(lab: Lab): LabView {
+  const labSettings: ProviderSettingView[] = [];
+  if (lab.managementNetwork.text !== "192.168.121.0/24") {
+    labSettings.push({
+      comment: ["vagrant-libvirt's management network (adapter 1's counterpart)"],
+      key: "management_network_address",
+      value: lab.managementNetwork.text,
+    });
+  }
+  return {
+    labPartial: "libvirt-lab",
+    labName: lab.name,
+    source: lab.source,
+    provider: lab.provider,
+    syncedFolder: lab.syncedFolder,
+    natNetworks: [],
+    hostOnlyNets: [],
+    labSettings,
+    machines: lab.machines.map((machine) => machineView(lab, machine)),
+  };
+}
+
+/** Networks where some NIC takes a DHCP lease get a DHCP server; the setting must match on every NIC. */
+function usesDhcp(lab: Lab, network: Network): boolean {
+  if (network.mode === "hostonlynet" || network.mode === "natnetwork" || network.mode === "nat") return true;
+  if (network.mode !== "hostonly") return false;
+  return lab.machines.some((m) => m.nics.some((nic) => nic.network === network && !nic.ip));
+}
+
+function machineView(lab: Lab, machine: Machine): MachineView {
+  return {
+    partial: "libvirt-machine",
+    name: machine.name,
+    hostname: machine.hostname,
+    box: machine.box,
+    boxUrl: machine.boxUrl,
+    networks: machine.nics.map((nic) => declaration(lab, machine, nic)),
+    networksHeading: "Adapter 1 is vagrant-libvirt's management network (libvirt's adapter 0).",
+    networkNotes: [],
+    forwards: forwardLines(machine),
+    settings: cpuSettings(machine),
+    customize: [],
+    provision: provisionSteps(machine),
+  };
+}
+
+function cpuSettings(machine: Machine): ProviderSettingView[] {
+  const settings: ProviderSettingView[] = [
+    machine.accel === "kvm"
+      ? { comment: ["hardware virtualization through KVM"], key: "driver", value: "kvm" }
+      : { comment: ["QEMU software emulation (TCG), for hosts without usable hardware virtualization"], key: "driver", value: "qemu" },
+    { key: "cpus", value: machine.cpus },
+    { key: "memory", value: machine.memory },
+    { comment: [machine.nested ? "expose svm/vmx to the guest so it can run KVM itself" : "no svm/vmx for the guest"], key: "nested", value: machine.nested },
+  ];
+  if (machine.cpuModel) {
+    settings.push(
+      { comment: [`a named CPU model${machine.cpuModel === "kvm64" ? " (kvm64 carries no svm/vmx)" : ""}`], key: "cpu_mode", value: "custom" },
+      { key: "cpu_model", value: machine.cpuModel },
+    );
+  } else if (machine.accel === "kvm") {
+    settings.push({ comment: ["the host's own CPU, with its virtualization extensions"], key: "cpu_mode", value: "host-passthrough" });
+  } else {
+    settings.push({ comment: ["libvirt refuses host-passthrough under TCG; host-model still carries svm"], key: "cpu_mode", value: "host-model" });
+  }
+  return settings;
+}
+
+/** Address options for a NIC on a network with a host-side address block. */
+function addressed(nic: Nic, block: Cidr, dhcp: boolean): OptionPairs {
+  const layout = dhcpLayoutOf(block);
+  const pairs: OptionPairs = nic.ip
+    ? [["ip", nic.ip], ["netmask", netmaskOf(block)]]
+    : [["type", "dhcp"], ["libvirt__network_address", formatIpv4(block.network)], ["netmask", netmaskOf(block)]];
+  pairs.push(["libvirt__host_ip", formatIpv4(hostAt(block, 1))], ["libvirt__dhcp_enabled", dhcp]);
+  if (dhcp) pairs.push(["libvirt__dhcp_start", layout.lower], ["libvirt__dhcp_stop", layout.upper]);
+  return pairs;
+}
+
+function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
+  const { network } = nic;
+  // vagrant-libvirt counts adapters from 0, its management NIC; VirtualBox slot N is libvirt's N-1.
+  const head: OptionPairs = [["adapter", nic.slot - 1]];
+  const tail: OptionPairs = [
+    ["libvirt__model_type", nic.nicType ? MODEL_OF[nic.nicType] : undefined],
+    ["mac", nic.mac ? normalizeMac(nic.mac) : undefined],
+  ];
+  const named = (forwardMode: string, address: OptionPairs): NetworkLineView => ({
+    comment: describeNic(nic, ` -> libvirt network "${network.providerName}"`),
+    kind: "private_network",
+    options: [...head, ["libvirt__network_name", network.providerName], ["libvirt__forward_mode", forwardMode], ...address, ...tail],
+  });
+  switch (network.mode) {
+    case "hostonly":
+    case "hostonlynet":
+      return named("none", addressed(nic, network.cidr!, usesDhcp(lab, network)));
+    case "natnetwork":
+      return named("nat", addressed(nic, network.cidr!, true));
+    case "nat": {
+      // VirtualBox gives each VM its own NAT; in libvirt that is a NAT network per machine and slot.
+      const own = `${lab.name}-${machine.name}-nat${nic.slot}`;
+      return {
+        comment: describeNic(nic, ` -> libvirt NAT network "${own}", this machine's alone`),
+        kind: "private_network",
+        options: [...head, ["libvirt__network_name", own], ["libvirt__forward_mode", "nat"], ...addressed(nic, natCidrOf(nic), true), ...tail],
+      };
+    }
+    case "intnet": {
+      const address: OptionPairs = nic.ip
+        ? [["ip", nic.ip], ["netmask", netmaskOf(network.cidr!)]]
+        : [["auto_config", false]];
+      return named("veryisolated", [...address, ["libvirt__dhcp_enabled", false]]);
+    }
+    case "bridged": {
+      const address: OptionPairs = nic.ip ? [["ip", nic.ip], ["netmask", network.cidr ? netmaskOf(network.cidr) : "255.255.255.0"]] : [];
+      return {
+        comment: describeNic(nic, ` -> ${network.linuxBridge ? "Linux bridge" : "macvtap on"} ${network.bridge}`),
+        kind: "public_network",
+        options: [...head, ["dev", network.bridge!], ["mode", "bridge"], ["type", network.linuxBridge ? "bridge" : "direct"], ...address, ...tail],
+      };
+    }
+    case "null":
+    case "generic": {
+      const isolated = `${lab.name}-${machine.name}-nic${nic.slot}`;
+      return {
+        comment: [...describeNic(nic, ` -> isolated libvirt network "${isolated}"`), "  (libvirt has no unattached NIC: a network of its own, with nothing else on it)"],
+        kind: "private_network",
+        options: [...head, ["libvirt__network_name", isolated], ["libvirt__forward_mode", "veryisolated"], ["auto_config", false], ["libvirt__dhcp_enabled", false], ...tail],
+      };
+    }
+  }
+}

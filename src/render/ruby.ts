@@ -1,0 +1,86 @@
+// Ruby literals for values that come from a config. Every config string reaches the
+// Vagrantfile through these helpers, so none of it can ever run as Ruby code.
+
+/** A Ruby symbol, for the few fixed names our templates need (`:id`). */
+export class RubySymbol {
+  constructor(readonly name: string) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a safe Ruby symbol: ${name}`);
+  }
+}
+
+const SIMPLE = /^[\x20-\x7e]$/;
+
+/**
+ * A double-quoted Ruby string that reads back as exactly `text`. `#` is always escaped,
+ * which rules out `#{...}`, `#@var` and `#$var` interpolation; control characters and
+ * anything outside printable ASCII become `\u{...}` escapes, so the file stays plain ASCII.
+ */
+export function rubyString(text: string): string {
+  let out = '"';
+  for (const char of text) {
+    switch (char) {
+      case '"': out += '\\"'; break;
+      case "\\": out += "\\\\"; break;
+      case "#": out += "\\#"; break;
+      case "\n": out += "\\n"; break;
+      case "\t": out += "\\t"; break;
+      case "\r": out += "\\r"; break;
+      default: {
+        const code = char.codePointAt(0)!;
+        // Lone surrogates cannot be encoded in UTF-8; Ruby would reject them.
+        if (code >= 0xd800 && code <= 0xdfff) throw new Error("a string holds a lone UTF-16 surrogate");
+        out += SIMPLE.test(char) ? char : `\\u{${code.toString(16)}}`;
+      }
+    }
+  }
+  return `${out}"`;
+}
+
+export type RubyValue = string | number | boolean | RubySymbol | RubyValue[] | undefined;
+
+/** Any value we emit as a Ruby literal. */
+export function rubyLiteral(value: RubyValue): string {
+  if (value instanceof RubySymbol) return `:${value.name}`;
+  if (Array.isArray(value)) return `[${value.map(rubyLiteral).join(", ")}]`;
+  switch (typeof value) {
+    case "string": return rubyString(value);
+    case "boolean": return String(value);
+    case "number":
+      if (!Number.isFinite(value)) throw new Error(`not a finite number: ${value}`);
+      return String(value);
+    case "undefined": return "nil";
+  }
+  throw new Error(`no Ruby literal for ${typeof value}`);
+}
+
+/**
+ * `key: value, ...` for a keyword-style options hash; keys are ours, values are literals.
+ * Past `width` characters the pairs go on continuation lines indented by `indent` spaces.
+ */
+export function rubyOptions(pairs: [string, RubyValue][], indent = 0, width = 88): string {
+  const items = pairs
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => {
+      if (!/^[a-z_][a-z0-9_]*$/.test(key)) throw new Error(`not a safe option key: ${key}`);
+      return `${key}: ${rubyLiteral(value)}`;
+    });
+  const oneLine = items.join(", ");
+  if (indent === 0 || oneLine.length <= width - 36) return oneLine;
+  const lines: string[] = [];
+  let current = "";
+  for (const item of items) {
+    if (current && indent + current.length + item.length + 2 > width) {
+      lines.push(`${current},`);
+      current = item;
+    } else {
+      current = current ? `${current}, ${item}` : item;
+    }
+  }
+  lines.push(current);
+  return lines.join(`\n${" ".repeat(indent)}`);
+}
+
+/** Text for a `#` comment: one line, no control characters, so it cannot end the comment. */
+export function commentText(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);
+}

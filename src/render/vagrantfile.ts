@@ -1,0 +1,61 @@
+// Lab -> Vagrantfile text. Templates are compiled strict (a missing field is an error, not
+// an empty string) and without HTML escaping; every value goes through a Ruby-literal helper.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import fs from "fs-extra";
+import Handlebars from "handlebars";
+import type { Lab } from "../config/types.js";
+import { libvirtView } from "./libvirt.js";
+import { commentText, rubyLiteral, rubyOptions, type RubyValue } from "./ruby.js";
+import { stampDigest } from "./digest.js";
+import { virtualboxView } from "./virtualbox.js";
+import type { LabView, OptionPairs } from "./view.js";
+
+/** The package's templates folder (beside src/ and dist/). */
+export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "templates");
+
+type Render = (view: LabView) => string;
+let compiled: Render | undefined;
+
+function compileTemplates(): Render {
+  const hbs = Handlebars.create();
+  hbs.registerHelper("rb", (value: RubyValue) => rubyLiteral(value));
+  // {{opts pairs indent=2 width=80}}: long option lists go on continuation lines, indented
+  // by `indent` past the line they start on (Handlebars adds the partial's own indentation).
+  hbs.registerHelper("opts", (pairs: OptionPairs, options: { hash: { indent?: number; width?: number } }) =>
+    rubyOptions(pairs, options.hash.indent ?? 0, options.hash.width),
+  );
+  hbs.registerHelper("rbargs", (args: string[]) => args.map(rubyLiteral).join(", "));
+  hbs.registerHelper("c", (text: string) => commentText(String(text)));
+  const partials = path.join(TEMPLATES_DIR, "partials");
+  for (const file of fs.readdirSync(partials).sort()) {
+    if (file.endsWith(".hbs")) hbs.registerPartial(file.slice(0, -4), fs.readFileSync(path.join(partials, file), "utf8"));
+  }
+  const main = hbs.compile(fs.readFileSync(path.join(TEMPLATES_DIR, "Vagrantfile.hbs"), "utf8"), {
+    strict: true,
+    noEscape: true,
+  });
+  return (view) => main(view);
+}
+
+/** Blank-line hygiene: no trailing spaces, never two blank lines in a row. */
+function tidy(text: string): string {
+  return `${text
+    .split("\n")
+    .map((line) => line.trimEnd())
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trim()}\n`;
+}
+
+/** The view of a lab for its provider. */
+export function viewOf(lab: Lab): LabView & { preludePartial: string } {
+  const view = lab.provider === "libvirt" ? libvirtView(lab) : virtualboxView(lab);
+  return { ...view, preludePartial: `${lab.provider}-prelude` };
+}
+
+/** The Vagrantfile for a checked lab, with its digest line. Same lab, same bytes. */
+export function renderVagrantfile(lab: Lab): string {
+  compiled ??= compileTemplates();
+  return stampDigest(tidy(compiled(viewOf(lab))));
+}

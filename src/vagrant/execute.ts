@@ -1,0 +1,91 @@
+// The one place kvm-lab runs vagrant. Failures come back as typed errors: vagrant not
+// installed (exit 3, with an install hint), vagrant failing (exit 4, its stderr kept).
+import { execa, type Options as ExecaOptions } from "execa";
+import { VagrantFailedError, VagrantMissingError, VagrantTooOldError } from "../errors.js";
+
+export interface VagrantOptions {
+  /** The lab folder (where the Vagrantfile is). */
+  cwd: string;
+  /** The vagrant executable; default `vagrant` on PATH, or $KVM_LAB_VAGRANT. */
+  binary?: string;
+  env?: Record<string, string | undefined>;
+  timeoutMs?: number;
+}
+
+export interface VagrantResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+const INSTALL_HINT = "install Vagrant (Debian/Ubuntu: apt-get install -y vagrant; elsewhere see the Vagrant downloads page) or set KVM_LAB_VAGRANT to its path";
+
+export function vagrantBinary(options: Pick<VagrantOptions, "binary"> = {}): string {
+  return options.binary ?? process.env.KVM_LAB_VAGRANT ?? "vagrant";
+}
+
+/** Runs `vagrant ...args`; resolves on exit 0, throws a typed error otherwise. */
+export async function executeVagrant(args: string[], options: VagrantOptions): Promise<VagrantResult> {
+  const binary = vagrantBinary(options);
+  const execaOptions: ExecaOptions = {
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: true,
+    reject: false,
+    stdin: "ignore",
+    timeout: options.timeoutMs,
+    encoding: "utf8",
+  };
+  const result = await execa(binary, args, execaOptions);
+  const command = `vagrant ${args.join(" ")}`;
+  const stdout = String(result.stdout ?? "");
+  const stderr = String(result.stderr ?? "");
+  if (result.failed && (result.code === "ENOENT" || result.exitCode === 127)) {
+    throw new VagrantMissingError(`vagrant is not installed (looked for "${binary}")`, { hint: INSTALL_HINT, cause: result });
+  }
+  if (result.failed && result.exitCode === 126) {
+    throw new VagrantMissingError(`"${binary}" cannot be run (exit 126: not executable)`, { hint: INSTALL_HINT, cause: result });
+  }
+  if (result.timedOut) {
+    throw new VagrantFailedError(command, `${stderr}\n(timed out after ${options.timeoutMs} ms)`, { cause: result });
+  }
+  if (result.failed) {
+    throw new VagrantFailedError(command, stderr || stdout, { cause: result });
+  }
+  return { stdout, stderr, exitCode: result.exitCode ?? 0 };
+}
+
+export const MINIMUM_VAGRANT = "2.2.19";
+
+const versions = new Map<string, Promise<string>>();
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(".").map(Number);
+  const pb = b.split(".").map(Number);
+  for (let i = 0; i < 3; i++) {
+    if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  }
+  return 0;
+}
+
+/** `vagrant --version`, asked once per binary; throws when missing or older than MINIMUM_VAGRANT. */
+export function vagrantVersion(options: Omit<VagrantOptions, "cwd"> & { cwd?: string } = {}): Promise<string> {
+  const binary = vagrantBinary(options);
+  let pending = versions.get(binary);
+  if (!pending) {
+    pending = (async () => {
+      const { stdout } = await executeVagrant(["--version"], { ...options, cwd: options.cwd ?? process.cwd(), binary });
+      const match = /Vagrant (\d+\.\d+\.\d+)/.exec(stdout);
+      if (!match) throw new VagrantMissingError(`could not read vagrant's version from "${stdout.trim()}"`, { hint: INSTALL_HINT });
+      if (compareVersions(match[1], MINIMUM_VAGRANT) < 0) {
+        throw new VagrantTooOldError(`vagrant ${match[1]} is older than ${MINIMUM_VAGRANT}, the oldest kvm-lab supports`, {
+          hint: "upgrade Vagrant",
+        });
+      }
+      return match[1];
+    })();
+    pending.catch(() => versions.delete(binary));
+    versions.set(binary, pending);
+  }
+  return pending;
+}
