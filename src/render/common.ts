@@ -1,7 +1,18 @@
 // Parts of a machine's view that both providers print the same way.
 import type { Machine, Nic } from "../config/types.js";
-import { MODES } from "../net/modes.js";
+import { MODES, type NetworkMode } from "../net/modes.js";
 import type { NetworkLineView } from "./view.js";
+
+const ADDRESS_WITHOUT_IP: Record<NetworkMode, string> = {
+  hostonly: ", DHCP",
+  hostonlynet: ", DHCP",
+  natnetwork: ", DHCP",
+  nat: ", DHCP",
+  bridged: ", DHCP",
+  intnet: ", no address (internal networks have no DHCP)",
+  null: "",
+  generic: "",
+};
 
 /** Two comment lines: `adapter 3: intnet "tenant" (10.10.0.0/24), ip 10.10.0.10`, then what the mode reaches. */
 export function describeNic(nic: Nic, suffix = ""): string[] {
@@ -10,7 +21,7 @@ export function describeNic(nic: Nic, suffix = ""): string[] {
   const name = nic.named ? ` "${network.key}"` : "";
   const block = network.cidr ? ` (${network.cidr.text})` : "";
   const bridge = network.bridge ? ` to ${network.bridge}` : "";
-  const address = nic.ip ? `, ip ${nic.ip}` : info.staticIp || network.mode === "hostonlynet" || network.mode === "nat" ? ", DHCP" : "";
+  const address = nic.ip ? `, ip ${nic.ip}` : ADDRESS_WITHOUT_IP[network.mode];
   return [`adapter ${nic.slot}: ${network.mode}${name}${block}${bridge}${address}${suffix}`, `  ${info.summary}`];
 }
 

@@ -55,7 +55,6 @@ function machineView(lab: Lab, machine: Machine): MachineView {
     boxUrl: machine.boxUrl,
     networks: machine.nics.map((nic) => declaration(lab, machine, nic)),
     networksHeading: "Adapter 1 is vagrant-libvirt's management network (libvirt's adapter 0).",
-    networkNotes: [],
     forwards: forwardLines(machine),
     settings: cpuSettings(machine),
     customize: [],
@@ -105,7 +104,7 @@ function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
     ["mac", nic.mac ? normalizeMac(nic.mac) : undefined],
   ];
   const named = (forwardMode: string, address: OptionPairs): NetworkLineView => ({
-    comment: describeNic(nic, ` -> libvirt network "${network.providerName}"`),
+    comment: [...describeNic(nic), `  libvirt network "${network.providerName}", forward mode ${forwardMode}`],
     kind: "private_network",
     options: [...head, ["libvirt__network_name", network.providerName], ["libvirt__forward_mode", forwardMode], ...address, ...tail],
   });
@@ -119,7 +118,7 @@ function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
       // VirtualBox gives each VM its own NAT; in libvirt that is a NAT network per machine and slot.
       const own = `${lab.name}-${machine.name}-nat${nic.slot}`;
       return {
-        comment: describeNic(nic, ` -> libvirt NAT network "${own}", this machine's alone`),
+        comment: [...describeNic(nic), `  libvirt NAT network "${own}", this machine's alone`],
         kind: "private_network",
         options: [...head, ["libvirt__network_name", own], ["libvirt__forward_mode", "nat"], ...addressed(nic, natCidrOf(nic), true), ...tail],
       };
@@ -133,7 +132,7 @@ function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
     case "bridged": {
       const address: OptionPairs = nic.ip ? [["ip", nic.ip], ["netmask", network.cidr ? netmaskOf(network.cidr) : "255.255.255.0"]] : [];
       return {
-        comment: describeNic(nic, ` -> ${network.linuxBridge ? "Linux bridge" : "macvtap on"} ${network.bridge}`),
+        comment: [...describeNic(nic), `  libvirt: ${network.linuxBridge ? "the Linux bridge" : "macvtap (direct) on"} ${network.bridge}`],
         kind: "public_network",
         options: [...head, ["dev", network.bridge!], ["mode", "bridge"], ["type", network.linuxBridge ? "bridge" : "direct"], ...address, ...tail],
       };
@@ -142,7 +141,7 @@ function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
     case "generic": {
       const isolated = `${lab.name}-${machine.name}-nic${nic.slot}`;
       return {
-        comment: [...describeNic(nic, ` -> isolated libvirt network "${isolated}"`), "  (libvirt has no unattached NIC: a network of its own, with nothing else on it)"],
+        comment: [...describeNic(nic), `  libvirt has no unattached NIC: isolated network "${isolated}", with nothing else on it`],
         kind: "private_network",
         options: [...head, ["libvirt__network_name", isolated], ["libvirt__forward_mode", "veryisolated"], ["auto_config", false], ["libvirt__dhcp_enabled", false], ...tail],
       };

@@ -55,23 +55,27 @@ export function rubyLiteral(value: RubyValue): string {
 
 /**
  * `key: value, ...` for a keyword-style options hash; keys are ours, values are literals.
- * Past `width` characters the pairs go on continuation lines indented by `indent` spaces.
+ * With an `indent`, a list too long for one line continues on lines of at most `width`
+ * characters, indented by `indent`; the first line leaves room for the call before it.
  */
-export function rubyOptions(pairs: [string, RubyValue][], indent = 0, width = 88): string {
+export function rubyOptions(pairs: [string, RubyValue][], indent = 0, width = 80): string {
   const items = pairs
     .filter(([, value]) => value !== undefined)
     .map(([key, value]) => {
       if (!/^[a-z_][a-z0-9_]*$/.test(key)) throw new Error(`not a safe option key: ${key}`);
       return `${key}: ${rubyLiteral(value)}`;
     });
+  const lead = 40;
   const oneLine = items.join(", ");
-  if (indent === 0 || oneLine.length <= width - 36) return oneLine;
+  if (indent === 0 || oneLine.length <= width - lead) return oneLine;
   const lines: string[] = [];
   let current = "";
+  let budget = width - lead;
   for (const item of items) {
-    if (current && indent + current.length + item.length + 2 > width) {
+    if (current && current.length + item.length + 2 > budget) {
       lines.push(`${current},`);
       current = item;
+      budget = width - indent;
     } else {
       current = current ? `${current}, ${item}` : item;
     }

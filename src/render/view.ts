@@ -4,11 +4,14 @@ import type { RubyValue } from "./ruby.js";
 
 export type OptionPairs = [string, RubyValue][];
 
-/** Comments are lists of lines, each printed behind `# `. */
+/**
+ * One adapter or forwarded port: its comment (lines printed behind `# `) and, where Vagrant
+ * declares it, the `node.vm.network` call; without `kind` the adapter is set elsewhere.
+ */
 export interface NetworkLineView {
   comment: string[];
-  kind: "private_network" | "public_network" | "forwarded_port";
-  options: OptionPairs;
+  kind?: "private_network" | "public_network" | "forwarded_port";
+  options?: OptionPairs;
 }
 
 export interface CustomizeView {
@@ -32,8 +35,6 @@ export interface MachineView {
   networks: NetworkLineView[];
   /** The sentence after "# Networks." naming what adapter 1 is on this provider. */
   networksHeading: string;
-  /** Notes about adapters set outside Vagrant's network declarations. */
-  networkNotes: string[][];
   forwards: NetworkLineView[];
   settings: ProviderSettingView[];
   customize: CustomizeView[];

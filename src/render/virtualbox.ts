@@ -29,12 +29,10 @@ export function virtualboxView(lab: Lab): LabView {
 
 function machineView(machine: Machine): MachineView {
   const networks: NetworkLineView[] = [];
-  const networkNotes: string[][] = [];
   const nicCustomize: CustomizeView[] = [];
   for (const nic of machine.nics) {
     const line = vagrantDeclaration(nic);
-    if (line) networks.push(line);
-    else networkNotes.push(describeNic(nic, " (set with modifyvm below)"));
+    networks.push(line ?? { comment: describeNic(nic, " (set with modifyvm below)") });
     const args = modifyvmArgs(nic, !line);
     if (args.length) nicCustomize.push({ comment: line ? [`adapter ${nic.slot}: what Vagrant has no option for`] : describeNic(nic), lines: args });
   }
@@ -46,7 +44,6 @@ function machineView(machine: Machine): MachineView {
     boxUrl: machine.boxUrl,
     networks,
     networksHeading: "Adapter 1 is the NAT adapter Vagrant uses for SSH.",
-    networkNotes,
     forwards: forwardLines(machine),
     settings: [
       { key: "cpus", value: machine.cpus },

@@ -1,0 +1,51 @@
+// libvirtd for the tests, inside a network namespace of their own so that any network it
+// starts stays there. Reused when one already answers; stopped only if we started it.
+import { execFileSync, spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export const STATE_FILE = path.join(os.tmpdir(), "kvm-lab-test-libvirtd.json");
+
+export function libvirtReachable() {
+  return spawnSync("virsh", ["-c", "qemu:///system", "version"], { stdio: "ignore", timeout: 10000 }).status === 0;
+}
+
+function which(binary) {
+  for (const dir of ["/usr/sbin", "/usr/bin", "/sbin", "/bin"]) {
+    if (fs.existsSync(path.join(dir, binary))) return path.join(dir, binary);
+  }
+  return undefined;
+}
+
+/** Starts virtlogd and libvirtd in a fresh netns; returns why not when it cannot. */
+export function startLibvirtd() {
+  if (libvirtReachable()) return { started: false, reason: "already running" };
+  if (!which("libvirtd") || !which("virtlogd")) return { started: false, reason: "libvirtd is not installed (apt-get install libvirt-daemon-system)" };
+  if (process.getuid?.() !== 0) return { started: false, reason: "not root: cannot start libvirtd" };
+  const netns = `kvmlab-test-${process.pid}`;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kvm-lab-libvirtd-"));
+  execFileSync("ip", ["netns", "add", netns]);
+  execFileSync("ip", ["netns", "exec", netns, "ip", "link", "set", "lo", "up"]);
+  execFileSync("ip", ["netns", "exec", netns, "virtlogd", "-d", "-p", path.join(dir, "virtlogd.pid")]);
+  execFileSync("ip", ["netns", "exec", netns, "libvirtd", "-d", "-p", path.join(dir, "libvirtd.pid")]);
+  fs.writeFileSync(STATE_FILE, JSON.stringify({ netns, dir }));
+  for (let i = 0; i < 50 && !libvirtReachable(); i++) execFileSync("sleep", ["0.2"]);
+  return { started: true, reason: libvirtReachable() ? "started" : "started but not answering" };
+}
+
+export function stopLibvirtd() {
+  if (!fs.existsSync(STATE_FILE)) return;
+  const { netns, dir } = JSON.parse(fs.readFileSync(STATE_FILE, "utf8"));
+  for (const name of ["libvirtd.pid", "virtlogd.pid"]) {
+    try {
+      process.kill(Number(fs.readFileSync(path.join(dir, name), "utf8").trim()), "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+  execFileSync("sleep", ["1"]);
+  spawnSync("ip", ["netns", "del", netns]);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.rmSync(STATE_FILE, { force: true });
+}

@@ -1,0 +1,73 @@
+// Helpers that run the real tools on what kvm-lab renders: Ruby and Vagrant.
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { execa, execaSync } from "execa";
+import fs from "fs-extra";
+import { checkConfig } from "../../src/config/load.js";
+import type { LabConfig, Provider } from "../../src/config/types.js";
+import { renderVagrantfile } from "../../src/render/vagrantfile.js";
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
+const STAND_IN_BIN = path.join(ROOT, "test", "support", "bin");
+/** One VAGRANT_HOME for all test runs: Vagrant sets it up once, then starts faster. */
+export const VAGRANT_HOME = path.join(os.tmpdir(), "kvm-lab-test-vagrant-home");
+
+export async function tempDir(prefix = "kvm-lab-test-"): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), prefix));
+}
+
+/** Checks a config object and renders it; throws ConfigError like the CLI would. */
+export function render(config: LabConfig, provider?: Provider): string {
+  return renderVagrantfile(checkConfig(config, { provider }).lab);
+}
+
+export interface ReadBack {
+  ok: boolean;
+  strings?: string[];
+  error?: string;
+}
+
+/** Real Ruby evaluates each file against a recording Vagrant; returns every string each passed. */
+export async function readWithRuby(files: string[]): Promise<Record<string, ReadBack>> {
+  const { stdout } = await execa("ruby", [path.join(ROOT, "test", "support", "read-vagrantfiles.rb"), ...files]);
+  return JSON.parse(stdout);
+}
+
+/** `ruby -c`: a syntax check alone. */
+export async function rubySyntaxOk(text: string): Promise<{ ok: boolean; output: string }> {
+  const dir = await tempDir();
+  try {
+    const file = path.join(dir, "Vagrantfile");
+    await fs.writeFile(file, text);
+    const result = await execa("ruby", ["-c", file], { reject: false, all: true });
+    return { ok: result.exitCode === 0, output: String(result.all) };
+  } finally {
+    await fs.remove(dir);
+  }
+}
+
+export function libvirtReachable(): boolean {
+  try {
+    return execaSync("virsh", ["-c", "qemu:///system", "version"], { reject: false }).exitCode === 0;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The real `vagrant validate`, provider block included: for VirtualBox through a stand-in
+ * VBoxManage that answers only --version; for libvirt against the tests' libvirtd.
+ */
+export async function vagrantValidate(text: string, provider: Provider): Promise<{ ok: boolean; output: string }> {
+  const dir = await tempDir("kvm-lab-validate-test-");
+  try {
+    await fs.writeFile(path.join(dir, "Vagrantfile"), text);
+    const env: Record<string, string> = { VAGRANT_HOME, VAGRANT_DEFAULT_PROVIDER: provider, VAGRANT_CHECKPOINT_DISABLE: "1" };
+    if (provider === "virtualbox") env.PATH = `${STAND_IN_BIN}:${process.env.PATH}`;
+    const result = await execa("vagrant", ["validate"], { cwd: dir, env, reject: false, all: true, stdin: "ignore" });
+    return { ok: result.exitCode === 0, output: String(result.all) };
+  } finally {
+    await fs.remove(dir);
+  }
+}
