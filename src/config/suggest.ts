@@ -15,7 +15,7 @@ function distance(a: string, b: string): number {
   return previous[b.length];
 }
 
-/** The closest candidate, when it is close enough to be a likely typo. */
+/** The closest candidate, when it is close enough to be a likely typo (or one starts the other). */
 export function closest(word: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestDistance = Infinity;
@@ -27,5 +27,7 @@ export function closest(word: string, candidates: readonly string[]): string | u
     }
   }
   const allowed = Math.max(1, Math.floor(word.length / 3));
-  return bestDistance <= allowed ? best : undefined;
+  if (bestDistance <= allowed) return best;
+  const lower = word.toLowerCase();
+  return word.length >= 3 ? candidates.find((c) => lower.startsWith(c.toLowerCase())) : undefined;
 }

@@ -1,0 +1,363 @@
+// One test per validation rule: each asserts the field path and the message (and the fix
+// where there is one), and that every problem is reported at once.
+import { checkConfig } from "../../../src/config/load.js";
+import type { LabConfig, Provider } from "../../../src/config/types.js";
+import { ConfigError, formatProblem, type Problem } from "../../../src/errors.js";
+
+function base(): LabConfig {
+  return {
+    name: "lab",
+    box: "debian/bookworm64",
+    networks: {
+      mgmt: { mode: "hostonly", cidr: "192.168.56.0/24" },
+      tenant: { mode: "intnet", cidr: "10.10.0.0/24" },
+    },
+    machines: [
+      { name: "a", nics: [{ network: "mgmt", ip: "192.168.56.10" }, { network: "tenant", ip: "10.10.0.10" }] },
+      { name: "b", nics: [{ network: "mgmt", ip: "192.168.56.11" }, { network: "tenant", ip: "10.10.0.11" }] },
+    ],
+  };
+}
+
+/** The problems checkConfig reports for `config` (none when it passes). */
+function problemsOf(config: unknown, provider?: Provider): Problem[] {
+  try {
+    checkConfig(config, { provider });
+    return [];
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    return error.problems;
+  }
+}
+
+function warningsOf(config: unknown, provider?: Provider): Problem[] {
+  return checkConfig(config, { provider }).warnings;
+}
+
+/** The one problem at `path`; fails when there is none. */
+function at(problems: Problem[], path: string): Problem {
+  const found = problems.find((p) => p.path === path);
+  if (!found) throw new Error(`no problem at ${path}; got:\n${problems.map(formatProblem).join("\n")}`);
+  return found;
+}
+
+function edit(change: (c: LabConfig & Record<string, any>) => void): LabConfig {
+  const config = base() as LabConfig & Record<string, any>;
+  change(config);
+  return config;
+}
+
+test("the base config is valid", () => {
+  expect(problemsOf(base())).toEqual([]);
+  expect(problemsOf(base(), "libvirt")).toEqual([]);
+});
+
+describe("shape", () => {
+  test("unknown key, with did you mean", () => {
+    const p = at(problemsOf(edit((c) => (c.machines[0] as any).cpu = 2)), "machines[0].cpu");
+    expect(p.message).toBe("is not a known setting");
+    expect(p.fix).toBe('did you mean "cpus"?');
+  });
+  test("unknown top-level key lists the known ones when nothing is close", () => {
+    const p = at(problemsOf(edit((c) => (c.zzzzzz = 1))), "zzzzzz");
+    expect(p.fix).toMatch(/^known settings here: name, provider/);
+  });
+  test("bad type: a string where a number goes", () => {
+    const p = at(problemsOf(edit((c) => ((c.machines[0] as any).memory = "4096"))), "machines[0].memory");
+    expect(p.message).toBe('expected a whole number, got "4096"');
+    expect(p.fix).toBe("write 4096 without quotes");
+  });
+  test("bad type: cpus as words", () => {
+    expect(at(problemsOf(edit((c) => ((c.machines[0] as any).cpus = "two"))), "machines[0].cpus").message).toBe(
+      'expected a whole number, got "two"',
+    );
+  });
+  test("bad enum value, with did you mean", () => {
+    const p = at(problemsOf(edit((c) => ((c as any).provider = "virtualbx"))), "provider");
+    expect(p.message).toBe('"virtualbx" is not one of virtualbox, libvirt');
+    expect(p.fix).toBe('did you mean "virtualbox"?');
+  });
+  test("missing required fields", () => {
+    const problems = problemsOf({ machines: [{}] });
+    expect(at(problems, "name").message).toBe("is required");
+    expect(at(problems, "machines[0].name").message).toBe("is required");
+  });
+  test("a nic type that does not exist", () => {
+    const p = at(problemsOf(edit((c) => ((c.machines[0].nics![0] as any).nicType = "virtio-net"))), "machines[0].nics[0].nicType");
+    expect(p.fix).toBe('did you mean "virtio"?');
+  });
+});
+
+describe("names", () => {
+  test("duplicate machine names", () => {
+    const p = at(problemsOf(edit((c) => (c.machines[1].name = "a"))), "machines[1].name");
+    expect(p.message).toBe('"a" is already the name of machines[0]');
+  });
+  test("a machine name that is not a hostname", () => {
+    for (const name of ["web_1", "-web", "web-", "a.b", ""]) {
+      const p = at(problemsOf(edit((c) => (c.machines[0].name = name))), "machines[0].name");
+      expect(p.message).toBe(`"${name}" is not a valid hostname`);
+    }
+  });
+  test("a hostname that is not one", () => {
+    expect(at(problemsOf(edit((c) => (c.machines[0].hostname = "a..b"))), "machines[0].hostname").message).toBe(
+      '"a..b" is not a valid hostname',
+    );
+  });
+  test("a lab name that cannot prefix network names", () => {
+    expect(at(problemsOf(edit((c) => (c.name = "my lab"))), "name").message).toBe('"my lab" cannot name a lab');
+  });
+  test("a network name with spaces", () => {
+    const p = at(problemsOf(edit((c) => (c.networks!["my net"] = { mode: "intnet", cidr: "10.20.0.0/24" }))), 'networks["my net"]');
+    expect(p.message).toBe("is not a usable network name");
+  });
+  test("no machines", () => {
+    expect(at(problemsOf(edit((c) => (c.machines = []))), "machines").message).toBe("is empty");
+  });
+});
+
+describe("adapters", () => {
+  test("more than 8 adapters", () => {
+    const config = edit((c) => {
+      c.networks = { n: { mode: "intnet", cidr: "10.20.0.0/24" } };
+      c.machines = [{ name: "a", nics: Array.from({ length: 8 }, (_, i) => ({ network: "n", ip: `10.20.0.${i + 10}` })) }];
+    });
+    const p = at(problemsOf(config), "machines[0].nics");
+    expect(p.message).toBe("8 NICs, but a VM has 8 adapters and adapter 1 is Vagrant's NAT adapter");
+    expect(p.fix).toBe("keep at most 7 NICs (adapters 2 to 8)");
+  });
+  test("seven NICs fill slots 2 to 8", () => {
+    const config = edit((c) => {
+      c.networks = { n: { mode: "intnet", cidr: "10.20.0.0/24" } };
+      c.machines = [{ name: "a", nics: Array.from({ length: 7 }, (_, i) => ({ network: "n", ip: `10.20.0.${i + 10}` })) }];
+    });
+    expect(checkConfig(config).lab.machines[0].nics.map((n) => n.slot)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+  });
+  test("explicit slots first, then the lowest free ones", () => {
+    const config = edit((c) => {
+      c.machines[0].nics = [{ network: "mgmt", ip: "192.168.56.10" }, { network: "tenant", ip: "10.10.0.10", adapter: 2 }];
+    });
+    const nics = checkConfig(config).lab.machines[0].nics;
+    expect(nics.map((n) => [n.slot, n.network.key])).toEqual([[2, "tenant"], [3, "mgmt"]]);
+  });
+  test("a slot used twice", () => {
+    const p = at(problemsOf(edit((c) => c.machines[0].nics!.forEach((n) => (n.adapter = 4)))), "machines[0].nics[1].adapter");
+    expect(p.message).toBe("adapter 4 is already used by machines[0].nics[0]");
+  });
+  test("slot 1 is Vagrant's", () => {
+    const p = at(problemsOf(edit((c) => (c.machines[0].nics![0].adapter = 1))), "machines[0].nics[0].adapter");
+    expect(p.message).toBe("adapter 1 is the NAT adapter Vagrant needs for SSH");
+  });
+  test("slot 9 does not exist", () => {
+    expect(at(problemsOf(edit((c) => (c.machines[0].nics![0].adapter = 9))), "machines[0].nics[0].adapter").message).toBe(
+      "9 is not an adapter slot",
+    );
+  });
+  test("a NIC naming an unknown network", () => {
+    const p = at(problemsOf(edit((c) => (c.machines[0].nics![0].network = "mgnt"))), "machines[0].nics[0].network");
+    expect(p.message).toBe('"mgnt" is not a network of this lab');
+    expect(p.fix).toBe("declare it under networks, or use one of: mgmt, tenant");
+  });
+  test("a NIC with both a network and a mode, or neither", () => {
+    expect(at(problemsOf(edit((c) => (c.machines[0].nics![0].mode = "nat"))), "machines[0].nics[0]").message).toBe(
+      "names both a network and a mode",
+    );
+    expect(at(problemsOf(edit((c) => (c.machines[0].nics![0] = {}))), "machines[0].nics[0]").message).toBe(
+      "has neither a network nor a mode",
+    );
+  });
+  test("a shared mode written inline", () => {
+    const p = at(problemsOf(edit((c) => (c.machines[0].nics![0] = { mode: "intnet" }))), "machines[0].nics[0].mode");
+    expect(p.message).toBe("a intnet network is shared by machines, so it must be declared once");
+  });
+});
+
+describe("addresses", () => {
+  const ip = (value: string) => edit((c) => (c.machines[0].nics![0].ip = value));
+  test("not an IPv4 address", () => {
+    const p = at(problemsOf(ip("192.168.57.300")), "machines[0].nics[0].ip");
+    expect(formatProblem(p)).toBe(
+      "machines[0].nics[0].ip: 192.168.57.300 is not an IPv4 address; write four numbers from 0 to 255, e.g. 192.168.56.10",
+    );
+  });
+  test("outside the network's block", () => {
+    const p = at(problemsOf(ip("192.168.57.10")), "machines[0].nics[0].ip");
+    expect(p.message).toBe("192.168.57.10 is outside mgmt's 192.168.56.0/24");
+    expect(p.fix).toBe("pick an address from 192.168.56.2 to 192.168.56.254");
+  });
+  test("the network address", () => {
+    expect(at(problemsOf(ip("192.168.56.0")), "machines[0].nics[0].ip").message).toBe(
+      "192.168.56.0 is the network address of 192.168.56.0/24",
+    );
+  });
+  test("the broadcast address", () => {
+    expect(at(problemsOf(ip("192.168.56.255")), "machines[0].nics[0].ip").message).toBe(
+      "192.168.56.255 is the broadcast address of 192.168.56.0/24",
+    );
+  });
+  test("the host's .1 on a host-only network", () => {
+    expect(at(problemsOf(ip("192.168.56.1")), "machines[0].nics[0].ip").message).toBe("192.168.56.1 is taken by the host on mgmt");
+  });
+  test(".1 is free on an internal network, which has no host", () => {
+    expect(problemsOf(edit((c) => (c.machines[0].nics![1].ip = "10.10.0.1")))).toEqual([]);
+  });
+  test("the same address twice on one network", () => {
+    const p = at(problemsOf(edit((c) => (c.machines[1].nics![0].ip = "192.168.56.10"))), "machines[1].nics[0].ip");
+    expect(p.message).toBe("192.168.56.10 is already used on mgmt by machines[0].nics[0]");
+  });
+  test("a static address where the mode has none", () => {
+    const config = edit((c) => {
+      c.networks!.outside = { mode: "natnetwork", cidr: "10.0.5.0/24" };
+      c.machines[0].nics!.push({ network: "outside", ip: "10.0.5.10" }, { mode: "nat", ip: "10.0.4.15" });
+    });
+    const problems = problemsOf(config);
+    expect(at(problems, "machines[0].nics[2].ip").message).toMatch(/^a natnetwork NIC takes its address from the network's DHCP server/);
+    expect(at(problems, "machines[0].nics[3].ip").message).toBe("a nat NIC has no static address");
+  });
+  test("a block with host bits set", () => {
+    const p = at(problemsOf(edit((c) => (c.networks!.mgmt.cidr = "192.168.56.1/24"))), "networks.mgmt.cidr");
+    expect(p.message).toBe("192.168.56.1/24 has host bits set (did you mean 192.168.56.0/24?)");
+  });
+  test("a network without the block its mode needs", () => {
+    const p = at(problemsOf(edit((c) => delete c.networks!.tenant.cidr)), "networks.tenant.cidr");
+    expect(p.message).toBe("a intnet network needs an address block");
+  });
+  test("overlapping networks", () => {
+    const p = at(problemsOf(edit((c) => (c.networks!.tenant.cidr = "192.168.56.128/25"))), "networks.tenant.cidr");
+    expect(p.message).toBe("192.168.56.128/25 overlaps networks.mgmt (192.168.56.0/24)");
+  });
+  test("host-only outside 192.168.56.0/21 names the networks.conf line to add", () => {
+    const config = edit((c) => {
+      c.networks!.mgmt.cidr = "172.16.20.0/24";
+      c.machines.forEach((m, i) => (m.nics![0].ip = `172.16.20.${10 + i}`));
+    });
+    const p = at(problemsOf(config), "networks.mgmt.cidr");
+    expect(p.message).toBe("172.16.20.0/24 is outside 192.168.56.0/21, the only range VirtualBox 6.1.28+ allows for host-only networks by default");
+    expect(p.fix).toContain('add the line "* 172.16.20.0/24" to /etc/vbox/networks.conf');
+    expect(problemsOf({ ...config, virtualbox: { hostOnlyRanges: ["172.16.0.0/16"] } })).toEqual([]);
+    expect(problemsOf(config, "libvirt")).toEqual([]);
+  });
+  test("a lab network over VirtualBox's NAT 10.0.2.0/24", () => {
+    const p = at(problemsOf(edit((c) => (c.networks!.tenant.cidr = "10.0.0.0/16"))), "networks.tenant.cidr");
+    expect(p.message).toBe("10.0.0.0/16 overlaps 10.0.2.0/24, the NAT network of adapter 1 that Vagrant uses for SSH");
+  });
+  test("a lab network over vagrant-libvirt's management network", () => {
+    const config = edit((c) => {
+      c.networks!.tenant.cidr = "192.168.121.0/24";
+      c.machines.forEach((m, i) => (m.nics![1].ip = `192.168.121.${10 + i}`));
+    });
+    expect(at(problemsOf(config, "libvirt"), "networks.tenant.cidr").message).toBe(
+      "192.168.121.0/24 overlaps vagrant-libvirt's management network 192.168.121.0/24",
+    );
+    expect(problemsOf({ ...config, libvirt: { managementNetwork: "192.168.125.0/24" } }, "libvirt")).toEqual([]);
+  });
+  test("libvirt: two NAT adapters on the same block", () => {
+    const config = edit((c) => c.machines.forEach((m) => m.nics!.push({ mode: "nat" })));
+    expect(at(problemsOf(config, "libvirt"), "machines[1].nics[2].cidr").message).toBe(
+      "libvirt makes each NAT adapter a network of its own, and machines[0].nics[2] already uses 10.0.5.0/24",
+    );
+    expect(problemsOf(config, "virtualbox")).toEqual([]);
+  });
+});
+
+describe("network settings", () => {
+  test("a bridged network without its host device", () => {
+    const config = edit((c) => {
+      c.networks!.lan = { mode: "bridged" };
+      c.machines[0].nics!.push({ network: "lan" });
+    });
+    const p = at(problemsOf(config), "networks.lan.bridge");
+    expect(p.message).toBe("a bridged network needs the host device to bridge to (Vagrant would stop and ask for one)");
+  });
+  test("a generic NIC without its driver", () => {
+    const p = at(problemsOf(edit((c) => c.machines[0].nics!.push({ mode: "generic" }))), "machines[0].nics[2].driver");
+    expect(p.message).toBe("a generic NIC needs its VirtualBox driver");
+  });
+  test("a NIC setting that belongs to the network", () => {
+    const p = at(problemsOf(edit((c) => (c.machines[0].nics![0].cidr = "192.168.56.0/24"))), "machines[0].nics[0].cidr");
+    expect(p.fix).toBe("set it on networks.mgmt.cidr");
+  });
+});
+
+describe("MACs", () => {
+  test("not a MAC", () => {
+    expect(at(problemsOf(edit((c) => (c.machines[0].nics![0].mac = "08:00:27:zz:00:01"))), "machines[0].nics[0].mac").message).toBe(
+      "08:00:27:zz:00:01 is not a MAC address",
+    );
+  });
+  test("a multicast MAC", () => {
+    expect(at(problemsOf(edit((c) => (c.machines[0].nics![0].mac = "01:00:5e:00:00:01"))), "machines[0].nics[0].mac").message).toBe(
+      "01:00:5e:00:00:01 is a multicast address",
+    );
+  });
+  test("the same MAC twice, whatever its spelling", () => {
+    const config = edit((c) => {
+      c.machines[0].nics![0].mac = "08:00:27:AA:00:01";
+      c.machines[1].nics![1].mac = "080027aa0001";
+    });
+    expect(at(problemsOf(config), "machines[1].nics[1].mac").message).toBe("080027aa0001 is already the MAC of machines[0].nics[0]");
+  });
+});
+
+describe("forwarded ports", () => {
+  test("the same host port twice", () => {
+    const config = edit((c) => {
+      c.machines[0].forwards = [{ guest: 80, host: 8080 }];
+      c.machines[1].forwards = [{ guest: 80, host: 8080 }];
+    });
+    expect(at(problemsOf(config), "machines[1].forwards[0].host").message).toBe(
+      "host port tcp/8080 is already forwarded by machines[0].forwards[0]",
+    );
+  });
+  test("0.0.0.0 clashes with every address; another protocol does not", () => {
+    const config = edit((c) => {
+      c.machines[0].forwards = [{ guest: 80, host: 8080, hostIp: "0.0.0.0" }, { guest: 53, host: 5353, protocol: "udp" }];
+      c.machines[1].forwards = [{ guest: 80, host: 8080, hostIp: "127.0.0.2" }, { guest: 53, host: 5353 }];
+    });
+    const problems = problemsOf(config);
+    expect(problems.map((p) => p.path)).toEqual(["machines[1].forwards[0].host"]);
+  });
+  test("ports out of range", () => {
+    const problems = problemsOf(edit((c) => (c.machines[0].forwards = [{ guest: 0, host: 70000 }])));
+    expect(at(problems, "machines[0].forwards[0].guest").message).toBe("0 is not a port");
+    expect(at(problems, "machines[0].forwards[0].host").message).toBe("70000 is not a port");
+  });
+});
+
+describe("machine resources", () => {
+  test("non-positive cpus and memory", () => {
+    const problems = problemsOf(edit((c) => Object.assign(c.machines[0], { cpus: 0, memory: -1 })));
+    expect(at(problems, "machines[0].cpus").message).toBe("0 CPUs");
+    expect(at(problems, "machines[0].memory").message).toBe("-1 MB of memory");
+  });
+  test("no box anywhere", () => {
+    expect(at(problemsOf(edit((c) => delete c.box)), "machines[0].box").message).toBe("no box");
+  });
+});
+
+test("every problem is reported at once", () => {
+  const config = edit((c) => {
+    c.machines[1].name = "a";
+    c.machines[0].nics![0].ip = "192.168.57.300";
+    (c.machines[0] as any).cpu = 2;
+  });
+  expect(problemsOf(config).map((p) => p.path).sort()).toEqual(["machines[0].cpu", "machines[0].nics[0].ip", "machines[1].name"]);
+});
+
+describe("warnings", () => {
+  test("an internal-network NIC without an address", () => {
+    const w = warningsOf(edit((c) => delete c.machines[0].nics![1].ip));
+    expect(at(w, "machines[0].nics[1].ip").message).toBe('internal network "tenant" has no DHCP server, so this NIC stays unconfigured');
+  });
+  test("a lab network over libvirt's default network inside the guests", () => {
+    const config = edit((c) => {
+      c.networks!.tenant.cidr = "192.168.122.0/24";
+      c.machines.forEach((m, i) => (m.nics![1].ip = `192.168.122.${10 + i}`));
+    });
+    expect(at(warningsOf(config), "networks.tenant.cidr").message).toMatch(/overlaps 192\.168\.122\.0\/24, libvirt's default network/);
+  });
+  test("VirtualBox-only settings under libvirt", () => {
+    const w = warningsOf(edit((c) => (c.machines[0].nics![0].promisc = "allow-all")), "libvirt");
+    expect(at(w, "machines[0].nics[0].promisc").message).toMatch(/promisc is a VirtualBox setting and is ignored/);
+  });
+});
