@@ -1,7 +1,7 @@
 // The kvm-lab command line: a table of commands, each imported only when run, and one
 // handler that turns errors into messages and exit codes. The only code that prints.
 import yargs, { type Argv } from "yargs";
-import { EXIT, KvmLabError, ConfigError } from "../errors.js";
+import { EXIT, KvmLabError, ConfigError, UsageError } from "../errors.js";
 import { PROVIDERS } from "../config/types.js";
 import { processIo, type Io } from "./context.js";
 
@@ -59,7 +59,6 @@ function report(io: Io, error: unknown): number {
 /** Runs the CLI on `argv` and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
   let exitCode: number = EXIT.ok;
-  let usageError: string | undefined;
   const parser = yargs(argv)
     .scriptName("kvm-lab")
     .usage("$0 <command> [options]\n\nNested-virtualization labs from a typed config: Vagrantfiles for VirtualBox and libvirt.")
@@ -71,8 +70,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .version()
     .epilogue("Exit codes: 0 ok, 1 check failed, 2 bad usage or config, 3 vagrant missing or too old, 4 vagrant failed.")
     .fail((message, error) => {
-      if (error) throw error;
-      usageError = message;
+      throw error ?? new UsageError(message, { hint: "run kvm-lab --help for the commands and options" });
     })
     .exitProcess(false);
   for (const spec of COMMANDS) {
@@ -84,10 +82,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     await parser.parseAsync();
   } catch (error) {
     return report(io, error);
-  }
-  if (usageError) {
-    io.err(`kvm-lab: ${usageError}\nrun kvm-lab --help for the commands and options`);
-    return EXIT.usage;
   }
   return exitCode;
 }
