@@ -32,6 +32,7 @@ export function libvirtView(lab: Lab): LabView {
     source: lab.source,
     provider: lab.provider,
     syncedFolder: lab.syncedFolder,
+    hostNetworks: false,
     natNetworks: [],
     hostOnlyNets: [],
     labSettings,

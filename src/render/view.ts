@@ -55,6 +55,8 @@ export interface LabView {
   source: string;
   provider: string;
   syncedFolder: boolean;
+  /** Whether the VirtualBox prelude defines host-network helpers at all. */
+  hostNetworks: boolean;
   natNetworks: HostNetworkView[];
   hostOnlyNets: HostNetworkView[];
   labSettings: ProviderSettingView[];

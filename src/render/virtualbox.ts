@@ -14,14 +14,17 @@ function hostNetwork(name: string, block: Cidr): HostNetworkView {
 
 export function virtualboxView(lab: Lab): LabView {
   const shared = lab.networks.filter((n) => n.cidr && lab.machines.some((m) => m.nics.some((nic) => nic.network === n)));
+  const natNetworks = shared.filter((n) => n.mode === "natnetwork").map((n) => hostNetwork(n.providerName, n.cidr!));
+  const hostOnlyNets = shared.filter((n) => n.mode === "hostonlynet").map((n) => hostNetwork(n.providerName, n.cidr!));
   return {
     labPartial: "virtualbox-lab",
     labName: lab.name,
     source: lab.source,
     provider: lab.provider,
     syncedFolder: lab.syncedFolder,
-    natNetworks: shared.filter((n) => n.mode === "natnetwork").map((n) => hostNetwork(n.providerName, n.cidr!)),
-    hostOnlyNets: shared.filter((n) => n.mode === "hostonlynet").map((n) => hostNetwork(n.providerName, n.cidr!)),
+    hostNetworks: natNetworks.length + hostOnlyNets.length > 0,
+    natNetworks,
+    hostOnlyNets,
     labSettings: [],
     machines: lab.machines.map(machineView),
   };

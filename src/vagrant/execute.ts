@@ -33,26 +33,44 @@ export async function executeVagrant(args: string[], options: VagrantOptions): P
     extendEnv: true,
     reject: false,
     stdin: "ignore",
-    timeout: options.timeoutMs,
     encoding: "utf8",
+    // Its own process group, so a timeout ends vagrant and everything it started (ruby, ssh).
+    detached: true,
   };
-  const result = await execa(binary, args, execaOptions);
+  const child = execa(binary, args, execaOptions);
+  let timedOut = false;
+  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
+    timedOut = true;
+    killGroup(child.pid, "SIGTERM");
+    setTimeout(() => killGroup(child.pid, "SIGKILL"), 5000).unref();
+  }, options.timeoutMs);
+  const result = await child;
+  if (timer) clearTimeout(timer);
   const command = `vagrant ${args.join(" ")}`;
   const stdout = String(result.stdout ?? "");
   const stderr = String(result.stderr ?? "");
-  if (result.failed && (result.code === "ENOENT" || result.exitCode === 127)) {
+  if (result.failed && (result.code === "ENOENT" || (result.exitCode === 127 && !timedOut))) {
     throw new VagrantMissingError(`vagrant is not installed (looked for "${binary}")`, { hint: INSTALL_HINT, cause: result });
   }
-  if (result.failed && result.exitCode === 126) {
+  if (result.failed && (result.code === "EACCES" || result.exitCode === 126)) {
     throw new VagrantMissingError(`"${binary}" cannot be run (exit 126: not executable)`, { hint: INSTALL_HINT, cause: result });
   }
-  if (result.timedOut) {
+  if (timedOut) {
     throw new VagrantFailedError(command, `${stderr}\n(timed out after ${options.timeoutMs} ms)`, { cause: result });
   }
   if (result.failed) {
     throw new VagrantFailedError(command, stderr || stdout, { cause: result });
   }
   return { stdout, stderr, exitCode: result.exitCode ?? 0 };
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // the group is gone already
+  }
 }
 
 export const MINIMUM_VAGRANT = "2.2.19";

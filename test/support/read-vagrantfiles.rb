@@ -1,6 +1,8 @@
 # Evaluates rendered Vagrantfiles against a recording stand-in for Vagrant and prints, as
 # JSON, every string value each file passes to Vagrant: the tests compare them with the
 # config values that went in. A file Ruby cannot parse reports its syntax error.
+# With KVM_LAB_RUN_TRIGGERS=1 the `trigger.ruby` blocks run too (against whatever
+# VBoxManage is first on PATH).
 require "json"
 
 class KvmLabRecorder
@@ -11,8 +13,10 @@ class KvmLabRecorder
   def method_missing(name, *args, **options, &block)
     collect(args)
     collect(options.values)
-    # Run configuration blocks (define, provider, trigger), never trigger actions.
-    if block && name != :ruby
+    # Run configuration blocks (define, provider, trigger); trigger actions only when asked.
+    if block && name == :ruby
+      block.call(nil, nil) if ENV["KVM_LAB_RUN_TRIGGERS"] == "1"
+    elsif block
       block.call(*Array.new([block.arity, 0].max) { KvmLabRecorder.new(@log) })
     end
     KvmLabRecorder.new(@log)

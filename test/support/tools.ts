@@ -29,8 +29,8 @@ export interface ReadBack {
 }
 
 /** Real Ruby evaluates each file against a recording Vagrant; returns every string each passed. */
-export async function readWithRuby(files: string[]): Promise<Record<string, ReadBack>> {
-  const { stdout } = await execa("ruby", [path.join(ROOT, "test", "support", "read-vagrantfiles.rb"), ...files]);
+export async function readWithRuby(files: string[], env: Record<string, string> = {}): Promise<Record<string, ReadBack>> {
+  const { stdout } = await execa("ruby", [path.join(ROOT, "test", "support", "read-vagrantfiles.rb"), ...files], { env });
   return JSON.parse(stdout);
 }
 

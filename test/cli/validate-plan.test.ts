@@ -1,0 +1,64 @@
+// `kvm-lab validate` (config checks, then the real `vagrant validate`) and `kvm-lab plan`.
+import path from "node:path";
+import fs from "fs-extra";
+import { kvmLab } from "../support/cli.js";
+import { libvirtReachable, ROOT, tempDir } from "../support/tools.js";
+
+const EXAMPLE = path.join(ROOT, "examples", "nested-lab");
+const STAND_IN_PATH = `${path.join(ROOT, "test", "support", "bin")}:${process.env.PATH}`;
+
+test("validate: config ok, then vagrant validate passes on the VirtualBox block", async () => {
+  const result = await kvmLab(["validate"], { cwd: EXAMPLE, env: { PATH: STAND_IN_PATH } });
+  expect(result.stdout).toContain("config ok: kvm-lab.config.ts (2 machines, provider virtualbox)");
+  expect(result.stdout).toContain("vagrant validate: Vagrantfile validated successfully.");
+  expect(result.exitCode).toBe(0);
+});
+
+test("validate: libvirt block checked against a running libvirtd", async () => {
+  if (!libvirtReachable()) {
+    process.stderr.write("skipped: libvirtd not reachable\n");
+    return;
+  }
+  const result = await kvmLab(["validate", "--provider", "libvirt"], { cwd: EXAMPLE });
+  expect(result.stdout).toContain("vagrant validate: Vagrantfile validated successfully.");
+  expect(result.exitCode).toBe(0);
+});
+
+test("validate without VirtualBox on the host: vagrant's own error, exit 4", async () => {
+  const dir = await tempDir();
+  try {
+    // An empty bin dir first on PATH hides nothing but leaves VBoxManage out: the real vagrant complains.
+    const result = await kvmLab(["validate", "--config", path.join(EXAMPLE, "kvm-lab.config.ts")], {
+      cwd: dir,
+      env: { PATH: "/usr/bin:/bin:/usr/sbin:/sbin" },
+    });
+    expect(result.exitCode).toBe(4);
+    expect(result.stderr).toContain("kvm-lab: vagrant validate failed");
+  } finally {
+    await fs.remove(dir);
+  }
+});
+
+test("validate with vagrant missing: config still checked, vagrant step skipped with the reason", async () => {
+  const result = await kvmLab(["validate"], { cwd: EXAMPLE, env: { KVM_LAB_VAGRANT: "/nonexistent/vagrant" } });
+  expect(result.exitCode).toBe(0);
+  expect(result.stdout).toContain("config ok");
+  expect(result.stderr).toContain('vagrant validate skipped: vagrant is not installed (looked for "/nonexistent/vagrant")');
+});
+
+test("plan: a table per machine with slot, mode, network, address and reach", async () => {
+  const result = await kvmLab(["plan"], { cwd: EXAMPLE });
+  expect(result.exitCode).toBe(0);
+  const lines = result.stdout.split("\n");
+  expect(lines).toContainEqual(expect.stringMatching(/^1 +nat +\(vagrant\) +10\.0\.2\.0\/24 +10\.0\.2\.15 +auto +yes +no +yes +port-forward$/));
+  expect(lines).toContainEqual(expect.stringMatching(/^3 +intnet +tenant +nested-lab-tenant +10\.10\.0\.10 +auto +no +yes +no +no$/));
+  expect(lines).toContainEqual(expect.stringMatching(/^4 +natnetwork +outside +nested-lab-outside +DHCP +auto +yes +yes +yes +port-forward$/));
+  expect(lines).toContainEqual(expect.stringMatching(/^5 +null +- +- +- +auto +no +no +no +no$/));
+});
+
+test("plan --json", async () => {
+  const result = await kvmLab(["plan", "--json"], { cwd: EXAMPLE });
+  const plan = JSON.parse(result.stdout);
+  expect(plan.machines.map((m: { machine: string }) => m.machine)).toEqual(["controller", "compute"]);
+  expect(plan.machines[1].adapters[3]).toMatchObject({ slot: 4, mode: "bridged", attachedTo: "eth0", toOutside: "yes" });
+});
