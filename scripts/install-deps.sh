@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Debian packages and npm modules kvm-lab and its tests need. Idempotent; run as root.
+#   vagrant (Debian's, with vagrant-libvirt) and ruby: render checks and `vagrant validate`
+#   libvirt-daemon-system, libvirt-clients, dnsmasq-base: libvirtd for libvirt validation
+#   iproute2: the network namespace the tests run libvirtd in
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(vagrant vagrant-libvirt ruby libvirt-daemon-system libvirt-clients dnsmasq-base qemu-system-x86 iproute2)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+npm ci --no-audit --no-fund
