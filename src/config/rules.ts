@@ -24,6 +24,7 @@ export interface RuleResult {
 
 const HOST_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const NETWORK_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
+const PROVIDER_NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 function hostnameProblem(value: string): string | undefined {
   if (value === "") return "is empty";
   if (value.length > 253) return "is longer than 253 characters";
@@ -94,6 +95,13 @@ function checkNetworks(lab: Lab, errors: Problem[], warnings: Problem[]): void {
     const path = `networks.${network.key}`;
     const info = MODES[network.mode];
     checkNetworkSettings(network, path, errors);
+    if (!PROVIDER_NETWORK_NAME.test(network.providerName) || network.providerName.length > 50) {
+      errors.push({
+        path: `${path}.name`,
+        message: `"${network.providerName}" cannot name a provider network`,
+        fix: "use letters, digits, '-', '_' or '.', at most 50 characters",
+      });
+    }
     if (!info.shared && network.mode !== "nat") {
       errors.push({
         path: `${path}.mode`,

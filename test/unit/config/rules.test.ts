@@ -111,6 +111,10 @@ describe("names", () => {
     const p = at(problemsOf(edit((c) => (c.networks!["my net"] = { mode: "intnet", cidr: "10.20.0.0/24" }))), 'networks["my net"]');
     expect(p.message).toBe("is not a usable network name");
   });
+  test("a provider network name that VirtualBox or libvirt would choke on", () => {
+    const p = at(problemsOf(edit((c) => (c.networks!.tenant.name = "my tenant"))), "networks.tenant.name");
+    expect(p.message).toBe('"my tenant" cannot name a provider network');
+  });
   test("no machines", () => {
     expect(at(problemsOf(edit((c) => (c.machines = []))), "machines").message).toBe("is empty");
   });
