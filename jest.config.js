@@ -8,5 +8,4 @@ export default {
   globalSetup: "<rootDir>/test/support/global-setup.mjs",
   globalTeardown: "<rootDir>/test/support/global-teardown.mjs",
   testTimeout: 120000,
-  reporters: ["default", "<rootDir>/test/support/summary-reporter.cjs"],
 };
