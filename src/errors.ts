@@ -8,6 +8,7 @@ export const EXIT = {
   usage: 2,
   vagrantMissing: 3,
   vagrantFailed: 4,
+  boxBuildFailed: 5,
   interrupted: 130,
 } as const;
 
@@ -91,4 +92,10 @@ export class VagrantFailedError extends KvmLabError {
     this.command = command;
     this.stderr = stderr;
   }
+}
+
+/** A box build step failed; `log` is where its full output is (the build folder is removed). */
+export class BoxBuildError extends KvmLabError {
+  override readonly code = "BOX_BUILD_FAILED";
+  override readonly exitCode = EXIT.boxBuildFailed;
 }

@@ -43,6 +43,19 @@ const COMMANDS: CommandSpec[] = [
     options: (y) => labOptions(y).option("json", { type: "boolean", describe: "print JSON" }),
     run: async (io, args) => (await import("./commands/plan.js")).planCommand(io, args),
   },
+  {
+    command: "box <action> [recipe]",
+    describe: "Build KVM-ready Vagrant boxes from Debian's packages (box list, box build <recipe>)",
+    options: (y) =>
+      y
+        .positional("action", { choices: ["build", "list"] as const, describe: "list the recipes, or build one" })
+        .positional("recipe", { type: "string", describe: "the recipe to build (see box list)" })
+        .option("provider", { alias: "p", choices: ["libvirt", "virtualbox", "all"] as const, default: "all", describe: "which boxes to make" })
+        .option("out", { alias: "o", type: "string", describe: "where boxes and the catalog go (default: ./boxes-out)" })
+        .option("cache", { type: "string", describe: "package and base-system cache (default: /var/cache/kvm-lab or $KVM_LAB_CACHE)" })
+        .option("force", { type: "boolean", describe: "rebuild even when the recipe did not change" }),
+    run: async (io, args) => (await import("./commands/box.js")).boxCommand(io, args as never),
+  },
 ];
 
 /** Prints an error for people: the message, then the hint. Returns the exit code. */
@@ -68,7 +81,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .help()
     .alias("h", "help")
     .version()
-    .epilogue("Exit codes: 0 ok, 1 check failed, 2 bad usage or config, 3 vagrant missing or too old, 4 vagrant failed.")
+    .epilogue("Exit codes: 0 ok, 1 check failed, 2 bad usage or config, 3 vagrant missing or too old, 4 vagrant failed, 5 box build failed.")
     .fail((message, error) => {
       throw error ?? new UsageError(message, { hint: "run kvm-lab --help for the commands and options" });
     })

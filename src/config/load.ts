@@ -1,8 +1,7 @@
 // Finding, importing and checking a lab config: parse -> shape -> normalize -> rules.
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import fs from "fs-extra";
-import { createJiti } from "jiti";
+import { importDefault } from "./import-module.js";
 import { ConfigError, type Problem } from "../errors.js";
 import { checkShape } from "./shape.js";
 import { normalizeLab } from "./normalize.js";
@@ -46,26 +45,11 @@ export async function findConfigFile(cwd: string, named?: string): Promise<strin
   ]);
 }
 
-/** Where `import { defineLab } from "kvm-lab"` resolves inside a config: this very package. */
-function selfEntry(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  const js = path.join(here, "..", "index.js");
-  return fs.existsSync(js) ? js : path.join(here, "..", "index.ts");
-}
-
 /** The config file's default export (or the JSON document), before any checking. */
 export async function importConfig(file: string): Promise<unknown> {
   try {
     if (file.endsWith(".json")) return await fs.readJson(file);
-    // jiti: transpiles TypeScript in-process on Node 20 without a global loader hook,
-    // and lets a config import "kvm-lab" even where the package is not installed beside it.
-    const jiti = createJiti(import.meta.url, {
-      alias: { "kvm-lab": selfEntry() },
-      moduleCache: false,
-      fsCache: false,
-      interopDefault: true,
-    });
-    return await jiti.import(file, { default: true });
+    return await importDefault(file);
   } catch (error) {
     const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
     throw new ConfigError([{ path: "", message: `could not load ${path.basename(file)}: ${reason}`, fix: "fix the syntax error it names" }], {

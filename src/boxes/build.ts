@@ -1,0 +1,165 @@
+// Building a box from its recipe, step by step with progress, reusing a finished box whose
+// recipe did not change, and leaving nothing half-written behind when a step fails.
+import { createHash, randomUUID } from "node:crypto";
+import path from "node:path";
+import fs from "fs-extra";
+import { BOX_PROVIDERS, packLibvirtBox, packVirtualboxBox, sha256File, writeCatalog, type BoxProvider, type CatalogEntry } from "./formats.js";
+import { makeBootableDisk } from "./disk.js";
+import { preflight } from "./preflight.js";
+import { loadRecipe } from "./registry.js";
+import { applyRecipe, BASE_PACKAGES, bootstrapBase, cleanTree, configureBase, debianMirror, installPackages } from "./rootfs.js";
+import type { RunContext } from "./run.js";
+
+/** Bumped when the builder makes different boxes from the same recipe. */
+const BUILDER_FORMAT = 1;
+
+export const DEFAULT_CACHE_DIR = process.env.KVM_LAB_CACHE ?? "/var/cache/kvm-lab";
+
+export interface BuildOptions {
+  recipe: string;
+  providers: readonly BoxProvider[];
+  outDir: string;
+  cacheDir?: string;
+  /** Rebuild even when a finished box of the same recipe is there. */
+  force?: boolean;
+  progress?: (line: string) => void;
+}
+
+export interface BuiltBox {
+  provider: BoxProvider;
+  file: string;
+  bytes: number;
+  sha256: string;
+  reused: boolean;
+}
+
+export interface BuildResult {
+  recipe: string;
+  boxes: BuiltBox[];
+  catalog: string;
+  seconds: number;
+  steps: { name: string; seconds: number }[];
+}
+
+interface Stamp {
+  key: string;
+  sha256: string;
+  bytes: number;
+}
+
+export function boxFileName(recipe: string, provider: BoxProvider): string {
+  return `${recipe}-${provider}.box`;
+}
+
+export async function buildBox(options: BuildOptions): Promise<BuildResult> {
+  const started = Date.now();
+  const say = options.progress ?? (() => undefined);
+  const cacheDir = path.resolve(options.cacheDir ?? DEFAULT_CACHE_DIR);
+  const outDir = path.resolve(options.outDir);
+  const { recipe, text } = await loadRecipe(options.recipe);
+  const mirror = await debianMirror();
+  const key = createHash("sha256").update(JSON.stringify({ text, BUILDER_FORMAT, BASE_PACKAGES, mirror })).digest("hex");
+
+  // Reuse finished boxes whose recipe did not change.
+  const boxes: BuiltBox[] = [];
+  const todo: BoxProvider[] = [];
+  for (const provider of options.providers) {
+    const file = path.join(outDir, boxFileName(recipe.name, provider));
+    const stamp = (await fs.readJson(`${file}.json`).catch(() => undefined)) as Stamp | undefined;
+    if (!options.force && stamp?.key === key && (await fs.pathExists(file))) {
+      boxes.push({ provider, file, bytes: stamp.bytes, sha256: stamp.sha256, reused: true });
+      say(`${recipe.name} (${provider}): recipe unchanged, reusing ${path.relative(process.cwd(), file) || file}`);
+    } else {
+      todo.push(provider);
+    }
+  }
+
+  const steps: { name: string; seconds: number }[] = [];
+  if (todo.length) {
+    const total = 5 + todo.length;
+    let index = 0;
+    const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      index++;
+      say(`[${index}/${total}] ${name}`);
+      const t0 = Date.now();
+      const result = await work();
+      const seconds = (Date.now() - t0) / 1000;
+      steps.push({ name, seconds });
+      say(`      done in ${seconds.toFixed(1)} s`);
+      return result;
+    };
+
+    const workBytes = (recipe.packages.length ? 6 : 3) * 2 ** 30;
+    const { insecureKey } = await step("preflight: root, tools, Vagrant's insecure key, disk room", () =>
+      preflight({ room: [{ dir: cacheDir, bytes: workBytes }, { dir: outDir, bytes: 2 ** 30 }] }),
+    );
+    await fs.ensureDir(outDir);
+    const work = path.join(cacheDir, "work", `${recipe.name}-${process.pid}`);
+    const rootfs = path.join(work, "rootfs");
+    const ctx: RunContext = { log: path.join(work, "build.log"), step: "" };
+    const keptLog = path.join(outDir, `${recipe.name}.build.log`);
+    await fs.remove(work);
+    await fs.ensureDir(work);
+    const partials: string[] = [];
+    try {
+      const rootUuid = randomUUID();
+      ctx.step = "base system";
+      await step(`base system: Debian ${recipe.suite} minbase + ${BASE_PACKAGES.length} packages`, async () => {
+        const how = await bootstrapBase(ctx, rootfs, path.join(cacheDir, "bootstrap"), recipe.suite);
+        say(`      ${how === "cached" ? "from the cache" : "debootstrap (now cached)"}`);
+      });
+      ctx.step = "packages";
+      await step(`packages: systemd-resolved${recipe.packages.length ? ` + ${recipe.packages.length} from the recipe` : ""}`, () =>
+        installPackages(ctx, rootfs, cacheDir, ["systemd-resolved", ...recipe.packages]),
+      );
+      ctx.step = "configure";
+      await step("configure: vagrant user and key, sudo, sshd, DHCP, the recipe's files and commands", async () => {
+        await configureBase(ctx, rootfs, { insecureKey, rootUuid, hostname: recipe.name });
+        await applyRecipe(ctx, rootfs, recipe);
+        await cleanTree(ctx, rootfs);
+      });
+      ctx.step = "disk image";
+      const disk = path.join(work, "disk.raw");
+      await step(`disk image: ${recipe.diskGiB} GiB, FAT boot with SYSLINUX + ext4 root`, () =>
+        makeBootableDisk(ctx, { rootfs, disk, sizeGiB: recipe.diskGiB, rootUuid, workDir: work }),
+      );
+      await fs.remove(rootfs);
+      for (const provider of todo) {
+        ctx.step = `${provider} box`;
+        const file = path.join(outDir, boxFileName(recipe.name, provider));
+        const partial = `${file}.partial`;
+        partials.push(partial);
+        await step(`${provider} box: ${provider === "libvirt" ? "qcow2" : "streamOptimized VMDK + box.ovf"}`, async () => {
+          const stage = path.join(work, provider);
+          if (provider === "libvirt") await packLibvirtBox(ctx, { disk, stage, sizeGiB: recipe.diskGiB, out: partial });
+          else await packVirtualboxBox(ctx, { recipe, disk, stage, sizeGiB: recipe.diskGiB, out: partial });
+          await fs.remove(stage);
+          const sha256 = await sha256File(partial);
+          const bytes = (await fs.stat(partial)).size;
+          await fs.rename(partial, file);
+          await fs.writeJson(`${file}.json`, { key, sha256, bytes } satisfies Stamp);
+          boxes.push({ provider, file, bytes, sha256, reused: false });
+        });
+      }
+      await fs.copy(ctx.log, keptLog);
+    } catch (error) {
+      await fs.copy(ctx.log, keptLog).catch(() => undefined);
+      say(`build failed; its log is kept at ${keptLog}`);
+      throw error;
+    } finally {
+      for (const partial of partials) await fs.remove(partial);
+      await fs.remove(work);
+    }
+  }
+
+  // The catalog lists every provider's box of this recipe that is current.
+  const current: CatalogEntry[] = [];
+  for (const provider of BOX_PROVIDERS) {
+    const file = path.join(outDir, boxFileName(recipe.name, provider));
+    const stamp = (await fs.readJson(`${file}.json`).catch(() => undefined)) as Stamp | undefined;
+    if (stamp?.key === key && (await fs.pathExists(file))) current.push({ provider, file, sha256: stamp.sha256 });
+  }
+  const catalog = await writeCatalog(recipe, outDir, current);
+  boxes.sort((a, b) => a.provider.localeCompare(b.provider));
+  return { recipe: recipe.name, boxes, catalog, seconds: (Date.now() - started) / 1000, steps };
+}

@@ -1,0 +1,78 @@
+// Before a box build touches anything: root, the tools each step needs, Vagrant's insecure
+// key, and room on disk. Every missing piece is reported at once with its fix.
+import fs from "fs-extra";
+import path from "node:path";
+import { execa } from "execa";
+import { UsageError } from "../errors.js";
+
+/** Tool -> the Debian package that has it. */
+const TOOLS: Record<string, string> = {
+  debootstrap: "debootstrap",
+  chroot: "coreutils",
+  "mkfs.ext4": "e2fsprogs",
+  "mkfs.vfat": "dosfstools",
+  mcopy: "mtools",
+  syslinux: "syslinux",
+  sfdisk: "fdisk",
+  "qemu-img": "qemu-utils",
+  tar: "tar",
+  mount: "mount",
+};
+
+export const SYSLINUX_MBR = "/usr/lib/syslinux/mbr/mbr.bin";
+const VAGRANT_GEMS = "/usr/share/rubygems-integration/all/gems";
+
+async function onPath(tool: string): Promise<boolean> {
+  const result = await execa("sh", ["-c", 'command -v "$1"', "sh", tool], { reject: false, env: { PATH: `${process.env.PATH}:/usr/sbin:/sbin` } });
+  return result.exitCode === 0;
+}
+
+/** Vagrant's well-known insecure public key, as the vagrant package ships it. */
+export async function findInsecureKey(): Promise<string | undefined> {
+  const gems = await fs.readdir(VAGRANT_GEMS).catch(() => [] as string[]);
+  for (const gem of gems.filter((g) => /^vagrant-\d/.test(g)).sort().reverse()) {
+    const key = path.join(VAGRANT_GEMS, gem, "keys", "vagrant.pub");
+    if (await fs.pathExists(key)) return key;
+  }
+  return undefined;
+}
+
+async function freeBytes(dir: string): Promise<number> {
+  let probe = path.resolve(dir);
+  while (!(await fs.pathExists(probe))) probe = path.dirname(probe);
+  const stats = await fs.promises.statfs(probe);
+  return stats.bavail * stats.bsize;
+}
+
+export interface PreflightNeeds {
+  /** Folders the build writes to, with the bytes each needs. */
+  room: { dir: string; bytes: number }[];
+}
+
+export async function preflight(needs: PreflightNeeds): Promise<{ insecureKey: string }> {
+  const problems: string[] = [];
+  if (process.getuid?.() !== 0) problems.push("box builds run as root (debootstrap and chroot need it): run again with sudo");
+  const missing: string[] = [];
+  for (const [tool, pkg] of Object.entries(TOOLS)) {
+    if (!(await onPath(tool))) missing.push(`${tool} (${pkg})`);
+  }
+  if (missing.length) {
+    const packages = [...new Set(missing.map((m) => m.replace(/^.*\((.*)\)$/, "$1")))].join(" ");
+    problems.push(`missing tools: ${missing.join(", ")}; fix: apt-get install -y ${packages}`);
+  }
+  if (!(await fs.pathExists(SYSLINUX_MBR))) problems.push(`no ${SYSLINUX_MBR}; fix: apt-get install -y syslinux-common`);
+  const insecureKey = await findInsecureKey();
+  if (!insecureKey) problems.push("Vagrant's insecure key (keys/vagrant.pub of the vagrant gem) was not found; fix: apt-get install -y vagrant");
+  for (const { dir, bytes } of needs.room) {
+    const free = await freeBytes(dir);
+    if (free < bytes) {
+      problems.push(
+        `not enough room in ${dir}: ${(free / 2 ** 30).toFixed(1)} GiB free, the build needs about ${(bytes / 2 ** 30).toFixed(1)} GiB; free some space or pass --out elsewhere`,
+      );
+    }
+  }
+  if (problems.length) {
+    throw new UsageError(`cannot build boxes here:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+  return { insecureKey: insecureKey! };
+}

@@ -1,0 +1,34 @@
+// The box recipes shipped under boxes/<name>/recipe.ts.
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import fs from "fs-extra";
+import { importDefault } from "../config/import-module.js";
+import { closest } from "../config/suggest.js";
+import { UsageError } from "../errors.js";
+import type { BoxRecipe } from "./recipe.js";
+
+export const BOXES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "boxes");
+
+export async function listRecipeNames(): Promise<string[]> {
+  const entries = await fs.readdir(BOXES_DIR, { withFileTypes: true });
+  const names: string[] = [];
+  for (const entry of entries) {
+    if (entry.isDirectory() && (await fs.pathExists(path.join(BOXES_DIR, entry.name, "recipe.ts")))) names.push(entry.name);
+  }
+  return names.sort();
+}
+
+/** The recipe and its file's text (the text is part of the build's cache key). */
+export async function loadRecipe(name: string): Promise<{ recipe: BoxRecipe; file: string; text: string }> {
+  const names = await listRecipeNames();
+  if (!names.includes(name)) {
+    const guess = closest(name, names);
+    throw new UsageError(`no box recipe "${name}"`, {
+      hint: `${guess ? `did you mean "${guess}"? ` : ""}known recipes: ${names.join(", ")} (kvm-lab box list)`,
+    });
+  }
+  const file = path.join(BOXES_DIR, name, "recipe.ts");
+  const recipe = (await importDefault(file)) as BoxRecipe;
+  if (recipe.name !== name) throw new UsageError(`${file} names itself "${recipe.name}", not "${name}"`, { hint: "make the recipe's name its folder's name" });
+  return { recipe, file, text: await fs.readFile(file, "utf8") };
+}

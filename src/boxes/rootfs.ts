@@ -1,0 +1,192 @@
+// The box's root file system: a cached Debian base (debootstrap minbase), the recipe's
+// packages from Debian's archive, then what every Vagrant box needs.
+import { createHash } from "node:crypto";
+import path from "node:path";
+import fs from "fs-extra";
+import { UsageError } from "../errors.js";
+import type { BoxRecipe, RecipeFile } from "./recipe.js";
+import { inChroot, run, type RunContext } from "./run.js";
+
+/** What every box holds before its recipe's packages. */
+export const BASE_PACKAGES = [
+  "linux-image-amd64",
+  "openssh-server",
+  "sudo",
+  "systemd-sysv",
+  "udev",
+  "kmod",
+  "iproute2",
+  "dbus",
+  "netbase",
+];
+
+/** Bumped when the base tree the builder makes changes, so cached bases are not reused. */
+const BASE_FORMAT = 1;
+
+/** The Debian mirror apt on this host uses (Debian's packages are all a build may fetch). */
+export async function debianMirror(): Promise<string> {
+  if (process.env.KVM_LAB_DEBIAN_MIRROR) return process.env.KVM_LAB_DEBIAN_MIRROR;
+  for (const file of ["/etc/apt/sources.list.d/debian.sources", "/etc/apt/sources.list"]) {
+    const text = await fs.readFile(file, "utf8").catch(() => "");
+    const match = /^URIs:\s*(\S+\/debian)\/?\s*$/m.exec(text) ?? /^deb\s+(?:\[[^\]]*\]\s+)?(\S+\/debian)\/?\s+\S+/m.exec(text);
+    if (match) return match[1];
+  }
+  return "http://deb.debian.org/debian";
+}
+
+function baseKey(suite: string, mirror: string): string {
+  return createHash("sha256").update(JSON.stringify({ suite, mirror, BASE_PACKAGES, BASE_FORMAT })).digest("hex").slice(0, 12);
+}
+
+const TAR_FLAGS = ["--numeric-owner", "--xattrs", "--xattrs-include=*"];
+
+/** Fills `rootfs` with the Debian base: from the cache when there, else debootstrap (then cached). */
+export async function bootstrapBase(ctx: RunContext, rootfs: string, cacheDir: string, suite: string): Promise<"cached" | "built"> {
+  const mirror = await debianMirror();
+  const tarball = path.join(cacheDir, `base-${suite}-${baseKey(suite, mirror)}.tar`);
+  await fs.ensureDir(rootfs);
+  if (await fs.pathExists(tarball)) {
+    await run(ctx, "tar", ["-xpf", tarball, "-C", rootfs, ...TAR_FLAGS]);
+    return "cached";
+  }
+  const debs = path.join(cacheDir, "debs");
+  await fs.ensureDir(debs);
+  await run(ctx, "debootstrap", [
+    "--variant=minbase",
+    `--cache-dir=${debs}`,
+    `--include=${BASE_PACKAGES.join(",")}`,
+    suite,
+    rootfs,
+    mirror,
+  ]);
+  const partial = `${tarball}.${process.pid}.partial`;
+  try {
+    await run(ctx, "tar", ["-cpf", partial, "-C", rootfs, ...TAR_FLAGS, "."]);
+    await fs.rename(partial, tarball);
+  } finally {
+    await fs.remove(partial);
+  }
+  return "built";
+}
+
+/** Mounts what package scripts need inside the tree; returns the undo, which never throws. */
+async function mountForChroot(ctx: RunContext, rootfs: string, archives: string): Promise<() => Promise<void>> {
+  const mounted: string[] = [];
+  const mount = async (args: string[], target: string) => {
+    await fs.ensureDir(target);
+    await run(ctx, "mount", [...args, target]);
+    mounted.push(target);
+  };
+  const undo = async () => {
+    for (const target of mounted.reverse()) {
+      await run(ctx, "umount", [target]).catch(() => run(ctx, "umount", ["-l", target]).catch(() => undefined));
+    }
+  };
+  try {
+    await mount(["-t", "proc", "proc"], path.join(rootfs, "proc"));
+    await mount(["-t", "sysfs", "sysfs"], path.join(rootfs, "sys"));
+    await mount(["--bind", "/dev"], path.join(rootfs, "dev"));
+    await mount(["--bind", "/dev/pts"], path.join(rootfs, "dev", "pts"));
+    await mount(["--bind", archives], path.join(rootfs, "var", "cache", "apt", "archives"));
+  } catch (error) {
+    await undo();
+    throw error;
+  }
+  return undo;
+}
+
+/** Installs packages from Debian's archive into the tree; the .debs stay in the cache. */
+export async function installPackages(ctx: RunContext, rootfs: string, cacheDir: string, packages: string[]): Promise<void> {
+  const archives = path.join(cacheDir, "apt-archives");
+  await fs.ensureDir(path.join(archives, "partial"));
+  const policy = path.join(rootfs, "usr", "sbin", "policy-rc.d");
+  await fs.writeFile(policy, "#!/bin/sh\n# kvm-lab box build: start no services in the build tree\nexit 101\n", { mode: 0o755 });
+  await fs.copy("/etc/resolv.conf", path.join(rootfs, "etc", "resolv.conf"), { dereference: true }).catch(() => undefined);
+  const unmount = await mountForChroot(ctx, rootfs, archives);
+  try {
+    await inChroot(ctx, rootfs, "apt-get update -qq");
+    try {
+      await inChroot(ctx, rootfs, `apt-get install -y -q --no-install-recommends ${packages.map((p) => `'${p.replace(/'/g, "")}'`).join(" ")}`);
+    } catch (error) {
+      const unknown = /Unable to locate package (\S+)|Package '?([^' ]+)'? has no installation candidate/.exec(String((error as Error).message));
+      if (unknown) {
+        throw new UsageError(`Debian ${"bookworm"} has no package "${unknown[1] ?? unknown[2]}"`, {
+          hint: "check the name with apt-cache search, and fix the recipe's packages",
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  } finally {
+    await unmount();
+    await fs.remove(policy);
+  }
+}
+
+function fileOf(entry: RecipeFile | string): RecipeFile {
+  return typeof entry === "string" ? { content: entry } : entry;
+}
+
+async function writeInto(rootfs: string, file: string, entry: RecipeFile | string): Promise<void> {
+  const { content, mode } = fileOf(entry);
+  const target = path.join(rootfs, file);
+  if (!target.startsWith(`${rootfs}${path.sep}`)) throw new UsageError(`recipe file ${file} is outside the root file system`);
+  await fs.outputFile(target, content, { mode: mode ?? 0o644 });
+  await fs.chmod(target, mode ?? 0o644);
+}
+
+/** What Vagrant needs of every box: the vagrant user with the insecure key, sudo, sshd, DHCP. */
+export async function configureBase(ctx: RunContext, rootfs: string, options: { insecureKey: string; rootUuid: string; hostname: string }): Promise<void> {
+  const files: Record<string, RecipeFile | string> = {
+    "/etc/hostname": `${options.hostname}\n`,
+    "/etc/hosts": `127.0.0.1\tlocalhost\n127.0.1.1\t${options.hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
+    "/etc/fstab": `UUID=${options.rootUuid}\t/\text4\terrors=remount-ro\t0\t1\n`,
+    // DHCP on every interface; Vagrant's own 50-vagrant-*.network files come first for the ones it configures.
+    "/etc/systemd/network/80-kvm-lab-dhcp.network": "[Match]\nName=en* eth*\n\n[Network]\nDHCP=yes\n",
+    // Booting must not wait for NICs that never get an address (internal networks have no DHCP).
+    "/etc/systemd/system/systemd-networkd-wait-online.service.d/kvm-lab.conf":
+      "[Service]\nExecStart=\nExecStart=/lib/systemd/systemd-networkd-wait-online --any --timeout=30\n",
+    "/etc/ssh/sshd_config.d/kvm-lab.conf": "# Vagrant boxes: no reverse DNS lookups on login\nUseDNS no\nGSSAPIAuthentication no\n",
+    // Host keys are made on each machine's first boot, so no two VMs share them.
+    "/etc/systemd/system/ssh.service.d/kvm-lab-host-keys.conf":
+      "[Service]\nExecStartPre=\nExecStartPre=/usr/bin/ssh-keygen -A\nExecStartPre=/usr/sbin/sshd -t\n",
+    "/etc/sudoers.d/vagrant": { content: "vagrant ALL=(ALL) NOPASSWD: ALL\nDefaults:vagrant !requiretty\n", mode: 0o440 },
+  };
+  for (const [file, entry] of Object.entries(files)) await writeInto(rootfs, file, entry);
+  const key = (await fs.readFile(options.insecureKey, "utf8")).trim();
+  await inChroot(
+    ctx,
+    rootfs,
+    [
+      "id vagrant >/dev/null 2>&1 || useradd --create-home --shell /bin/bash --user-group vagrant",
+      "echo vagrant:vagrant | chpasswd",
+      "install -d -m 700 -o vagrant -g vagrant /home/vagrant/.ssh",
+      `printf '%s\\n' '${key.replace(/'/g, "")}' > /home/vagrant/.ssh/authorized_keys`,
+      "chown vagrant:vagrant /home/vagrant/.ssh/authorized_keys && chmod 600 /home/vagrant/.ssh/authorized_keys",
+      "rm -f /etc/ssh/ssh_host_*",
+      "systemctl enable systemd-networkd.service systemd-resolved.service ssh.service",
+      "ln -sf /run/systemd/resolve/stub-resolv.conf /etc/resolv.conf",
+    ].join("\n"),
+  );
+}
+
+/** The recipe's own files, commands and units. */
+export async function applyRecipe(ctx: RunContext, rootfs: string, recipe: BoxRecipe): Promise<void> {
+  for (const [file, entry] of Object.entries(recipe.files ?? {})) await writeInto(rootfs, file, entry);
+  for (const command of recipe.commands ?? []) await inChroot(ctx, rootfs, command);
+  if (recipe.enableUnits?.length) await inChroot(ctx, rootfs, `systemctl enable ${recipe.enableUnits.join(" ")}`);
+}
+
+/** Leaves no build-time state in the image: apt lists, logs, machine-id, the host's resolv.conf. */
+export async function cleanTree(ctx: RunContext, rootfs: string): Promise<void> {
+  await inChroot(
+    ctx,
+    rootfs,
+    [
+      "rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /tmp/* /var/tmp/*",
+      "find /var/log -type f -delete",
+      ": > /etc/machine-id",
+      "rm -f /var/lib/dbus/machine-id",
+    ].join("\n"),
+  );
+}

@@ -1,0 +1,188 @@
+// Box recipes, for real: build debian-12-minimal and debian-12-kvm from Debian's packages,
+// boot them with Vagrant and vagrant-libvirt (QEMU software emulation where KVM cannot run a
+// guest) inside the tests' own network namespace, and boot the VirtualBox box's VMDK under
+// QEMU with SSH forwarded to 127.0.0.1 only. Every VM is destroyed, pass or fail.
+import path from "node:path";
+import { execa } from "execa";
+import fs from "fs-extra";
+import { checkConfig } from "../../src/config/load.js";
+import { renderVagrantfile } from "../../src/render/vagrantfile.js";
+import { findInsecureKey } from "../../src/boxes/preflight.js";
+import type { BuildResult } from "../../src/boxes/build.js";
+import { addBox, buildTestBox, cannotBootVms, e2eAccel, libvirtLeftovers, vagrantInNetns } from "../support/e2e.js";
+import { tempDir } from "../support/tools.js";
+
+const skip = cannotBootVms();
+if (skip) process.stderr.write(`e2e boxes: skipped: ${skip}\n`);
+const maybe = skip ? describe.skip : describe;
+const MINUTES = 60_000;
+
+/** A one-machine libvirt lab on `box`, with a host-only NIC, in a fresh folder. */
+async function labFolder(name: string, box: string, extra: Record<string, unknown> = {}): Promise<string> {
+  const dir = await tempDir(`kvm-lab-e2e-${name}-`);
+  await fs.chmod(dir, 0o755);
+  const { lab } = checkConfig({
+    name,
+    provider: "libvirt",
+    box,
+    defaults: { cpus: 2, memory: 1536, accel: e2eAccel() },
+    networks: { mgmt: { mode: "hostonly", cidr: "192.168.56.0/24" } },
+    machines: [{ name: "node1", nics: [{ network: "mgmt", ip: "192.168.56.10" }], ...extra }],
+  });
+  await fs.writeFile(path.join(dir, "Vagrantfile"), renderVagrantfile(lab));
+  return dir;
+}
+
+/** Brings the lab in `dir` up, runs `check` on it, and destroys it whatever happens. */
+async function withLab(dir: string, name: string, check: () => Promise<void>): Promise<void> {
+  try {
+    const up = await vagrantInNetns(["up", "--provider=libvirt"], dir, 12 * MINUTES);
+    if (up.exitCode !== 0) throw new Error(`vagrant up failed (${up.exitCode}):\n${up.stderr.slice(-4000)}`);
+    await check();
+  } finally {
+    const destroyed = await vagrantInNetns(["destroy", "-f"], dir, 3 * MINUTES);
+    await fs.remove(dir);
+    expect(destroyed.exitCode).toBe(0);
+    expect(await libvirtLeftovers(name)).toEqual([]);
+  }
+}
+
+maybe("debian-12-minimal", () => {
+  let built: BuildResult;
+
+  beforeAll(async () => {
+    built = await buildTestBox("debian-12-minimal", ["libvirt", "virtualbox"]);
+  }, 20 * MINUTES);
+
+  test("the build made both boxes, each under 200 MB, and a catalog with their checksums", async () => {
+    expect(built.boxes.map((b) => b.provider)).toEqual(["libvirt", "virtualbox"]);
+    for (const box of built.boxes) {
+      process.stderr.write(`${path.basename(box.file)}: ${(box.bytes / 2 ** 20).toFixed(0)} MiB${box.reused ? " (reused)" : ""}\n`);
+      expect(box.bytes).toBeLessThan(200 * 2 ** 20);
+    }
+    const catalog = await fs.readJson(built.catalog);
+    expect(catalog.name).toBe("kvm-lab/debian-12-minimal");
+    expect(catalog.versions[0].providers).toEqual(
+      built.boxes.map((b) => ({ name: b.provider, url: `file://${b.file}`, checksum_type: "sha256", checksum: b.sha256 })),
+    );
+  });
+
+  test("vagrant boots the libvirt box, logs in with the insecure key, sudo works, the static NIC is up", async () => {
+    await addBox(built.catalog, "libvirt");
+    const dir = await labFolder("e2emin", "kvm-lab/debian-12-minimal");
+    await withLab(dir, "e2emin", async () => {
+      const ssh = await vagrantInNetns(["ssh", "-c", "id -un; sudo -n id -un; ip -4 -o addr show; cat /etc/debian_version"], dir, 3 * MINUTES);
+      expect(ssh.exitCode).toBe(0);
+      expect(ssh.stdout).toMatch(/^vagrant\nroot\n/);
+      expect(ssh.stdout).toContain("inet 192.168.56.10/24");
+      expect(ssh.stdout).toMatch(/^12\.\d+$/m);
+    });
+  }, 20 * MINUTES);
+
+  test("the VirtualBox box: box.ovf has what VBoxManage import needs", async () => {
+    const box = built.boxes.find((b) => b.provider === "virtualbox")!;
+    const dir = await tempDir("kvm-lab-vbox-box-");
+    try {
+      await execa("tar", ["-xf", box.file, "-C", dir]);
+      const files = (await fs.readdir(dir)).sort();
+      expect(files).toEqual(["Vagrantfile", "box.ovf", "debian-12-minimal-disk001.vmdk", "metadata.json"]);
+      expect(await fs.readJson(path.join(dir, "metadata.json"))).toEqual({ provider: "virtualbox" });
+      const ovf = path.join(dir, "box.ovf");
+      const xpath = async (expr: string) =>
+        String((await execa("xmllint", ["--xpath", expr, ovf])).stdout).trim();
+      const ns = (local: string) => `*[local-name()='${local}']`;
+      // Well-formed, the disk's file reference resolves, and it is the VMDK in the box.
+      expect(await xpath(`string(//${ns("References")}/${ns("File")}/@*[local-name()='href'])`)).toBe("debian-12-minimal-disk001.vmdk");
+      expect(await xpath(`string(//${ns("Disk")}/@*[local-name()='fileRef'])`)).toBe(await xpath(`string(//${ns("File")}/@*[local-name()='id'])`));
+      // A SATA (AHCI) controller, the disk on it, and a NAT Ethernet adapter.
+      const items = await xpath(`count(//${ns("Item")})`);
+      expect(Number(items)).toBe(5);
+      const controllerId = await xpath(`string(//${ns("Item")}[${ns("ResourceType")}='20']/${ns("InstanceID")})`);
+      expect(await xpath(`string(//${ns("Item")}[${ns("ResourceType")}='20']/${ns("ResourceSubType")})`)).toBe("AHCI");
+      expect(await xpath(`string(//${ns("Item")}[${ns("ResourceType")}='17']/${ns("Parent")})`)).toBe(controllerId);
+      expect(await xpath(`string(//${ns("Item")}[${ns("ResourceType")}='17']/${ns("HostResource")})`)).toBe("/disk/vmdisk1");
+      expect(await xpath(`string(//${ns("Item")}[${ns("ResourceType")}='10']/${ns("Connection")})`)).toBe("NAT");
+      const info = String((await execa("qemu-img", ["info", path.join(dir, "debian-12-minimal-disk001.vmdk")])).stdout);
+      expect(info).toContain("create type: streamOptimized");
+    } finally {
+      await fs.remove(dir);
+    }
+  });
+
+  test("the VirtualBox box's VMDK boots under QEMU (BIOS, SATA, e1000) and takes the insecure key", async () => {
+    const box = built.boxes.find((b) => b.provider === "virtualbox")!;
+    const dir = await tempDir("kvm-lab-vmdk-boot-");
+    const port = 20000 + (process.pid % 20000);
+    const key = path.join(dir, "insecure");
+    await fs.copy((await findInsecureKey())!.replace(/\.pub$/, ""), key);
+    await fs.chmod(key, 0o600);
+    await execa("tar", ["-xf", box.file, "-C", dir]);
+    const qemu = execa(
+      "qemu-system-x86_64",
+      [
+        "-accel", "tcg", "-m", "1024", "-smp", "2", "-display", "none", "-serial", `file:${path.join(dir, "console.log")}`,
+        "-drive", `file=${path.join(dir, "debian-12-minimal-disk001.vmdk")},if=none,id=d0,format=vmdk,snapshot=on`,
+        "-device", "ahci,id=ahci", "-device", "ide-hd,drive=d0,bus=ahci.0",
+        // User-mode networking, restricted: the guest reaches nothing; only SSH is forwarded, to 127.0.0.1.
+        "-netdev", `user,id=n0,restrict=on,hostfwd=tcp:127.0.0.1:${port}-:22`, "-device", "e1000,netdev=n0",
+      ],
+      { reject: false, stdin: "ignore" },
+    );
+    try {
+      const deadline = Date.now() + 8 * MINUTES;
+      let said = "";
+      while (Date.now() < deadline) {
+        const ssh = await execa(
+          "ssh",
+          ["-i", key, "-p", String(port), "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+            "-o", "ConnectTimeout=5", "-o", "BatchMode=yes", "vagrant@127.0.0.1", "id -un && sudo -n id -un"],
+          { reject: false, timeout: 30_000 },
+        );
+        said = String(ssh.stdout);
+        if (ssh.exitCode === 0) break;
+        await new Promise((r) => setTimeout(r, 5000));
+      }
+      const console = await fs.readFile(path.join(dir, "console.log"), "utf8").catch(() => "");
+      expect({ said, consoleTail: said ? "" : console.slice(-2000) }).toEqual({ said: "vagrant\nroot", consoleTail: "" });
+    } finally {
+      qemu.kill("SIGKILL");
+      await qemu.catch(() => undefined);
+      await fs.remove(dir);
+    }
+  }, 15 * MINUTES);
+});
+
+maybe("debian-12-kvm", () => {
+  let built: BuildResult;
+
+  beforeAll(async () => {
+    built = await buildTestBox("debian-12-kvm", ["libvirt"]);
+  }, 30 * MINUTES);
+
+  test("boots with svm/vmx, kvm modules, /dev/kvm, kvm-ok, libvirtd and virbr0", async () => {
+    const box = built.boxes[0];
+    process.stderr.write(`${path.basename(box.file)}: ${(box.bytes / 2 ** 20).toFixed(0)} MiB${box.reused ? " (reused)" : ""}\n`);
+    expect(box.bytes).toBeLessThan(200 * 2 ** 20);
+    await addBox(built.catalog, "libvirt");
+    const dir = await labFolder("e2ekvm", "kvm-lab/debian-12-kvm");
+    await withLab(dir, "e2ekvm", async () => {
+      const script = [
+        "echo flags=$(grep -Ec '(svm|vmx)' /proc/cpuinfo)",
+        "echo modules=$(lsmod | awk '/^kvm/ {print $1}' | sort | tr '\\n' ,)",
+        "test -c /dev/kvm && echo devkvm=yes",
+        "sudo /usr/sbin/kvm-ok >/dev/null && echo kvmok=yes",
+        "echo libvirtd=$(systemctl is-active libvirtd)",
+        "ip -4 -o addr show virbr0 | awk '{print \"virbr0=\" $4}'",
+        "echo nested=$(cat /sys/module/kvm_amd/parameters/nested 2>/dev/null || cat /sys/module/kvm_intel/parameters/nested)",
+      ].join("; ");
+      const ssh = await vagrantInNetns(["ssh", "-c", script], dir, 3 * MINUTES);
+      expect(ssh.exitCode).toBe(0);
+      const facts = Object.fromEntries(ssh.stdout.split("\n").filter((l) => l.includes("=")).map((l) => l.trim().split("=")));
+      expect(Number(facts.flags)).toBeGreaterThan(0);
+      expect(facts.modules).toMatch(/kvm,/);
+      expect(facts.modules).toMatch(/kvm_(amd|intel)/);
+      expect(facts).toMatchObject({ devkvm: "yes", kvmok: "yes", libvirtd: "active", virbr0: "192.168.122.1/24" });
+      expect(facts.nested).toMatch(/^(1|Y)$/);
+    });
+  }, 30 * MINUTES);
+});

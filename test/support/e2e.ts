@@ -1,0 +1,88 @@
+// End-to-end helpers: boxes built once and kept between runs, and vagrant run inside the
+// tests' own network namespace (where their libvirtd runs), so every bridge and VM packet
+// stays inside it.
+import os from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import fs from "fs-extra";
+import { buildBox, type BuildResult } from "../../src/boxes/build.js";
+import type { BoxProvider } from "../../src/boxes/formats.js";
+import { ROOT } from "./tools.js";
+
+/** Boxes outlive a test run, so later runs on this machine reuse them. */
+export const BOX_OUT = process.env.KVM_LAB_TEST_BOXES ?? "/var/tmp/kvm-lab-boxes";
+/** Outside /root: QEMU runs as libvirt-qemu and must read the box images. */
+export const E2E_VAGRANT_HOME = "/var/tmp/kvm-lab-e2e-vagrant-home";
+const STATE_FILE = path.join(os.tmpdir(), "kvm-lab-test-libvirtd.json");
+
+/** The namespace the tests' libvirtd runs in, or why there is none. */
+export function testNetns(): { netns?: string; reason?: string } {
+  if (process.getuid?.() !== 0) return { reason: "not root" };
+  if (!fs.existsSync(STATE_FILE)) return { reason: "libvirtd was not started by the tests in a network namespace of their own" };
+  return { netns: JSON.parse(fs.readFileSync(STATE_FILE, "utf8")).netns };
+}
+
+/** Why VM tests cannot run here, or undefined when they can (QEMU software emulation is enough). */
+export function cannotBootVms(): string | undefined {
+  const { reason } = testNetns();
+  if (reason) return reason;
+  if (!fs.existsSync("/usr/bin/qemu-system-x86_64")) return "qemu-system-x86 is not installed";
+  return undefined;
+}
+
+/** KVM where asked for (KVM_LAB_E2E_ACCEL=kvm), else QEMU's software emulation: see shared/E2E-NOTES.md. */
+export function e2eAccel(): "kvm" | "tcg" {
+  return process.env.KVM_LAB_E2E_ACCEL === "kvm" ? "kvm" : "tcg";
+}
+
+export async function buildTestBox(recipe: string, providers: BoxProvider[]): Promise<BuildResult> {
+  return buildBox({ recipe, providers, outDir: BOX_OUT, progress: (line) => process.stderr.write(`${line}\n`) });
+}
+
+export interface Run {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `vagrant ...` in `cwd`, inside the test namespace, with the e2e VAGRANT_HOME; bounded in time. */
+export async function vagrantInNetns(args: string[], cwd: string, timeoutMs: number): Promise<Run> {
+  const { netns } = testNetns();
+  const result = await execa("ip", ["netns", "exec", netns!, "vagrant", ...args], {
+    cwd,
+    env: { VAGRANT_HOME: E2E_VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1", VAGRANT_DEFAULT_PROVIDER: "libvirt" },
+    reject: false,
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+    stdin: "ignore",
+    all: true,
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.all) };
+}
+
+/** Adds (or replaces) a box from its catalog for one provider. */
+export async function addBox(catalog: string, provider: BoxProvider): Promise<void> {
+  await fs.ensureDir(E2E_VAGRANT_HOME);
+  await fs.chmod(E2E_VAGRANT_HOME, 0o755);
+  const result = await execa("vagrant", ["box", "add", "--force", "--provider", provider, catalog], {
+    env: { VAGRANT_HOME: E2E_VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1" },
+    reject: false,
+    all: true,
+  });
+  if (result.exitCode !== 0) throw new Error(`vagrant box add failed:\n${result.all}`);
+}
+
+/** Domains, networks and volumes libvirt holds whose names contain `marker`. */
+export async function libvirtLeftovers(marker: string): Promise<string[]> {
+  const list = async (args: string[]) =>
+    String((await execa("virsh", ["-c", "qemu:///system", ...args], { reject: false })).stdout)
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l.includes(marker));
+  return [
+    ...(await list(["list", "--all", "--name"])).map((d) => `domain ${d}`),
+    ...(await list(["net-list", "--all", "--name"])).map((n) => `network ${n}`),
+  ];
+}
+
+export { ROOT };
