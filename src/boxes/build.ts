@@ -1,6 +1,6 @@
 // Building a box from its recipe, step by step with progress, reusing a finished box whose
 // recipe did not change, and leaving nothing half-written behind when a step fails.
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import fs from "fs-extra";
 import { BOX_PROVIDERS, packLibvirtBox, packVirtualboxBox, sha256File, writeCatalog, type BoxProvider, type CatalogEntry } from "./formats.js";
@@ -11,7 +11,7 @@ import { applyRecipe, BASE_PACKAGES, bootstrapBase, cleanTree, configureBase, de
 import type { RunContext } from "./run.js";
 
 /** Bumped when the builder makes different boxes from the same recipe. */
-const BUILDER_FORMAT = 1;
+const BUILDER_FORMAT = 2;
 
 export const DEFAULT_CACHE_DIR = process.env.KVM_LAB_CACHE ?? "/var/cache/kvm-lab";
 
@@ -103,25 +103,26 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
     const partials: string[] = [];
     try {
       const rootUuid = randomUUID();
+      const bootVolumeId = randomBytes(4).toString("hex");
       ctx.step = "base system";
       await step(`base system: Debian ${recipe.suite} minbase + ${BASE_PACKAGES.length} packages`, async () => {
         const how = await bootstrapBase(ctx, rootfs, path.join(cacheDir, "bootstrap"), recipe.suite);
         say(`      ${how === "cached" ? "from the cache" : "debootstrap (now cached)"}`);
       });
       ctx.step = "packages";
-      await step(`packages: systemd-resolved${recipe.packages.length ? ` + ${recipe.packages.length} from the recipe` : ""}`, () =>
+      await step(`packages: systemd-resolved${recipe.packages.length ? ` + ${recipe.packages.length} from the recipe` : ""}; slim kernel modules`, () =>
         installPackages(ctx, rootfs, cacheDir, ["systemd-resolved", ...recipe.packages]),
       );
       ctx.step = "configure";
       await step("configure: vagrant user and key, sudo, sshd, DHCP, the recipe's files and commands", async () => {
-        await configureBase(ctx, rootfs, { insecureKey, rootUuid, hostname: recipe.name });
+        await configureBase(ctx, rootfs, { insecureKey, rootUuid, bootVolumeId, hostname: recipe.name });
         await applyRecipe(ctx, rootfs, recipe);
         await cleanTree(ctx, rootfs);
       });
       ctx.step = "disk image";
       const disk = path.join(work, "disk.raw");
-      await step(`disk image: ${recipe.diskGiB} GiB, FAT boot with SYSLINUX + ext4 root`, () =>
-        makeBootableDisk(ctx, { rootfs, disk, sizeGiB: recipe.diskGiB, rootUuid, workDir: work }),
+      await step(`disk image: ${recipe.diskGiB} GiB, FAT /boot with SYSLINUX + ext4 root`, () =>
+        makeBootableDisk(ctx, { rootfs, disk, sizeGiB: recipe.diskGiB, rootUuid, bootVolumeId, workDir: work }),
       );
       await fs.remove(rootfs);
       for (const provider of todo) {

@@ -18,22 +18,32 @@ export function kernelCommandLine(rootUuid: string): string {
   return `root=UUID=${rootUuid} ro console=tty0 console=ttyS0,115200n8 net.ifnames=0 biosdevname=0`;
 }
 
-/** The newest kernel and its initrd in the tree's /boot. */
-async function findKernel(rootfs: string): Promise<{ kernel: string; initrd: string }> {
-  const boot = path.join(rootfs, "boot");
+/** The newest kernel and its initrd in the tree's /boot, by file name. */
+async function findKernel(boot: string): Promise<{ kernel: string; initrd: string }> {
   const kernels = (await fs.readdir(boot)).filter((f) => f.startsWith("vmlinuz-")).sort();
   const kernel = kernels.pop();
   if (!kernel) throw new BoxBuildError("no kernel in the tree's /boot (linux-image-amd64 did not install)");
   const initrd = `initrd.img-${kernel.slice("vmlinuz-".length)}`;
   if (!(await fs.pathExists(path.join(boot, initrd)))) throw new BoxBuildError(`no ${initrd} beside ${kernel}`);
-  return { kernel: path.join(boot, kernel), initrd: path.join(boot, initrd) };
+  return { kernel, initrd };
 }
 
-export async function makeBootableDisk(ctx: RunContext, options: { rootfs: string; disk: string; sizeGiB: number; rootUuid: string; workDir: string }): Promise<void> {
+export interface DiskOptions {
+  rootfs: string;
+  disk: string;
+  sizeGiB: number;
+  rootUuid: string;
+  /** The FAT boot partition's volume id, 8 hex digits (mounted as /boot by its UUID). */
+  bootVolumeId: string;
+  workDir: string;
+}
+
+export async function makeBootableDisk(ctx: RunContext, options: DiskOptions): Promise<void> {
   const { rootfs, disk, rootUuid, workDir } = options;
   const total = options.sizeGiB * 1024 * MIB;
   const rootSize = total - ROOT_START;
-  const { kernel, initrd } = await findKernel(rootfs);
+  const boot = path.join(rootfs, "boot");
+  const { kernel, initrd } = await findKernel(boot);
 
   // 1. A sparse file with an MBR partition table: FAT boot (active), Linux root.
   await fs.writeFile(disk, "");
@@ -42,18 +52,18 @@ export async function makeBootableDisk(ctx: RunContext, options: { rootfs: strin
     input: `label: dos\nstart=${BOOT_START / 512}, size=${BOOT_SIZE / 512}, type=c, bootable\nstart=${ROOT_START / 512}, type=83\n`,
   });
 
-  // 2. The boot file system: kernel, initrd, SYSLINUX and its config.
+  // 2. The boot file system, which the guest mounts as /boot: the tree's /boot, SYSLINUX and its config.
   const offset = `${disk}@@${BOOT_START}`;
-  await run(ctx, "mkfs.vfat", ["-F", "16", "-n", "KVMLABBOOT", "--offset", String(BOOT_START / 512), disk, String(BOOT_SIZE / 1024)]);
+  await run(ctx, "mkfs.vfat", ["-F", "16", "-n", "BOOT", "-i", options.bootVolumeId, "--offset", String(BOOT_START / 512), disk, String(BOOT_SIZE / 1024)]);
   const config = path.join(workDir, "syslinux.cfg");
   await fs.writeFile(
     config,
-    ["DEFAULT debian", "PROMPT 0", "TIMEOUT 0", "LABEL debian", "  LINUX /vmlinuz", "  INITRD /initrd.img", `  APPEND ${kernelCommandLine(rootUuid)}`, ""].join("\n"),
+    ["DEFAULT debian", "PROMPT 0", "TIMEOUT 0", "LABEL debian", `  LINUX /${kernel}`, `  INITRD /${initrd}`, `  APPEND ${kernelCommandLine(rootUuid)}`, ""].join("\n"),
   );
-  await run(ctx, "mcopy", ["-i", offset, kernel, "::/vmlinuz"]);
-  await run(ctx, "mcopy", ["-i", offset, initrd, "::/initrd.img"]);
-  await run(ctx, "mcopy", ["-i", offset, config, "::/syslinux.cfg"]);
+  const bootFiles = (await fs.readdir(boot)).map((f) => path.join(boot, f));
+  await run(ctx, "mcopy", ["-i", offset, "-s", ...bootFiles, config, "::/"]);
   await run(ctx, "syslinux", ["--install", "--offset", String(BOOT_START), disk]);
+  await fs.emptyDir(boot); // now a mount point: the files live on the FAT partition only
 
   // 3. The root file system, made from the tree in place at partition 2's offset.
   await run(ctx, "mkfs.ext4", [

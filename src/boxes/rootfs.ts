@@ -95,12 +95,83 @@ async function mountForChroot(ctx: RunContext, rootfs: string, archives: string)
   return undo;
 }
 
-/** Installs packages from Debian's archive into the tree; the .debs stay in the cache. */
+/** Documentation, manual pages and translations are not installed into boxes. */
+const NODOC = [
+  "path-exclude=/usr/share/doc/*",
+  "path-include=/usr/share/doc/*/copyright",
+  "path-exclude=/usr/share/man/*",
+  "path-exclude=/usr/share/info/*",
+  "path-exclude=/usr/share/locale/*",
+  "path-include=/usr/share/locale/locale.alias",
+  "",
+].join("\n");
+
+/**
+ * Kernel modules no VM of a lab needs (graphics, sound, wireless, media, exotic NICs and
+ * storage adapters). Kept: virtio, e1000 and pcnet (VirtualBox's cards), AHCI/ATA, SCSI
+ * core, file systems, netfilter, bridges, tun/vhost and KVM itself.
+ */
+const PRUNED_MODULES = [
+  "sound",
+  "drivers/gpu",
+  "drivers/media",
+  "drivers/staging",
+  "drivers/infiniband",
+  "drivers/iio",
+  "drivers/comedi",
+  "drivers/net/wireless",
+  "drivers/net/can",
+  "drivers/net/usb",
+  "drivers/net/wan",
+  "drivers/bluetooth",
+  "drivers/isdn",
+  "drivers/nfc",
+  "drivers/thunderbolt",
+  "drivers/usb/serial",
+  "drivers/usb/gadget",
+  "drivers/mtd",
+  "drivers/hwmon",
+  "drivers/mfd",
+  "drivers/platform/chrome",
+  "drivers/input/touchscreen",
+  "drivers/input/joystick",
+  "net/bluetooth",
+  "net/wireless",
+  "net/mac80211",
+  "net/nfc",
+];
+
+/** NIC drivers kept under drivers/net/ethernet: VirtualBox's e1000 (intel) and PCnet (amd). */
+const KEPT_ETHERNET = ["intel", "amd"];
+
+async function pruneKernelModules(ctx: RunContext, rootfs: string): Promise<void> {
+  const modules = path.join(rootfs, "usr", "lib", "modules");
+  for (const version of await fs.readdir(modules)) {
+    const kernel = path.join(modules, version, "kernel");
+    for (const dir of PRUNED_MODULES) await fs.remove(path.join(kernel, dir));
+    // Host-bus adapters are subfolders of drivers/scsi; the SCSI core and disk drivers sit at its top.
+    const scsi = path.join(kernel, "drivers", "scsi");
+    for (const entry of await fs.readdir(scsi, { withFileTypes: true }).catch(() => [])) {
+      if (entry.isDirectory()) await fs.remove(path.join(scsi, entry.name));
+    }
+    const ethernet = path.join(kernel, "drivers", "net", "ethernet");
+    for (const entry of await fs.readdir(ethernet).catch(() => [] as string[])) {
+      if (!KEPT_ETHERNET.includes(entry)) await fs.remove(path.join(ethernet, entry));
+    }
+    await inChroot(ctx, rootfs, `depmod -a ${version} && update-initramfs -u -k ${version}`);
+  }
+}
+
+/**
+ * Installs packages from Debian's archive into the tree (the .debs stay in the cache), then
+ * slims it: no documentation, no kernel modules a VM does not use, a smaller initrd.
+ */
 export async function installPackages(ctx: RunContext, rootfs: string, cacheDir: string, packages: string[]): Promise<void> {
   const archives = path.join(cacheDir, "apt-archives");
   await fs.ensureDir(path.join(archives, "partial"));
   const policy = path.join(rootfs, "usr", "sbin", "policy-rc.d");
   await fs.writeFile(policy, "#!/bin/sh\n# kvm-lab box build: start no services in the build tree\nexit 101\n", { mode: 0o755 });
+  await fs.outputFile(path.join(rootfs, "etc", "dpkg", "dpkg.cfg.d", "kvm-lab-nodoc"), NODOC);
   await fs.copy("/etc/resolv.conf", path.join(rootfs, "etc", "resolv.conf"), { dereference: true }).catch(() => undefined);
   const unmount = await mountForChroot(ctx, rootfs, archives);
   try {
@@ -110,17 +181,28 @@ export async function installPackages(ctx: RunContext, rootfs: string, cacheDir:
     } catch (error) {
       const unknown = /Unable to locate package (\S+)|Package '?([^' ]+)'? has no installation candidate/.exec(String((error as Error).message));
       if (unknown) {
-        throw new UsageError(`Debian ${"bookworm"} has no package "${unknown[1] ?? unknown[2]}"`, {
+        throw new UsageError(`Debian has no package "${unknown[1] ?? unknown[2]}"`, {
           hint: "check the name with apt-cache search, and fix the recipe's packages",
           cause: error,
         });
       }
       throw error;
     }
+    await inChroot(
+      ctx,
+      rootfs,
+      "find /usr/share/doc ! -type d ! -name copyright -delete; rm -rf /usr/share/man/* /usr/share/info/* /usr/share/locale/*/LC_MESSAGES",
+    );
+    await pruneKernelModules(ctx, rootfs);
   } finally {
     await unmount();
     await fs.remove(policy);
   }
+}
+
+/** A FAT volume id (8 hex digits) as /etc/fstab and blkid spell it: ABCD-1234. */
+export function fatUuid(volumeId: string): string {
+  return `${volumeId.slice(0, 4)}-${volumeId.slice(4)}`.toUpperCase();
 }
 
 function fileOf(entry: RecipeFile | string): RecipeFile {
@@ -136,11 +218,16 @@ async function writeInto(rootfs: string, file: string, entry: RecipeFile | strin
 }
 
 /** What Vagrant needs of every box: the vagrant user with the insecure key, sudo, sshd, DHCP. */
-export async function configureBase(ctx: RunContext, rootfs: string, options: { insecureKey: string; rootUuid: string; hostname: string }): Promise<void> {
+export async function configureBase(
+  ctx: RunContext,
+  rootfs: string,
+  options: { insecureKey: string; rootUuid: string; bootVolumeId: string; hostname: string },
+): Promise<void> {
   const files: Record<string, RecipeFile | string> = {
     "/etc/hostname": `${options.hostname}\n`,
     "/etc/hosts": `127.0.0.1\tlocalhost\n127.0.1.1\t${options.hostname}\n::1\tlocalhost ip6-localhost ip6-loopback\n`,
-    "/etc/fstab": `UUID=${options.rootUuid}\t/\text4\terrors=remount-ro\t0\t1\n`,
+    // /boot is the FAT partition SYSLINUX boots from, so kernel updates land where it looks.
+    "/etc/fstab": `UUID=${options.rootUuid}\t/\text4\terrors=remount-ro\t0\t1\nUUID=${fatUuid(options.bootVolumeId)}\t/boot\tvfat\tumask=0077\t0\t2\n`,
     // DHCP on every interface; Vagrant's own 50-vagrant-*.network files come first for the ones it configures.
     "/etc/systemd/network/80-kvm-lab-dhcp.network": "[Match]\nName=en* eth*\n\n[Network]\nDHCP=yes\n",
     // Booting must not wait for NICs that never get an address (internal networks have no DHCP).

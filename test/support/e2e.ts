@@ -60,8 +60,18 @@ export async function vagrantInNetns(args: string[], cwd: string, timeoutMs: num
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.all) };
 }
 
-/** Adds (or replaces) a box from its catalog for one provider. */
+/**
+ * Adds (or replaces) a box from its catalog for one provider. vagrant-libvirt keeps each
+ * box's image in libvirt's storage pool by name and version, so a rebuilt box of the same
+ * version would boot the old image: drop it from the pool first.
+ */
 export async function addBox(catalog: string, provider: BoxProvider): Promise<void> {
+  const { name } = await fs.readJson(catalog);
+  const stale = `${String(name).replace("/", "-VAGRANTSLASH-")}_vagrant_box_image_`;
+  const volumes = String((await execa("virsh", ["-c", "qemu:///system", "vol-list", "--pool", "default"], { reject: false })).stdout);
+  for (const volume of volumes.split("\n").map((l) => l.trim().split(/\s+/)[0]).filter((v) => v?.startsWith(stale))) {
+    await execa("virsh", ["-c", "qemu:///system", "vol-delete", "--pool", "default", volume], { reject: false });
+  }
   await fs.ensureDir(E2E_VAGRANT_HOME);
   await fs.chmod(E2E_VAGRANT_HOME, 0o755);
   const result = await execa("vagrant", ["box", "add", "--force", "--provider", provider, catalog], {
