@@ -5,6 +5,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkConfig } from "../dist/config/load.js";
 import { renderVagrantfile } from "../dist/render/vagrantfile.js";
+import { benchBoxes } from "./boxes.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "dist", "cli", "bin.js");
@@ -74,3 +75,5 @@ for (const args of [["--help"], ["render", "--stdout", "--config", "examples/nes
   const t = timeMs(() => execFileSync("node", [BIN, ...args], { cwd: ROOT, stdio: "ignore" }), 10);
   console.log(`  kvm-lab ${args.join(" ")}: ${t.median.toFixed(0)} ms (min ${t.min.toFixed(0)} ms)`);
 }
+
+await benchBoxes();

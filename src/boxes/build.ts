@@ -5,13 +5,14 @@ import path from "node:path";
 import fs from "fs-extra";
 import { BOX_PROVIDERS, packLibvirtBox, packVirtualboxBox, sha256File, writeCatalog, type BoxProvider, type CatalogEntry } from "./formats.js";
 import { makeBootableDisk } from "./disk.js";
+import { lockCache } from "./lock.js";
 import { preflight } from "./preflight.js";
 import { loadRecipe } from "./registry.js";
 import { applyRecipe, BASE_PACKAGES, bootstrapBase, cleanTree, configureBase, debianMirror, installPackages } from "./rootfs.js";
 import type { RunContext } from "./run.js";
 
 /** Bumped when the builder makes different boxes from the same recipe. */
-const BUILDER_FORMAT = 2;
+const BUILDER_FORMAT = 3;
 
 export const DEFAULT_CACHE_DIR = process.env.KVM_LAB_CACHE ?? "/var/cache/kvm-lab";
 
@@ -94,6 +95,7 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
       preflight({ room: [{ dir: cacheDir, bytes: workBytes }, { dir: outDir, bytes: 2 ** 30 }] }),
     );
     await fs.ensureDir(outDir);
+    const unlock = await lockCache(cacheDir, say);
     const work = path.join(cacheDir, "work", `${recipe.name}-${process.pid}`);
     const rootfs = path.join(work, "rootfs");
     const ctx: RunContext = { log: path.join(work, "build.log"), step: "" };
@@ -111,7 +113,7 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
       });
       ctx.step = "packages";
       await step(`packages: systemd-resolved${recipe.packages.length ? ` + ${recipe.packages.length} from the recipe` : ""}; slim kernel modules`, () =>
-        installPackages(ctx, rootfs, cacheDir, ["systemd-resolved", ...recipe.packages]),
+        installPackages(ctx, rootfs, cacheDir, ["systemd-resolved", ...recipe.packages], say),
       );
       ctx.step = "configure";
       await step("configure: vagrant user and key, sudo, sshd, DHCP, the recipe's files and commands", async () => {
@@ -150,6 +152,7 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
     } finally {
       for (const partial of partials) await fs.remove(partial);
       await fs.remove(work);
+      await unlock();
     }
   }
 

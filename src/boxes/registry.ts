@@ -7,13 +7,17 @@ import { closest } from "../config/suggest.js";
 import { UsageError } from "../errors.js";
 import type { BoxRecipe } from "./recipe.js";
 
-export const BOXES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "boxes");
+/** The recipes folder: the package's boxes/, or $KVM_LAB_RECIPES (recipes of your own). */
+export function recipesDir(): string {
+  return process.env.KVM_LAB_RECIPES ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "boxes");
+}
 
 export async function listRecipeNames(): Promise<string[]> {
-  const entries = await fs.readdir(BOXES_DIR, { withFileTypes: true });
+  const dir = recipesDir();
+  const entries = await fs.readdir(dir, { withFileTypes: true });
   const names: string[] = [];
   for (const entry of entries) {
-    if (entry.isDirectory() && (await fs.pathExists(path.join(BOXES_DIR, entry.name, "recipe.ts")))) names.push(entry.name);
+    if (entry.isDirectory() && (await fs.pathExists(path.join(dir, entry.name, "recipe.ts")))) names.push(entry.name);
   }
   return names.sort();
 }
@@ -27,7 +31,7 @@ export async function loadRecipe(name: string): Promise<{ recipe: BoxRecipe; fil
       hint: `${guess ? `did you mean "${guess}"? ` : ""}known recipes: ${names.join(", ")} (kvm-lab box list)`,
     });
   }
-  const file = path.join(BOXES_DIR, name, "recipe.ts");
+  const file = path.join(recipesDir(), name, "recipe.ts");
   const recipe = (await importDefault(file)) as BoxRecipe;
   if (recipe.name !== name) throw new UsageError(`${file} names itself "${recipe.name}", not "${name}"`, { hint: "make the recipe's name its folder's name" });
   return { recipe, file, text: await fs.readFile(file, "utf8") };

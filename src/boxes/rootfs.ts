@@ -103,6 +103,17 @@ const NODOC = [
   "path-exclude=/usr/share/info/*",
   "path-exclude=/usr/share/locale/*",
   "path-include=/usr/share/locale/locale.alias",
+  // QEMU: firmware for other architectures, the 32-bit and microvm x86 emulators.
+  "path-exclude=/usr/bin/qemu-system-x86_64-microvm",
+  "path-exclude=/usr/share/qemu/openbios-*",
+  "path-exclude=/usr/share/qemu/skiboot.lid",
+  "path-exclude=/usr/share/qemu/slof.bin",
+  "path-exclude=/usr/share/qemu/hppa-firmware.img",
+  "path-exclude=/usr/share/qemu/opensbi-*",
+  "path-exclude=/usr/share/qemu/palcode-*",
+  "path-exclude=/usr/share/qemu/s390-*",
+  "path-exclude=/usr/share/qemu/u-boot*",
+  "path-exclude=/usr/share/qemu/*.dtb",
   "",
 ].join("\n");
 
@@ -139,10 +150,51 @@ const PRUNED_MODULES = [
   "net/wireless",
   "net/mac80211",
   "net/nfc",
+  "fs/ocfs2",
+  "fs/gfs2",
+  "fs/nilfs2",
+  "fs/jfs",
+  "fs/reiserfs",
+  "fs/f2fs",
+  "fs/ubifs",
+  "fs/jffs2",
+  "fs/dlm",
+  "drivers/net/ethernet/intel/ice",
+  "drivers/net/ethernet/intel/i40e",
+  "drivers/net/ethernet/intel/iavf",
+  "drivers/net/ethernet/intel/ixgbe",
+  "drivers/net/ethernet/intel/ixgbevf",
+  "drivers/net/ethernet/intel/igb",
+  "drivers/net/ethernet/intel/igbvf",
+  "drivers/net/ethernet/intel/igc",
+  "drivers/net/ethernet/intel/fm10k",
 ];
 
 /** NIC drivers kept under drivers/net/ethernet: VirtualBox's e1000 (intel) and PCnet (amd). */
 const KEPT_ETHERNET = ["intel", "amd"];
+
+/** Turns apt-get's output into a few progress lines: how many packages, downloaded, unpacked. */
+function aptProgress(say: (line: string) => void): (line: string) => void {
+  let total = 0;
+  let unpacked = 0;
+  let shown = 0;
+  return (line) => {
+    const planned = /(\d+) newly installed/.exec(line);
+    if (planned) {
+      total = Number(planned[1]);
+      say(`      ${total} packages to install`);
+    } else if (/^Need to get /.test(line)) {
+      say(`      ${line.replace(/^Need to get /, "downloading ").replace(/\.$/, "")}`);
+    } else if (/^Unpacking /.test(line) && total) {
+      unpacked++;
+      const tenth = Math.floor((unpacked / total) * 10);
+      if (tenth > shown) {
+        shown = tenth;
+        say(`      unpacked ${unpacked}/${total}`);
+      }
+    }
+  };
+}
 
 async function pruneKernelModules(ctx: RunContext, rootfs: string): Promise<void> {
   const modules = path.join(rootfs, "usr", "lib", "modules");
@@ -166,7 +218,13 @@ async function pruneKernelModules(ctx: RunContext, rootfs: string): Promise<void
  * Installs packages from Debian's archive into the tree (the .debs stay in the cache), then
  * slims it: no documentation, no kernel modules a VM does not use, a smaller initrd.
  */
-export async function installPackages(ctx: RunContext, rootfs: string, cacheDir: string, packages: string[]): Promise<void> {
+export async function installPackages(
+  ctx: RunContext,
+  rootfs: string,
+  cacheDir: string,
+  packages: string[],
+  say: (line: string) => void = () => undefined,
+): Promise<void> {
   const archives = path.join(cacheDir, "apt-archives");
   await fs.ensureDir(path.join(archives, "partial"));
   const policy = path.join(rootfs, "usr", "sbin", "policy-rc.d");
@@ -177,7 +235,12 @@ export async function installPackages(ctx: RunContext, rootfs: string, cacheDir:
   try {
     await inChroot(ctx, rootfs, "apt-get update -qq");
     try {
-      await inChroot(ctx, rootfs, `apt-get install -y -q --no-install-recommends ${packages.map((p) => `'${p.replace(/'/g, "")}'`).join(" ")}`);
+      await inChroot(
+        ctx,
+        rootfs,
+        `apt-get install -y -q --no-install-recommends ${packages.map((p) => `'${p.replace(/'/g, "")}'`).join(" ")}`,
+        aptProgress(say),
+      );
     } catch (error) {
       const unknown = /Unable to locate package (\S+)|Package '?([^' ]+)'? has no installation candidate/.exec(String((error as Error).message));
       if (unknown) {

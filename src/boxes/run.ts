@@ -15,6 +15,8 @@ export interface RunOptions {
   cwd?: string;
   input?: string;
   env?: Record<string, string>;
+  /** Called with each line of output as it comes (progress). */
+  onLine?: (line: string) => void;
 }
 
 function tail(text: string, lines = 15): string {
@@ -24,7 +26,7 @@ function tail(text: string, lines = 15): string {
 /** Runs `command args...`; throws BoxBuildError on failure. Returns its stdout. */
 export async function run(ctx: RunContext, command: string, args: string[], options: RunOptions = {}): Promise<string> {
   await fs.appendFile(ctx.log, `\n$ ${[command, ...args].join(" ")}\n`);
-  const result = await execa(command, args, {
+  const child = execa(command, args, {
     cwd: options.cwd,
     input: options.input,
     env: options.env,
@@ -32,8 +34,19 @@ export async function run(ctx: RunContext, command: string, args: string[], opti
     all: true,
     stdin: options.input === undefined ? "ignore" : undefined,
   });
+  // The log grows while the command runs, so a long step can be followed with tail -f.
+  const log = fs.createWriteStream(ctx.log, { flags: "a" });
+  let pending = "";
+  child.all?.on("data", (chunk: Buffer) => {
+    log.write(chunk);
+    if (!options.onLine) return;
+    const lines = (pending + chunk.toString("utf8")).split("\n");
+    pending = lines.pop() ?? "";
+    lines.forEach(options.onLine);
+  });
+  const result = await child;
+  await new Promise<void>((resolve) => log.end(resolve));
   const output = String(result.all ?? "");
-  await fs.appendFile(ctx.log, output.endsWith("\n") || !output ? output : `${output}\n`);
   if (result.failed) {
     const why = result.code === "ENOENT" ? `${command} is not installed` : `${command} exited with ${result.exitCode}`;
     throw new BoxBuildError(`${ctx.step}: ${why}\n${tail(output)}`, { cause: result });
@@ -42,8 +55,9 @@ export async function run(ctx: RunContext, command: string, args: string[], opti
 }
 
 /** Runs a shell script inside the root file system. */
-export function inChroot(ctx: RunContext, rootfs: string, script: string): Promise<string> {
+export function inChroot(ctx: RunContext, rootfs: string, script: string, onLine?: (line: string) => void): Promise<string> {
   return run(ctx, "chroot", [rootfs, "/bin/sh", "-euc", script], {
     env: { DEBIAN_FRONTEND: "noninteractive", PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LC_ALL: "C.UTF-8" },
+    onLine,
   });
 }
