@@ -3,10 +3,18 @@
 #   vagrant (Debian's, with vagrant-libvirt) and ruby: render checks and `vagrant validate`
 #   libvirt-daemon-system, libvirt-clients, dnsmasq-base: libvirtd for libvirt validation
 #   iproute2: the network namespace the tests run libvirtd in
+#   iptables: NAT for libvirt's networks (vagrant-libvirt's management network)
+#   debootstrap, fdisk, dosfstools, mtools, syslinux(-common), e2fsprogs, qemu-utils: box builds
+#   openssh-client, libxml2-utils: the box tests (SSH into a booted VMDK, read box.ovf)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(vagrant vagrant-libvirt ruby libvirt-daemon-system libvirt-clients dnsmasq-base qemu-system-x86 iproute2)
+packages=(
+  vagrant vagrant-libvirt ruby
+  libvirt-daemon-system libvirt-clients dnsmasq-base qemu-system-x86 iproute2 iptables
+  debootstrap fdisk dosfstools mtools syslinux syslinux-common e2fsprogs qemu-utils
+  openssh-client libxml2-utils
+)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -99,3 +99,9 @@ export class BoxBuildError extends KvmLabError {
   override readonly code = "BOX_BUILD_FAILED";
   override readonly exitCode = EXIT.boxBuildFailed;
 }
+
+/** The user interrupted (Ctrl-C) or the process was asked to stop; cleanup has run. */
+export class InterruptedError extends KvmLabError {
+  override readonly code = "INTERRUPTED";
+  override readonly exitCode = EXIT.interrupted;
+}

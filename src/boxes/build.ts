@@ -10,6 +10,7 @@ import { preflight } from "./preflight.js";
 import { loadRecipe } from "./registry.js";
 import { applyRecipe, BASE_PACKAGES, bootstrapBase, cleanTree, configureBase, debianMirror, installPackages } from "./rootfs.js";
 import type { RunContext } from "./run.js";
+import { InterruptedError } from "../errors.js";
 
 /** Bumped when the builder makes different boxes from the same recipe. */
 const BUILDER_FORMAT = 3;
@@ -79,7 +80,14 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
   if (todo.length) {
     const total = 5 + todo.length;
     let index = 0;
+    // Ctrl-C reaches the running tool too (same process group); it fails, and cleanup runs below.
+    let interrupted: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      interrupted = signal;
+      say(`${signal}: stopping after cleanup`);
+    };
     const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
+      if (interrupted) throw new InterruptedError(`box build interrupted (${interrupted})`);
       index++;
       say(`[${index}/${total}] ${name}`);
       const t0 = Date.now();
@@ -103,6 +111,8 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
     await fs.remove(work);
     await fs.ensureDir(work);
     const partials: string[] = [];
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
     try {
       const rootUuid = randomUUID();
       const bootVolumeId = randomBytes(4).toString("hex");
@@ -148,11 +158,16 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
     } catch (error) {
       await fs.copy(ctx.log, keptLog).catch(() => undefined);
       say(`build failed; its log is kept at ${keptLog}`);
+      if (interrupted && !(error instanceof InterruptedError)) {
+        throw new InterruptedError(`box build interrupted (${interrupted})`, { cause: error });
+      }
       throw error;
     } finally {
       for (const partial of partials) await fs.remove(partial);
       await fs.remove(work);
       await unlock();
+      process.off("SIGINT", onSignal);
+      process.off("SIGTERM", onSignal);
     }
   }
 

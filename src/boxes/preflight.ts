@@ -4,6 +4,7 @@ import fs from "fs-extra";
 import path from "node:path";
 import { execa } from "execa";
 import { UsageError } from "../errors.js";
+import { toolPath } from "./run.js";
 
 /** Tool -> the Debian package that has it. */
 const TOOLS: Record<string, string> = {
@@ -23,7 +24,7 @@ export const SYSLINUX_MBR = "/usr/lib/syslinux/mbr/mbr.bin";
 const VAGRANT_GEMS = "/usr/share/rubygems-integration/all/gems";
 
 async function onPath(tool: string): Promise<boolean> {
-  const result = await execa("sh", ["-c", 'command -v "$1"', "sh", tool], { reject: false, env: { PATH: `${process.env.PATH}:/usr/sbin:/sbin` } });
+  const result = await execa("sh", ["-c", 'command -v "$1"', "sh", tool], { reject: false, env: { PATH: toolPath() } });
   return result.exitCode === 0;
 }
 

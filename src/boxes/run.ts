@@ -19,6 +19,11 @@ export interface RunOptions {
   onLine?: (line: string) => void;
 }
 
+/** PATH for build tools: the caller's, plus the sbin folders a plain user's PATH may lack. */
+export function toolPath(): string {
+  return `${process.env.PATH ?? "/usr/bin:/bin"}:/usr/sbin:/sbin`;
+}
+
 function tail(text: string, lines = 15): string {
   return text.trimEnd().split("\n").slice(-lines).join("\n");
 }
@@ -29,7 +34,7 @@ export async function run(ctx: RunContext, command: string, args: string[], opti
   const child = execa(command, args, {
     cwd: options.cwd,
     input: options.input,
-    env: options.env,
+    env: { PATH: toolPath(), ...options.env },
     reject: false,
     all: true,
     stdin: options.input === undefined ? "ignore" : undefined,

@@ -45,7 +45,7 @@ test("not root: exit 2 and the fix, before anything is written", async () => {
 });
 
 test("missing tools: exit 2 naming each tool and the apt-get line", async () => {
-  // A PATH with node and nothing else: every build tool is missing.
+  // A PATH with node and sh only: the build tools in /usr/bin are missing (sbin is always searched).
   const bin = path.join(out, "bin");
   await fs.ensureDir(bin);
   await fs.symlink(process.execPath, path.join(bin, "node"));
@@ -56,7 +56,7 @@ test("missing tools: exit 2 naming each tool and the apt-get line", async () => 
     extendEnv: false,
   });
   expect(result.exitCode).toBe(2);
-  expect(result.stderr).toMatch(/missing tools: debootstrap \(debootstrap\), .*; fix: apt-get install -y debootstrap .*qemu-utils/);
+  expect(result.stderr).toMatch(/missing tools: .*mcopy \(mtools\), syslinux \(syslinux\), qemu-img \(qemu-utils\).*; fix: apt-get install -y .*mtools syslinux qemu-utils/);
   expect(await fs.pathExists(path.join(out, "boxes"))).toBe(false);
 });
 
@@ -88,3 +88,31 @@ test("a package Debian does not have: exit 2 naming it, and nothing half-written
 async function mounted(marker: string): Promise<string[]> {
   return (await fs.readFile("/proc/mounts", "utf8")).split("\n").filter((line) => line.includes(marker));
 }
+
+test("Ctrl-C during a build: exit 130, no box, no work folder, nothing left mounted", async () => {
+  if (process.getuid?.() !== 0) return;
+  const child = execa("node", [BIN, "box", "build", "debian-12-minimal", "--provider", "libvirt", "--out", out, "--force"], {
+    reject: false,
+    all: true,
+  });
+  // Interrupt once the packages step (chroot with mounts) is under way.
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error("the build never reached the packages step")), 240_000);
+    child.all!.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("packages:")) {
+        clearTimeout(timer);
+        setTimeout(() => {
+          // SIGINT to kvm-lab itself, as `kill -INT` would; the running step finishes or fails, then cleanup runs.
+          process.kill(child.pid!, "SIGINT");
+          resolve();
+        }, 3000);
+      }
+    });
+  });
+  const result = await child;
+  expect(String(result.all)).toContain("SIGINT: stopping after cleanup");
+  expect(result.exitCode).toBe(130);
+  expect((await fs.readdir(out)).filter((f) => f.endsWith(".box") || f.endsWith(".partial"))).toEqual([]);
+  expect((await fs.readdir("/var/cache/kvm-lab/work").catch(() => [] as string[])).filter((d) => d.endsWith(`-${child.pid}`))).toEqual([]);
+  expect(await mounted("/var/cache/kvm-lab/work")).toEqual([]);
+}, 300_000);
