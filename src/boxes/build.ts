@@ -9,7 +9,7 @@ import { lockCache } from "./lock.js";
 import { preflight } from "./preflight.js";
 import { loadRecipe } from "./registry.js";
 import { applyRecipe, BASE_PACKAGES, bootstrapBase, cleanTree, configureBase, debianMirror, installPackages } from "./rootfs.js";
-import type { RunContext } from "./run.js";
+import { stopRunningTools, type RunContext } from "./run.js";
 import { InterruptedError } from "../errors.js";
 
 /** Bumped when the builder makes different boxes from the same recipe. */
@@ -85,6 +85,7 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
     const onSignal = (signal: NodeJS.Signals) => {
       interrupted = signal;
       say(`${signal}: stopping after cleanup`);
+      stopRunningTools();
     };
     const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
       if (interrupted) throw new InterruptedError(`box build interrupted (${interrupted})`);
@@ -122,7 +123,7 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
         say(`      ${how === "cached" ? "from the cache" : "debootstrap (now cached)"}`);
       });
       ctx.step = "packages";
-      await step(`packages: systemd-resolved${recipe.packages.length ? ` + ${recipe.packages.length} from the recipe` : ""}; slim kernel modules`, () =>
+      await step(`packages: the kernel, systemd-resolved${recipe.packages.length ? ` + ${recipe.packages.length} from the recipe` : ""}; slim kernel modules`, () =>
         installPackages(ctx, rootfs, cacheDir, ["systemd-resolved", ...recipe.packages], say),
       );
       ctx.step = "configure";

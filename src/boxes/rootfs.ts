@@ -9,7 +9,6 @@ import { inChroot, run, type RunContext } from "./run.js";
 
 /** What every box holds before its recipe's packages. */
 export const BASE_PACKAGES = [
-  "linux-image-amd64",
   "openssh-server",
   "sudo",
   "systemd-sysv",
@@ -21,7 +20,7 @@ export const BASE_PACKAGES = [
 ];
 
 /** Bumped when the base tree the builder makes changes, so cached bases are not reused. */
-const BASE_FORMAT = 1;
+const BASE_FORMAT = 2;
 
 /** The Debian mirror apt on this host uses (Debian's packages are all a build may fetch). */
 export async function debianMirror(): Promise<string> {
@@ -210,13 +209,15 @@ async function pruneKernelModules(ctx: RunContext, rootfs: string): Promise<void
     for (const entry of await fs.readdir(ethernet).catch(() => [] as string[])) {
       if (!KEPT_ETHERNET.includes(entry)) await fs.remove(path.join(ethernet, entry));
     }
-    await inChroot(ctx, rootfs, `depmod -a ${version} && update-initramfs -u -k ${version}`);
+    const mode = (await fs.pathExists(path.join(rootfs, "boot", `initrd.img-${version}`))) ? "-u" : "-c";
+    await inChroot(ctx, rootfs, `depmod -a ${version} && update-initramfs ${mode} -k ${version}`);
   }
 }
 
 /**
- * Installs packages from Debian's archive into the tree (the .debs stay in the cache), then
- * slims it: no documentation, no kernel modules a VM does not use, a smaller initrd.
+ * Installs the kernel and packages from Debian's archive into the tree (the .debs stay in
+ * the cache), then slims it: no documentation, no kernel modules a VM does not use, and
+ * one initrd made from what is left.
  */
 export async function installPackages(
   ctx: RunContext,
@@ -235,11 +236,13 @@ export async function installPackages(
   try {
     await inChroot(ctx, rootfs, "apt-get update -qq");
     try {
+      // The kernel comes here, not in the cached base, and without an initrd (INITRD=No):
+      // one initrd is made below, once the modules are slimmed.
       await inChroot(
         ctx,
         rootfs,
-        `apt-get install -y -q --no-install-recommends ${packages.map((p) => `'${p.replace(/'/g, "")}'`).join(" ")}`,
-        aptProgress(say),
+        `apt-get install -y -q --no-install-recommends ${["linux-image-amd64", ...packages].map((p) => `'${p.replace(/'/g, "")}'`).join(" ")}`,
+        { onLine: aptProgress(say), env: { INITRD: "No" } },
       );
     } catch (error) {
       const unknown = /Unable to locate package (\S+)|Package '?([^' ]+)'? has no installation candidate/.exec(String((error as Error).message));

@@ -19,6 +19,20 @@ export interface RunOptions {
   onLine?: (line: string) => void;
 }
 
+/** Process-group leaders of the tools running now (each runs in a group of its own). */
+const running = new Set<number>();
+
+/** Stops every tool the build is running, with all it started (on Ctrl-C or SIGTERM), so cleanup can start at once. */
+export function stopRunningTools(): void {
+  for (const pid of running) {
+    try {
+      process.kill(-pid, "SIGTERM");
+    } catch {
+      // already gone
+    }
+  }
+}
+
 /** PATH for build tools: the caller's, plus the sbin folders a plain user's PATH may lack. */
 export function toolPath(): string {
   return `${process.env.PATH ?? "/usr/bin:/bin"}:/usr/sbin:/sbin`;
@@ -38,6 +52,8 @@ export async function run(ctx: RunContext, command: string, args: string[], opti
     reject: false,
     all: true,
     stdin: options.input === undefined ? "ignore" : undefined,
+    // A group of its own: stopRunningTools ends the tool and its children (apt under chroot's shell).
+    detached: true,
   });
   // The log grows while the command runs, so a long step can be followed with tail -f.
   const log = fs.createWriteStream(ctx.log, { flags: "a" });
@@ -49,7 +65,9 @@ export async function run(ctx: RunContext, command: string, args: string[], opti
     pending = lines.pop() ?? "";
     lines.forEach(options.onLine);
   });
-  const result = await child;
+  const pid = child.pid;
+  if (pid !== undefined) running.add(pid);
+  const result = await child.finally(() => pid !== undefined && running.delete(pid));
   await new Promise<void>((resolve) => log.end(resolve));
   const output = String(result.all ?? "");
   if (result.failed) {
@@ -60,9 +78,14 @@ export async function run(ctx: RunContext, command: string, args: string[], opti
 }
 
 /** Runs a shell script inside the root file system. */
-export function inChroot(ctx: RunContext, rootfs: string, script: string, onLine?: (line: string) => void): Promise<string> {
+export function inChroot(
+  ctx: RunContext,
+  rootfs: string,
+  script: string,
+  options: { onLine?: (line: string) => void; env?: Record<string, string> } = {},
+): Promise<string> {
   return run(ctx, "chroot", [rootfs, "/bin/sh", "-euc", script], {
-    env: { DEBIAN_FRONTEND: "noninteractive", PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LC_ALL: "C.UTF-8" },
-    onLine,
+    env: { DEBIAN_FRONTEND: "noninteractive", PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LC_ALL: "C.UTF-8", ...options.env },
+    onLine: options.onLine,
   });
 }

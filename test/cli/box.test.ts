@@ -102,7 +102,7 @@ test("Ctrl-C during a build: exit 130, no box, no work folder, nothing left moun
       if (chunk.toString().includes("packages:")) {
         clearTimeout(timer);
         setTimeout(() => {
-          // SIGINT to kvm-lab itself, as `kill -INT` would; the running step finishes or fails, then cleanup runs.
+          // SIGINT to kvm-lab itself, as `kill -INT` would: it stops the running tool, then cleans up.
           process.kill(child.pid!, "SIGINT");
           resolve();
         }, 3000);
