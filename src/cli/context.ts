@@ -8,12 +8,19 @@ export interface Io {
   cwd: string;
   out: (text: string) => void;
   err: (text: string) => void;
+  /** Raw writes to the terminal (live progress); only where isTTY. */
+  write?: (text: string) => void;
+  isTTY?: boolean;
+  columns?: number;
 }
 
 export const processIo: Io = {
   cwd: process.cwd(),
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  write: (text) => process.stderr.write(text),
+  isTTY: Boolean(process.stderr.isTTY) && !process.env.CI,
+  columns: process.stderr.columns,
 };
 
 export interface LabArgs {

@@ -44,6 +44,50 @@ const COMMANDS: CommandSpec[] = [
     run: async (io, args) => (await import("./commands/plan.js")).planCommand(io, args),
   },
   {
+    command: "up [machine..]",
+    describe: "Render if the config changed, check the host, and bring the lab's machines up",
+    options: (y) => labOptions(y).option("force", { type: "boolean", describe: "overwrite a hand-edited Vagrantfile" }),
+    run: async (io, args) => (await import("./commands/lab.js")).upCommand(io, args),
+  },
+  {
+    command: "check [machine..]",
+    describe: "Run the in-guest KVM checks over SSH (exit 1 when a required check fails)",
+    options: (y) =>
+      labOptions(y)
+        .option("json", { type: "boolean", describe: "print JSON" })
+        .option("junit", { type: "string", describe: "also write JUnit XML to this file" }),
+    run: async (io, args) => (await import("./commands/lab.js")).checkCommand(io, args),
+  },
+  {
+    command: "test",
+    describe: "render, up, check, destroy in one command, for CI (destroys even on failure or Ctrl-C)",
+    options: (y) =>
+      labOptions(y)
+        .option("json", { type: "boolean", describe: "print JSON" })
+        .option("junit", { type: "string", describe: "also write JUnit XML to this file" })
+        .option("keep", { type: "boolean", describe: "leave the machines running" })
+        .option("force", { type: "boolean", describe: "overwrite a hand-edited Vagrantfile" }),
+    run: async (io, args) => (await import("./commands/lab.js")).testCommand(io, args),
+  },
+  {
+    command: "status [machine..]",
+    describe: "Show each machine's state",
+    options: labOptions,
+    run: async (io, args) => (await import("./commands/lab.js")).statusCommand(io, args),
+  },
+  {
+    command: "destroy [machine..]",
+    describe: "Destroy the lab's machines (all of them when none is named)",
+    options: labOptions,
+    run: async (io, args) => (await import("./commands/lab.js")).destroyCommand(io, args),
+  },
+  {
+    command: "ssh-config [machine..]",
+    describe: "Print the SSH config of the machines (as written to .kvm-lab/ssh-config)",
+    options: labOptions,
+    run: async (io, args) => (await import("./commands/lab.js")).sshConfigCommand(io, args),
+  },
+  {
     command: "box <action> [recipe]",
     describe: "Build KVM-ready Vagrant boxes from Debian's packages (box list, box build <recipe>)",
     options: (y) =>

@@ -19,6 +19,8 @@ export const DEFAULTS = {
   vagrantNat: cidr("10.0.2.0/24"),
   /** libvirt's default network inside a guest that runs libvirtd (virbr0). */
   libvirtDefaultNetwork: cidr("192.168.122.0/24"),
+  checkTimeoutSeconds: 180,
+  upTimeoutMinutes: 30,
   firstSlot: 2,
   lastSlot: 8,
 } as const;

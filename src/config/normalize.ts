@@ -5,6 +5,7 @@ import type { Problem } from "../errors.js";
 import { parseCidr, type Cidr } from "../net/ipv4.js";
 import { isNetworkMode, MODES } from "../net/modes.js";
 import { defaultSyncedFolder, DEFAULTS } from "./defaults.js";
+import { CHECK_IDS, DEFAULT_REQUIRED, type CheckId } from "../checks/ids.js";
 import {
   ACCELS,
   NIC_TYPES,
@@ -81,8 +82,14 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
     .map((text, i) => cidrAt(str(text), `virtualbox.hostOnlyRanges[${i}]`, problems))
     .filter((c): c is Cidr => c !== undefined);
 
+  const checks = obj(config.checks);
   const lab: Lab = {
     name,
+    requiredChecks: Array.isArray(checks.required)
+      ? checks.required.filter((id): id is CheckId => (CHECK_IDS as readonly string[]).includes(id as string))
+      : [...DEFAULT_REQUIRED],
+    checkTimeoutSeconds: int(checks.timeoutSeconds) ?? DEFAULTS.checkTimeoutSeconds,
+    upTimeoutMinutes: int(config.upTimeoutMinutes) ?? DEFAULTS.upTimeoutMinutes,
     provider,
     source: options.source ?? "kvm-lab.config.ts",
     syncedFolder: bool(config.syncedFolder) ?? defaultSyncedFolder(provider),

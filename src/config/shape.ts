@@ -4,6 +4,7 @@ import type { Problem } from "../errors.js";
 import { NETWORK_MODES } from "../net/modes.js";
 import { ACCELS, NIC_TYPES, PROMISC_MODES, PROTOCOLS, PROVIDERS } from "./types.js";
 import { closest } from "./suggest.js";
+import { CHECK_IDS } from "../checks/ids.js";
 
 type Field =
   | { kind: "string" }
@@ -94,6 +95,8 @@ export const LAB_SHAPE: Field = {
     syncedFolder: boolean,
     virtualbox: { kind: "object", fields: { hostOnlyRanges: { kind: "array", of: string } } },
     libvirt: { kind: "object", fields: { managementNetwork: string } },
+    checks: { kind: "object", fields: { required: { kind: "array", of: oneOf(CHECK_IDS) }, timeoutSeconds: integer } },
+    upTimeoutMinutes: integer,
   },
   required: ["name", "machines"],
 };

@@ -2,6 +2,7 @@
 // of kvm-lab sees it once defaults are applied and it has been validated (`Lab`).
 import type { NetworkMode } from "../net/modes.js";
 import type { Cidr } from "../net/ipv4.js";
+import type { CheckId } from "../checks/ids.js";
 
 export type { NetworkMode } from "../net/modes.js";
 
@@ -109,6 +110,15 @@ export interface LabConfig {
     /** vagrant-libvirt's management network (default 192.168.121.0/24). */
     managementNetwork?: string;
   };
+  /** In-guest KVM checks (`kvm-lab check`). */
+  checks?: {
+    /** Checks that must pass for exit code 0 (default: cpu-flags, kvm-modules, dev-kvm, kvm-runs). */
+    required?: CheckId[];
+    /** Per machine, for the whole SSH session (default 180). */
+    timeoutSeconds?: number;
+  };
+  /** `kvm-lab up`: the time one `vagrant up` may take (default 30 minutes). */
+  upTimeoutMinutes?: number;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -167,6 +177,9 @@ export interface Machine {
 
 export interface Lab {
   name: string;
+  requiredChecks: CheckId[];
+  checkTimeoutSeconds: number;
+  upTimeoutMinutes: number;
   provider: Provider;
   /** The config file it came from, relative to the Vagrantfile's folder where possible. */
   source: string;

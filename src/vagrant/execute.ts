@@ -10,6 +10,8 @@ export interface VagrantOptions {
   binary?: string;
   env?: Record<string, string | undefined>;
   timeoutMs?: number;
+  /** Called with each line of stdout as it comes (machine-readable progress). */
+  onLine?: (line: string) => void;
 }
 
 export interface VagrantResult {
@@ -38,6 +40,14 @@ export async function executeVagrant(args: string[], options: VagrantOptions): P
     detached: true,
   };
   const child = execa(binary, args, execaOptions);
+  if (options.onLine) {
+    let pending = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      const lines = (pending + chunk.toString("utf8")).split("\n");
+      pending = lines.pop() ?? "";
+      lines.forEach(options.onLine!);
+    });
+  }
   let timedOut = false;
   const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
     timedOut = true;

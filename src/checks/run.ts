@@ -1,0 +1,45 @@
+// Runs the guest checks: one SSH session per machine, all machines at once, each bounded
+// by its own timeout, so one hung machine is reported unreachable and the rest still checked.
+import { execa } from "execa";
+import { checkScript } from "./script.js";
+import type { CheckId } from "./ids.js";
+import { GuestOutputError, parseCheckOutput, type MachineReport } from "./results.js";
+
+export interface GuestCheckOptions {
+  sshConfig: string;
+  machines: string[];
+  required: readonly CheckId[];
+  timeoutMs: number;
+  /** The ssh binary (tests may inject faults); default ssh. */
+  ssh?: string;
+}
+
+export async function checkMachine(machine: string, script: string, options: GuestCheckOptions): Promise<MachineReport> {
+  const started = Date.now();
+  const result = await execa(
+    options.ssh ?? "ssh",
+    ["-F", options.sshConfig, "-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=10", machine, "sh -s"],
+    { input: script, reject: false, timeout: options.timeoutMs, killSignal: "SIGKILL", all: true },
+  );
+  const seconds = (Date.now() - started) / 1000;
+  const base = { machine, seconds, checks: [] };
+  if (result.timedOut) {
+    return { ...base, reachable: false, error: `no answer within ${Math.round(options.timeoutMs / 1000)} s (SSH hung)` };
+  }
+  if (result.exitCode === 255 || (result.failed && !result.stdout)) {
+    const said = String(result.stderr ?? "").trim().split("\n").slice(-2).join(" ");
+    return { ...base, reachable: false, error: `ssh failed (exit ${result.exitCode})${said ? `: ${said}` : ""}` };
+  }
+  try {
+    return { ...base, reachable: true, checks: parseCheckOutput(String(result.stdout), options.required) };
+  } catch (error) {
+    if (!(error instanceof GuestOutputError)) throw error;
+    return { ...base, reachable: false, error: error.message };
+  }
+}
+
+/** Checks every machine in parallel; the reports come back in the order of `machines`. */
+export async function runGuestChecks(options: GuestCheckOptions): Promise<MachineReport[]> {
+  const script = await checkScript();
+  return Promise.all(options.machines.map((machine) => checkMachine(machine, script, options)));
+}

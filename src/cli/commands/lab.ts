@@ -1,0 +1,177 @@
+// The commands that drive a lab's machines: up, check, test, status, destroy, ssh-config.
+import path from "node:path";
+import fs from "fs-extra";
+import { allPassed, type MachineReport } from "../../checks/results.js";
+import { runGuestChecks } from "../../checks/run.js";
+import type { Lab } from "../../config/types.js";
+import { InterruptedError, UsageError, VagrantFailedError } from "../../errors.js";
+import { preflightHost } from "../../host/preflight.js";
+import { renderVagrantfile } from "../../render/vagrantfile.js";
+import { writeVagrantfile } from "../../render/write.js";
+import { checkReportJson } from "../../report/json.js";
+import { checkReportJunit } from "../../report/junit.js";
+import { formatCheckTable } from "../../report/table.js";
+import { vagrantVersion } from "../../vagrant/execute.js";
+import { destroyLab, labDirs, machineStates, upLab, type LabDirs } from "../../vagrant/lab.js";
+import { writeSshConfig } from "../../vagrant/ssh-config.js";
+import { formatTable } from "../table.js";
+import { loadForCommand, printWarnings, type Io, type LabArgs } from "../context.js";
+
+export interface MachineArgs extends LabArgs {
+  machine?: string[];
+  force?: boolean;
+}
+
+interface Loaded {
+  lab: Lab;
+  dirs: LabDirs;
+  machines: string[];
+  file: string;
+}
+
+async function open(io: Io, args: MachineArgs): Promise<Loaded> {
+  const loaded = await loadForCommand(io, args);
+  const known = loaded.lab.machines.map((m) => m.name);
+  const machines = args.machine?.length ? args.machine : known;
+  const unknown = machines.filter((m) => !known.includes(m));
+  if (unknown.length) throw new UsageError(`no machine ${unknown.join(", ")} in lab ${loaded.lab.name}`, { hint: `machines: ${known.join(", ")}` });
+  return { lab: loaded.lab, dirs: labDirs(path.dirname(loaded.file)), machines, file: loaded.file };
+}
+
+/** Writes the lab's Vagrantfile when the config changed (never over hand edits without --force). */
+async function renderForUp(io: Io, loaded: Loaded, force?: boolean): Promise<void> {
+  const target = path.join(loaded.dirs.dir, "Vagrantfile");
+  loaded.lab.source = path.basename(loaded.file);
+  const result = await writeVagrantfile(target, renderVagrantfile(loaded.lab), { force });
+  if (result.outcome !== "unchanged") io.err(`${result.outcome === "created" ? "wrote" : "updated"} ${path.relative(io.cwd, target) || target}`);
+}
+
+/** Per-machine progress: a live line per machine on a terminal, plain lines otherwise. */
+function progressPrinter(io: Io, machines: string[]): (machine: string, message: string) => void {
+  const live = Boolean(io.isTTY);
+  const last = new Map(machines.map((m) => [m, "waiting"]));
+  const width = Math.max(...machines.map((m) => m.length));
+  let drawn = false;
+  return (machine, message) => {
+    if (last.get(machine) === message) return;
+    last.set(machine, message);
+    if (!live) return io.err(`${machine}: ${message}`);
+    const cut = (text: string) => text.slice(0, Math.max(20, (io.columns ?? 100) - width - 3));
+    const block = machines.map((m) => `${m.padEnd(width)}  ${cut(last.get(m) ?? "")}`).join("\n");
+    io.write?.(`${drawn ? `\x1b[${machines.length}A` : ""}\x1b[J${block}\n`);
+    drawn = true;
+  };
+}
+
+export async function upCommand(io: Io, args: MachineArgs): Promise<number> {
+  const loaded = await open(io, args);
+  const host = await preflightHost(loaded.lab, loaded.dirs.dir);
+  io.err(`host: vagrant ${host.vagrant}, ${host.provider}, KVM ${host.kvmRunsGuests ? "runs guests" : `cannot run guests (${host.kvmEvidence})`}`);
+  printWarnings(io, host.warnings);
+  await renderForUp(io, loaded, args.force);
+  await upLab(loaded.lab, loaded.dirs, { machines: loaded.machines, timeoutMs: loaded.lab.upTimeoutMinutes * 60_000, progress: progressPrinter(io, loaded.machines) });
+  io.out(`up: ${loaded.machines.join(", ")}`);
+  return 0;
+}
+
+async function runChecks(io: Io, loaded: Loaded): Promise<MachineReport[]> {
+  await vagrantVersion({ cwd: loaded.dirs.dir });
+  const ssh = await writeSshConfig(loaded.machines, path.join(loaded.dirs.state, "ssh-config"), { cwd: loaded.dirs.dir });
+  const reachable = loaded.machines.filter((m) => ssh.hosts.includes(m));
+  const reports = await runGuestChecks({
+    sshConfig: ssh.file,
+    machines: reachable,
+    required: loaded.lab.requiredChecks,
+    timeoutMs: loaded.lab.checkTimeoutSeconds * 1000,
+  });
+  const byName = new Map(reports.map((r) => [r.machine, r]));
+  return loaded.machines.map(
+    (m) => byName.get(m) ?? { machine: m, reachable: false, seconds: 0, checks: [], error: ssh.missing.get(m) ?? "no SSH entry from vagrant ssh-config" },
+  );
+}
+
+export interface CheckArgs extends MachineArgs {
+  json?: boolean;
+  junit?: string;
+}
+
+async function report(io: Io, lab: Lab, reports: MachineReport[], args: CheckArgs): Promise<number> {
+  if (args.junit) {
+    const file = path.resolve(io.cwd, args.junit);
+    await fs.outputFile(file, checkReportJunit(lab.name, reports));
+    io.err(`JUnit report: ${path.relative(io.cwd, file) || file}`);
+  }
+  io.out(args.json ? checkReportJson(lab.name, reports) : formatCheckTable(reports));
+  return allPassed(reports) ? 0 : 1;
+}
+
+export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
+  const loaded = await open(io, args);
+  return report(io, loaded.lab, await runChecks(io, loaded), args);
+}
+
+export async function statusCommand(io: Io, args: MachineArgs): Promise<number> {
+  const loaded = await open(io, args);
+  await vagrantVersion({ cwd: loaded.dirs.dir });
+  const states = await machineStates(loaded.dirs);
+  io.out(formatTable(["machine", "state"], loaded.machines.map((m) => [m, states.get(m) ?? "unknown"])));
+  return 0;
+}
+
+export async function destroyCommand(io: Io, args: MachineArgs): Promise<number> {
+  const loaded = await open(io, args);
+  await vagrantVersion({ cwd: loaded.dirs.dir });
+  await destroyLab(loaded.dirs, args.machine?.length ? loaded.machines : []);
+  io.out(`destroyed: ${loaded.machines.join(", ")}`);
+  return 0;
+}
+
+export async function sshConfigCommand(io: Io, args: MachineArgs): Promise<number> {
+  const loaded = await open(io, args);
+  await vagrantVersion({ cwd: loaded.dirs.dir });
+  const ssh = await writeSshConfig(loaded.machines, path.join(loaded.dirs.state, "ssh-config"), { cwd: loaded.dirs.dir });
+  io.out((await fs.readFile(ssh.file, "utf8")).trimEnd());
+  for (const [machine, why] of ssh.missing) io.err(`${machine}: ${why}`);
+  return ssh.missing.size ? 4 : 0;
+}
+
+/**
+ * render, up, check, destroy: what a CI job runs. What it brought up is destroyed even when
+ * a step fails or the run is interrupted (Ctrl-C: exit 130), unless --keep.
+ */
+export async function testCommand(io: Io, args: CheckArgs & { keep?: boolean }): Promise<number> {
+  const loaded = await open(io, args);
+  let interrupted: NodeJS.Signals | undefined;
+  let upStarted = false;
+  const cleanup = async () => {
+    if (!upStarted || args.keep) return;
+    io.err("destroying the lab's machines");
+    await destroyLab(loaded.dirs, []).catch((error: unknown) => io.err(`destroy failed: ${(error as Error).message}`));
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (interrupted) return;
+    interrupted = signal;
+    io.err(`${signal}: stopping; the lab will be destroyed`);
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const host = await preflightHost(loaded.lab, loaded.dirs.dir);
+    printWarnings(io, host.warnings);
+    await renderForUp(io, loaded, args.force);
+    upStarted = true;
+    await upLab(loaded.lab, loaded.dirs, { machines: loaded.machines, timeoutMs: loaded.lab.upTimeoutMinutes * 60_000, progress: progressPrinter(io, loaded.machines) });
+    if (interrupted) throw new InterruptedError(`interrupted (${interrupted})`);
+    const reports = await runChecks(io, loaded);
+    if (interrupted) throw new InterruptedError(`interrupted (${interrupted})`);
+    return await report(io, loaded.lab, reports, args);
+  } catch (error) {
+    if (interrupted && !(error instanceof InterruptedError)) throw new InterruptedError(`interrupted (${interrupted})`, { cause: error });
+    if (error instanceof VagrantFailedError && interrupted) throw new InterruptedError(`interrupted (${interrupted})`, { cause: error });
+    throw error;
+  } finally {
+    await cleanup();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+}

@@ -1,0 +1,84 @@
+// What the host must have before `kvm-lab up`: vagrant, the provider, and (for libvirt)
+// hardware virtualization that can really run a guest; where it cannot, the lab falls back
+// to QEMU's software emulation with a warning.
+import os from "node:os";
+import path from "node:path";
+import { execa } from "execa";
+import fs from "fs-extra";
+import type { Lab } from "../config/types.js";
+import { VagrantMissingError, type Problem } from "../errors.js";
+import { vagrantVersion } from "../vagrant/execute.js";
+
+export interface HostFacts {
+  vagrant: string;
+  provider: string;
+  /** Whether a guest really ran under -accel kvm (not only whether /dev/kvm exists). */
+  kvmRunsGuests: boolean;
+  kvmEvidence: string;
+  warnings: Problem[];
+}
+
+/** A 64 KiB BIOS whose reset vector writes 'K' to the serial port and halts (see templates/guest-check.sh). */
+function probeBios(): Buffer {
+  const bios = Buffer.alloc(64 * 1024);
+  Buffer.from([0xba, 0xf8, 0x03, 0xb0, 0x4b, 0xee, 0xf4]).copy(bios, 65520);
+  return bios;
+}
+
+/** Runs a few bytes of guest code under `qemu-system-x86_64 -accel kvm`, bounded by a timeout. */
+export async function probeKvm(timeoutMs = 15_000): Promise<{ runs: boolean; evidence: string }> {
+  if (!(await fs.pathExists("/dev/kvm"))) return { runs: false, evidence: "no /dev/kvm" };
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), "kvm-lab-probe-"));
+  try {
+    await fs.writeFile(path.join(dir, "bios"), probeBios());
+    const result = await execa(
+      "qemu-system-x86_64",
+      ["-accel", "kvm", "-machine", "pc", "-m", "16", "-nodefaults", "-display", "none", "-no-reboot", "-bios", path.join(dir, "bios"), "-serial", "stdio"],
+      { reject: false, timeout: timeoutMs, killSignal: "SIGKILL", stdin: "ignore", buffer: true },
+    );
+    if (String(result.stdout).startsWith("K")) return { runs: true, evidence: "a test guest ran under -accel kvm" };
+    if (result.code === "ENOENT") return { runs: false, evidence: "qemu-system-x86_64 is not installed" };
+    return { runs: false, evidence: `/dev/kvm exists but a test guest produced nothing under -accel kvm${result.timedOut ? ` within ${timeoutMs / 1000} s` : `: ${String(result.stderr).split("\n")[0]}`}` };
+  } finally {
+    await fs.remove(dir);
+  }
+}
+
+async function providerVersion(lab: Lab): Promise<string> {
+  const [command, args, hint] =
+    lab.provider === "virtualbox"
+      ? ["VBoxManage", ["--version"], "install VirtualBox (6.1 or 7.x)"]
+      : ["virsh", ["-c", "qemu:///system", "version", "--daemon"], "apt-get install -y libvirt-daemon-system vagrant-libvirt, and start libvirtd"];
+  const result = await execa(command, args, { reject: false, timeout: 20_000 });
+  if (result.exitCode !== 0) {
+    throw new VagrantMissingError(`the ${lab.provider} provider is not usable: ${command} ${args.join(" ")} ${result.code === "ENOENT" ? "is not installed" : `failed: ${String(result.stderr).trim().split("\n")[0]}`}`, { hint });
+  }
+  const match = /(\d+\.\d+\.\d+)/.exec(String(result.stdout));
+  return `${lab.provider} ${match?.[1] ?? String(result.stdout).trim()}`;
+}
+
+/**
+ * Checks the host; for libvirt labs that ask for KVM where it cannot run a guest, switches
+ * them to QEMU software emulation (in `lab`, so the rendered Vagrantfile says so) and warns.
+ */
+export async function preflightHost(lab: Lab, cwd: string): Promise<HostFacts> {
+  const warnings: Problem[] = [];
+  const vagrant = await vagrantVersion({ cwd });
+  const provider = await providerVersion(lab);
+  const kvm = await probeKvm();
+  if (process.platform === "win32") {
+    warnings.push({ path: "host", message: "on Windows, Hyper-V (and WSL2, which uses it) keeps VirtualBox from using VT-x", fix: "turn Hyper-V off (bcdedit /set hypervisorlaunchtype off) or accept VirtualBox's slow fallback" });
+  }
+  if (lab.provider === "libvirt" && !kvm.runs) {
+    const onKvm = lab.machines.filter((m) => m.accel === "kvm");
+    if (onKvm.length) {
+      for (const machine of onKvm) machine.accel = "tcg";
+      warnings.push({
+        path: "host",
+        message: `KVM cannot run guests here (${kvm.evidence}); ${onKvm.map((m) => m.name).join(", ")} will use QEMU software emulation (slow)`,
+        fix: 'set accel: "tcg" in the config to make this explicit, or fix the host\'s KVM',
+      });
+    }
+  }
+  return { vagrant, provider, kvmRunsGuests: kvm.runs, kvmEvidence: kvm.evidence, warnings };
+}
