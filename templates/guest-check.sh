@@ -58,8 +58,12 @@ if [ -z "$p" ]; then say nested-param skip "no kvm_intel or kvm_amd module loade
 else v=$(cat "$p"); case "$v" in 1|Y|y) say nested-param pass "$p = $v" ;; *) say nested-param fail "$p = $v" ;; esac; fi
 
 if command -v libvirtd >/dev/null 2>&1 || [ -x /usr/sbin/libvirtd ]; then
+  # Debian's libvirtd is socket-activated and exits when idle: a listening socket counts.
   s=$(systemctl is-active libvirtd 2>/dev/null || true)
-  if [ "$s" = active ]; then say libvirtd pass "libvirtd is active"; else say libvirtd fail "libvirtd is ${s:-not running}"; fi
+  k=$(systemctl is-active libvirtd.socket 2>/dev/null || true)
+  if [ "$s" = active ]; then say libvirtd pass "libvirtd is active"
+  elif [ "$k" = active ]; then say libvirtd pass "libvirtd.socket is listening (libvirtd starts on demand)"
+  else say libvirtd fail "libvirtd is ${s:-not running}, libvirtd.socket is ${k:-not listening}"; fi
   a=$(ip -4 -o addr show dev virbr0 2>/dev/null | awk '{print $4}')
   if [ -n "$a" ]; then say virbr0 pass "virbr0 up with $a"; else say virbr0 fail "no virbr0 with an IPv4 address"; fi
 else

@@ -65,7 +65,9 @@ export async function upLab(lab: Lab, dirs: LabDirs, options: UpOptions): Promis
     const message = messageOf(line);
     if (message === undefined) return;
     logOf(line.target).write(`${message}\n`);
-    if (line.target && message) options.progress(line.target, message.split("\n")[0]);
+    // Vagrant's own prefix (`==> node1: `) is dropped; the printer names the machine.
+    const text = message.split("\n")[0].replace(/^(==> )?[\w.-]+: /, "").trim();
+    if (line.target && text) options.progress(line.target, text);
   };
   const args = ["up", "--machine-readable", `--provider=${lab.provider}`, parallel, ...options.machines];
   try {
