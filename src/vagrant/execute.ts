@@ -14,6 +14,14 @@ export interface VagrantOptions {
   onLine?: (line: string) => void;
 }
 
+/** Process groups of the vagrant runs under way. */
+const running = new Set<number>();
+
+/** Stops every vagrant run under way (Ctrl-C during `kvm-lab test`), so cleanup can start at once. */
+export function stopRunningVagrant(): void {
+  for (const pid of running) killGroup(pid, "SIGTERM");
+}
+
 export interface VagrantResult {
   stdout: string;
   stderr: string;
@@ -54,7 +62,9 @@ export async function executeVagrant(args: string[], options: VagrantOptions): P
     killGroup(child.pid, "SIGTERM");
     setTimeout(() => killGroup(child.pid, "SIGKILL"), 5000).unref();
   }, options.timeoutMs);
-  const result = await child;
+  const pid = child.pid;
+  if (pid !== undefined) running.add(pid);
+  const result = await child.finally(() => pid !== undefined && running.delete(pid));
   if (timer) clearTimeout(timer);
   const command = `vagrant ${args.join(" ")}`;
   const stdout = String(result.stdout ?? "");

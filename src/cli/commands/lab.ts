@@ -11,7 +11,7 @@ import { writeVagrantfile } from "../../render/write.js";
 import { checkReportJson } from "../../report/json.js";
 import { checkReportJunit } from "../../report/junit.js";
 import { formatCheckTable } from "../../report/table.js";
-import { vagrantVersion } from "../../vagrant/execute.js";
+import { stopRunningVagrant, vagrantVersion } from "../../vagrant/execute.js";
 import { destroyLab, labDirs, machineStates, upLab, type LabDirs } from "../../vagrant/lab.js";
 import { writeSshConfig } from "../../vagrant/ssh-config.js";
 import { formatTable } from "../table.js";
@@ -152,6 +152,7 @@ export async function testCommand(io: Io, args: CheckArgs & { keep?: boolean }):
     if (interrupted) return;
     interrupted = signal;
     io.err(`${signal}: stopping; the lab will be destroyed`);
+    stopRunningVagrant();
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);

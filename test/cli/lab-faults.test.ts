@@ -1,0 +1,90 @@
+// Driving a lab under injected faults: a fake vagrant and a fake ssh on PATH (the real ones
+// are proven in test/e2e/). Missing or old vagrant, one machine failing `vagrant up`, an SSH
+// session that hangs, garbage from the guest, and Ctrl-C during `kvm-lab test`.
+import path from "node:path";
+import { execa } from "execa";
+import fs from "fs-extra";
+import { BIN, kvmLab } from "../support/cli.js";
+import { ROOT, tempDir } from "../support/tools.js";
+
+const FAKES = path.join(ROOT, "test", "support", "fakes");
+const STAND_IN = path.join(ROOT, "test", "support", "bin");
+
+let dir: string;
+let log: string;
+let env: Record<string, string>;
+
+async function lab(machines: string[]): Promise<void> {
+  await fs.writeJson(path.join(dir, "kvm-lab.config.json"), {
+    name: "faults",
+    box: "b",
+    checks: { timeoutSeconds: 5 },
+    machines: machines.map((name) => ({ name })),
+  });
+}
+
+beforeEach(async () => {
+  dir = await tempDir("kvm-lab-faults-");
+  log = path.join(dir, "vagrant-calls.log");
+  env = { KVM_LAB_VAGRANT: path.join(FAKES, "vagrant"), FAKE_LOG: log, PATH: `${FAKES}:${STAND_IN}:${process.env.PATH}` };
+});
+afterEach(() => fs.remove(dir));
+
+test("vagrant not installed: exit 3 with the install hint", async () => {
+  await lab(["good"]);
+  const result = await kvmLab(["check"], { cwd: dir, env: { ...env, KVM_LAB_VAGRANT: "/nonexistent/vagrant" } });
+  expect(result.exitCode).toBe(3);
+  expect(result.stderr).toContain("vagrant is not installed");
+  expect(result.stderr).toContain("hint: install Vagrant (Debian/Ubuntu: apt-get install -y vagrant");
+});
+
+test("vagrant too old: exit 3", async () => {
+  await lab(["good"]);
+  const result = await kvmLab(["status"], { cwd: dir, env: { ...env, FAKE_VAGRANT: "old" } });
+  expect(result.exitCode).toBe(3);
+  expect(result.stderr).toContain("vagrant 2.0.0 is older than 2.2.19");
+});
+
+test("vagrant up failing for one machine: exit 4, the machine named, the tail of its log shown", async () => {
+  await lab(["good", "bad"]);
+  const result = await kvmLab(["up"], { cwd: dir, env: { ...env, FAKE_VAGRANT: "up-fails-bad" } });
+  expect(result.exitCode).toBe(4);
+  expect(result.stderr).toContain("kvm-lab: vagrant up (bad) failed");
+  expect(result.stderr).toContain("--- bad (not_created), last lines of .kvm-lab/logs/bad.log:");
+  expect(result.stderr).toContain("The guest did not get an IP address in time, giving up");
+  expect(await fs.readFile(path.join(dir, ".kvm-lab", "logs", "good.log"), "utf8")).toContain("Machine booted and ready!");
+  expect(await fs.readFile(log, "utf8")).toContain("up --machine-readable --provider=virtualbox --no-parallel good");
+});
+
+test("a hung SSH and a guest printing garbage: both reported, the other machine still checked, exit 1", async () => {
+  await lab(["good", "hang", "garbage"]);
+  const junit = path.join(dir, "report.xml");
+  const result = await kvmLab(["check", "--json", "--junit", junit], { cwd: dir, env });
+  expect(result.exitCode).toBe(1);
+  const report = JSON.parse(result.stdout);
+  const byName = Object.fromEntries(report.machines.map((m: { machine: string }) => [m.machine, m]));
+  expect(byName.hang).toMatchObject({ reachable: false, error: "no answer within 5 s (SSH hung)" });
+  expect(byName.garbage.reachable).toBe(false);
+  expect(byName.garbage.error).toMatch(/^unreadable check line from the guest/);
+  expect(byName.good.reachable).toBe(true);
+  expect(byName.good.checks.map((c: { id: string }) => c.id)).toEqual([
+    "cpu-flags", "kvm-modules", "dev-kvm", "kvm-runs", "kvm-ok", "nested-param", "libvirtd", "virbr0",
+  ]);
+  await execa("xmllint", ["--noout", junit]);
+  const xml = await fs.readFile(junit, "utf8");
+  expect(xml).toContain('<testsuite name="faults.hang" tests="1" failures="1"');
+  expect(xml.match(/<testcase /g)!.length).toBe(8 + 1 + 1);
+});
+
+test("Ctrl-C during kvm-lab test: vagrant stopped, the lab destroyed, exit 130", async () => {
+  await lab(["good"]);
+  const child = execa("node", [BIN, "test"], { cwd: dir, env: { ...env, FAKE_VAGRANT: "up-slow" }, reject: false, all: true });
+  for (let i = 0; i < 100 && !(await fs.readFile(log, "utf8").catch(() => "")).includes("up --machine-readable"); i++) {
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  process.kill(child.pid!, "SIGINT");
+  const result = await child;
+  expect(result.exitCode).toBe(130);
+  expect(String(result.all)).toContain("SIGINT: stopping; the lab will be destroyed");
+  expect(await fs.readFile(log, "utf8")).toMatch(/^destroy -f$/m);
+}, 60_000);
