@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { checkConfig } from "../dist/config/load.js";
 import { renderVagrantfile } from "../dist/render/vagrantfile.js";
 import { benchBoxes } from "./boxes.js";
+import { benchChecks } from "./checks.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "dist", "cli", "bin.js");
@@ -77,3 +78,4 @@ for (const args of [["--help"], ["render", "--stdout", "--config", "examples/nes
 }
 
 await benchBoxes();
+await benchChecks();

@@ -29,14 +29,16 @@ export function startLibvirtd() {
   execFileSync("ip", ["netns", "exec", netns, "ip", "link", "set", "lo", "up"]);
   execFileSync("ip", ["netns", "exec", netns, "virtlogd", "-d", "-p", path.join(dir, "virtlogd.pid")]);
   execFileSync("ip", ["netns", "exec", netns, "libvirtd", "-d", "-p", path.join(dir, "libvirtd.pid")]);
-  fs.writeFileSync(STATE_FILE, JSON.stringify({ netns, dir }));
+  fs.writeFileSync(STATE_FILE, JSON.stringify({ netns, dir, owner: process.pid }));
   for (let i = 0; i < 50 && !libvirtReachable(); i++) execFileSync("sleep", ["0.2"]);
   return { started: true, reason: libvirtReachable() ? "started" : "started but not answering" };
 }
 
+/** Stops the libvirtd this process started (another test run's is left alone). */
 export function stopLibvirtd() {
   if (!fs.existsSync(STATE_FILE)) return;
-  const { netns, dir } = JSON.parse(fs.readFileSync(STATE_FILE, "utf8"));
+  const { netns, dir, owner } = JSON.parse(fs.readFileSync(STATE_FILE, "utf8"));
+  if (owner !== process.pid) return;
   for (const name of ["libvirtd.pid", "virtlogd.pid"]) {
     try {
       process.kill(Number(fs.readFileSync(path.join(dir, name), "utf8").trim()), "SIGTERM");

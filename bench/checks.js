@@ -1,0 +1,76 @@
+// `kvm-lab check` on a real two-machine lab (libvirt, QEMU software emulation, inside a
+// network namespace of the benchmark's own): 1 and 2 machines, against the same checks run
+// one `vagrant ssh -c` each, and one raw `ssh` running the whole script. Needs root,
+// libvirtd, and the kvm-lab boxes (built here when missing, reused when current).
+import { execFileSync, spawnSync } from "node:child_process";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import fs from "fs-extra";
+import { buildBox } from "../dist/boxes/build.js";
+import { startLibvirtd, stopLibvirtd } from "../test/support/libvirtd.mjs";
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+const BIN = path.join(ROOT, "dist", "cli", "bin.js");
+const BOXES = "/var/tmp/kvm-lab-boxes";
+const VAGRANT_HOME = "/var/tmp/kvm-lab-e2e-vagrant-home";
+const CHECKS = ["cpu_flags", "kvm_modules", "dev_kvm", "kvm_runs", "kvm_ok", "nested_param", "libvirt"];
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+export async function benchChecks() {
+  if (process.env.BENCH_CHECKS === "0") return console.log("check timings: skipped (BENCH_CHECKS=0)");
+  if (process.getuid?.() !== 0) return console.log("check timings: skipped (needs root)");
+  const started = startLibvirtd();
+  if (!started.started) return console.log(`check timings: skipped (${started.reason}; the benchmark starts its own libvirtd)`);
+  const { netns } = JSON.parse(await fs.readFile("/tmp/kvm-lab-test-libvirtd.json", "utf8"));
+  const dir = await fs.mkdtemp("/var/tmp/kvm-lab-bench-lab-");
+  const env = { ...process.env, VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1", CI: "1" };
+  const inNs = (command, args, options = {}) => spawnSync("ip", ["netns", "exec", netns, command, ...args], { cwd: dir, env, encoding: "utf8", ...options });
+  const time = (fn, runs = 3) => {
+    const samples = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = process.hrtime.bigint();
+      fn();
+      samples.push(Number(process.hrtime.bigint() - t0) / 1e9);
+    }
+    return median(samples);
+  };
+  try {
+    for (const recipe of ["debian-12-kvm"]) {
+      const built = await buildBox({ recipe, providers: ["libvirt"], outDir: BOXES });
+      execFileSync("vagrant", ["box", "add", "--force", "--provider", "libvirt", built.catalog], { env, stdio: "ignore" });
+    }
+    await fs.chmod(dir, 0o755);
+    await fs.writeJson(path.join(dir, "kvm-lab.config.json"), {
+      name: "benchlab",
+      provider: "libvirt",
+      box: "kvm-lab/debian-12-kvm",
+      defaults: { cpus: 1, memory: 1024, accel: "tcg" },
+      machines: [{ name: "one" }, { name: "two" }],
+    });
+    const up = inNs("node", [BIN, "up"]);
+    if (up.status !== 0) throw new Error(`kvm-lab up failed:\n${up.stderr}`);
+    inNs("node", [BIN, "ssh-config"]); // writes .kvm-lab/ssh-config for the raw ssh runs
+    const script = await fs.readFile(path.join(ROOT, "templates", "guest-check.sh"), "utf8");
+    const sshConfig = path.join(dir, ".kvm-lab", "ssh-config");
+    const one = time(() => inNs("node", [BIN, "check", "one"]));
+    const two = time(() => inNs("node", [BIN, "check"]));
+    const raw = time(() => inNs("ssh", ["-F", sshConfig, "one", "sh -s"], { input: script }));
+    inNs("vagrant", ["upload", path.join(ROOT, "templates", "guest-check.sh"), "/tmp/guest-check.sh", "one"]);
+    const perCheck = time(() => {
+      for (const check of CHECKS) inNs("vagrant", ["ssh", "one", "-c", `KVMLAB_ONLY=${check} sh /tmp/guest-check.sh`]);
+    }, 1);
+    console.log("check timings (2 machines, libvirt, QEMU software emulation; median seconds)");
+    console.log(`  kvm-lab check, 1 machine: ${one.toFixed(2)} s`);
+    console.log(`  kvm-lab check, 2 machines: ${two.toFixed(2)} s`);
+    console.log(`  one raw ssh running the script: ${raw.toFixed(2)} s (kvm-lab check is ${(one / raw).toFixed(2)}x that)`);
+    console.log(`  one vagrant ssh -c per check (${CHECKS.length} runs): ${perCheck.toFixed(2)} s (kvm-lab check is ${(perCheck / one).toFixed(1)}x faster)`);
+  } finally {
+    inNs("node", [BIN, "destroy"]);
+    stopLibvirtd();
+    await fs.remove(dir);
+  }
+}

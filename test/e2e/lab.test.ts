@@ -1,0 +1,104 @@
+// Driving a real lab: a two-machine libvirt lab (QEMU software emulation) inside the tests'
+// own network namespace. The KVM box must pass every KVM check (svm, modules, /dev/kvm, a
+// guest really run under KVM, kvm-ok); the minimal box with cpu_model kvm64 and nested off
+// must fail them with the right causes and exit code 1. Then `kvm-lab test` runs the whole
+// pipeline on the same lab, and nothing of the lab is left running afterwards.
+import path from "node:path";
+import { execa } from "execa";
+import fs from "fs-extra";
+import { addBox, buildTestBox, cannotBootVms, E2E_VAGRANT_HOME, libvirtLeftovers, testNetns } from "../support/e2e.js";
+import { BIN } from "../support/cli.js";
+import { tempDir } from "../support/tools.js";
+
+const skip = cannotBootVms();
+if (skip) process.stderr.write(`e2e lab: skipped: ${skip}\n`);
+const maybe = skip ? describe.skip : describe;
+const MINUTES = 60_000;
+const NAME = "e2elab";
+
+/** kvm-lab itself inside the test namespace, as a user would run it there. */
+async function kvmLabInNetns(args: string[], cwd: string, timeoutMs: number) {
+  const result = await execa("ip", ["netns", "exec", testNetns().netns!, "node", BIN, ...args], {
+    cwd,
+    env: { VAGRANT_HOME: E2E_VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1", CI: "1" },
+    reject: false,
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}
+
+maybe("a two-machine lab: up, check, test", () => {
+  let dir: string;
+
+  beforeAll(async () => {
+    const kvm = await buildTestBox("debian-12-kvm", ["libvirt"]);
+    const minimal = await buildTestBox("debian-12-minimal", ["libvirt"]);
+    await addBox(kvm.catalog, "libvirt");
+    await addBox(minimal.catalog, "libvirt");
+    dir = await tempDir("kvm-lab-e2e-lab-");
+    await fs.chmod(dir, 0o755);
+    await fs.writeFile(
+      path.join(dir, "kvm-lab.config.ts"),
+      `import { defineLab } from "kvm-lab";
+export default defineLab({
+  name: "${NAME}",
+  provider: "libvirt",
+  defaults: { cpus: 2, memory: 1536, accel: "tcg" },
+  machines: [
+    { name: "kvmhost", box: "kvm-lab/debian-12-kvm" },
+    { name: "nokvm", box: "kvm-lab/debian-12-minimal", nested: false, cpuModel: "kvm64" },
+  ],
+});
+`,
+    );
+  }, 40 * MINUTES);
+
+  afterAll(async () => {
+    if (!dir) return;
+    await kvmLabInNetns(["destroy"], dir, 5 * MINUTES);
+    await fs.remove(dir);
+  }, 10 * MINUTES);
+
+  test("up brings both machines up, logging each", async () => {
+    const up = await kvmLabInNetns(["up"], dir, 25 * MINUTES);
+    expect(up.stderr).toContain("host: vagrant 2.");
+    expect(up.exitCode).toBe(0);
+    expect(up.stdout).toBe("up: kvmhost, nokvm");
+    for (const machine of ["kvmhost", "nokvm"]) {
+      expect(await fs.readFile(path.join(dir, ".kvm-lab", "logs", `${machine}.log`), "utf8")).toContain("Machine booted and ready!");
+    }
+    const status = await kvmLabInNetns(["status"], dir, 2 * MINUTES);
+    expect(status.stdout).toMatch(/^kvmhost +running$/m);
+    expect(status.stdout).toMatch(/^nokvm +running$/m);
+  }, 30 * MINUTES);
+
+  test("check: the KVM box passes, the kvm64 machine fails with the right causes, exit 1", async () => {
+    const junit = path.join(dir, "checks.xml");
+    const check = await kvmLabInNetns(["check", "--json", "--junit", junit], dir, 10 * MINUTES);
+    expect(check.exitCode).toBe(1);
+    const report = JSON.parse(check.stdout);
+    const [kvmhost, nokvm] = report.machines;
+    const status = (m: { checks: { id: string; status: string }[] }) => Object.fromEntries(m.checks.map((c) => [c.id, c.status]));
+    expect(kvmhost.passed).toBe(true);
+    expect(status(kvmhost)).toMatchObject({ "cpu-flags": "pass", "kvm-modules": "pass", "dev-kvm": "pass", "kvm-runs": "pass", "kvm-ok": "pass", "nested-param": "pass", libvirtd: "pass", virbr0: "pass" });
+    expect(nokvm.passed).toBe(false);
+    expect(status(nokvm)).toMatchObject({ "cpu-flags": "fail", "kvm-modules": "fail", "dev-kvm": "fail", "kvm-runs": "fail" });
+    const cpuFlags = nokvm.checks.find((c: { id: string }) => c.id === "cpu-flags");
+    expect(cpuFlags.evidence).toBe("0 CPUs with svm or vmx in /proc/cpuinfo");
+    expect(cpuFlags.cause).toBe("the hypervisor does not pass VT-x/AMD-V (vmx/svm) to this guest");
+    await execa("xmllint", ["--noout", junit]);
+    expect((await fs.readFile(junit, "utf8")).match(/<testcase /g)!.length).toBe(16);
+  }, 15 * MINUTES);
+
+  test("test runs the whole pipeline, exits 1 for the negative machine, and leaves nothing running", async () => {
+    const run = await kvmLabInNetns(["test", "--junit", path.join(dir, "test.xml")], dir, 30 * MINUTES);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain("kvmhost passed");
+    expect(run.stdout).toContain("nokvm FAILED");
+    expect(run.stderr).toContain("destroying the lab's machines");
+    expect(await libvirtLeftovers(NAME)).toEqual([]);
+    expect(await libvirtLeftovers("kvm-lab-e2e-lab-")).toEqual([]);
+    expect(await libvirtLeftovers("vagrant-libvirt")).toEqual([]);
+  }, 35 * MINUTES);
+});
