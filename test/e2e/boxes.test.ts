@@ -1,7 +1,7 @@
 // Box recipes, for real: build debian-12-minimal and debian-12-kvm from Debian's packages,
-// boot them with Vagrant and vagrant-libvirt (QEMU software emulation where KVM cannot run a
-// guest) inside the tests' own network namespace, and boot the VirtualBox box's VMDK under
-// QEMU with SSH forwarded to 127.0.0.1 only. Every VM is destroyed, pass or fail.
+// boot the minimal one with Vagrant and vagrant-libvirt (QEMU software emulation where KVM
+// cannot run a guest) inside the tests' own network namespace, and boot the VirtualBox box's
+// VMDK under QEMU with SSH forwarded to 127.0.0.1 only. Every VM is destroyed, pass or fail.
 import path from "node:path";
 import { execa } from "execa";
 import fs from "fs-extra";
@@ -18,7 +18,7 @@ const maybe = skip ? describe.skip : describe;
 const MINUTES = 60_000;
 
 /** A one-machine libvirt lab on `box`, with a host-only NIC, in a fresh folder. */
-async function labFolder(name: string, box: string, extra: Record<string, unknown> = {}): Promise<string> {
+async function labFolder(name: string, box: string): Promise<string> {
   const dir = await tempDir(`kvm-lab-e2e-${name}-`);
   await fs.chmod(dir, 0o755);
   const { lab } = checkConfig({
@@ -27,7 +27,7 @@ async function labFolder(name: string, box: string, extra: Record<string, unknow
     box,
     defaults: { cpus: 2, memory: 1536, accel: e2eAccel() },
     networks: { mgmt: { mode: "hostonly", cidr: "192.168.56.0/24" } },
-    machines: [{ name: "node1", nics: [{ network: "mgmt", ip: "192.168.56.10" }], ...extra }],
+    machines: [{ name: "node1", nics: [{ network: "mgmt", ip: "192.168.56.10" }] }],
   });
   await fs.writeFile(path.join(dir, "Vagrantfile"), renderVagrantfile(lab));
   return dir;
@@ -152,37 +152,17 @@ maybe("debian-12-minimal", () => {
   }, 15 * MINUTES);
 });
 
+// debian-12-kvm is built here; the proof that it boots with svm, the kvm modules, /dev/kvm,
+// kvm-ok, libvirtd and virbr0 (and really runs a guest under KVM) is the KVM machine of
+// test/e2e/lab.test.ts, which boots it through kvm-lab and checks all of that in the guest.
 maybe("debian-12-kvm", () => {
-  let built: BuildResult;
-
-  beforeAll(async () => {
-    built = await buildTestBox("debian-12-kvm", ["libvirt"]);
-  }, 30 * MINUTES);
-
-  test("boots with svm/vmx, kvm modules, /dev/kvm, kvm-ok, libvirtd and virbr0", async () => {
+  test("builds for libvirt under 200 MB, with a catalog", async () => {
+    const built = await buildTestBox("debian-12-kvm", ["libvirt"]);
     const box = built.boxes[0];
     process.stderr.write(`${path.basename(box.file)}: ${(box.bytes / 2 ** 20).toFixed(0)} MiB${box.reused ? " (reused)" : ""}\n`);
     expect(box.bytes).toBeLessThan(200_000_000);
-    await addBox(built.catalog, "libvirt");
-    const dir = await labFolder("e2ekvm", "kvm-lab/debian-12-kvm");
-    await withLab(dir, "e2ekvm", async () => {
-      const script = [
-        "echo flags=$(grep -Ec '(svm|vmx)' /proc/cpuinfo)",
-        "echo modules=$(lsmod | awk '/^kvm/ {print $1}' | sort | tr '\\n' ,)",
-        "test -c /dev/kvm && echo devkvm=yes",
-        "sudo /usr/sbin/kvm-ok >/dev/null && echo kvmok=yes",
-        "echo libvirtd=$(systemctl is-active libvirtd)",
-        "ip -4 -o addr show virbr0 | awk '{print \"virbr0=\" $4}'",
-        "echo nested=$(cat /sys/module/kvm_amd/parameters/nested 2>/dev/null || cat /sys/module/kvm_intel/parameters/nested)",
-      ].join("; ");
-      const ssh = await vagrantInNetns(["ssh", "-c", script], dir, 3 * MINUTES);
-      expect(ssh.exitCode).toBe(0);
-      const facts = Object.fromEntries(ssh.stdout.split("\n").filter((l) => l.includes("=")).map((l) => l.trim().split("=")));
-      expect(Number(facts.flags)).toBeGreaterThan(0);
-      expect(facts.modules).toMatch(/kvm,/);
-      expect(facts.modules).toMatch(/kvm_(amd|intel)/);
-      expect(facts).toMatchObject({ devkvm: "yes", kvmok: "yes", libvirtd: "active", virbr0: "192.168.122.1/24" });
-      expect(facts.nested).toMatch(/^(1|Y)$/);
-    });
+    const catalog = await fs.readJson(built.catalog);
+    expect(catalog).toMatchObject({ name: "kvm-lab/debian-12-kvm", versions: [{ version: "1.0.0" }] });
+    expect(catalog.versions[0].providers[0]).toMatchObject({ name: "libvirt", checksum_type: "sha256", checksum: box.sha256 });
   }, 30 * MINUTES);
 });
