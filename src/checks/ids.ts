@@ -8,3 +8,8 @@ export const DEFAULT_REQUIRED: readonly CheckId[] = ["cpu-flags", "kvm-modules",
 
 /** What starts every result line the guest script prints. */
 export const MARK = "KVMLAB";
+
+/** The guest script's function that runs a check (libvirtd and virbr0 share one). */
+export function scriptFunctionOf(id: CheckId): string {
+  return id === "libvirtd" || id === "virbr0" ? "libvirt" : id.replace(/-/g, "_");
+}

@@ -2,7 +2,7 @@
 // by its own timeout, so one hung machine is reported unreachable and the rest still checked.
 import { execa } from "execa";
 import { checkScript } from "./script.js";
-import type { CheckId } from "./ids.js";
+import { CHECK_IDS, scriptFunctionOf, type CheckId } from "./ids.js";
 import { GuestOutputError, parseCheckOutput, type MachineReport } from "./results.js";
 
 export interface GuestCheckOptions {
@@ -10,15 +10,20 @@ export interface GuestCheckOptions {
   machines: string[];
   required: readonly CheckId[];
   timeoutMs: number;
+  /** Run only these checks (default all). */
+  only?: readonly CheckId[];
   /** The ssh binary (tests may inject faults); default ssh. */
   ssh?: string;
 }
 
 export async function checkMachine(machine: string, script: string, options: GuestCheckOptions): Promise<MachineReport> {
   const started = Date.now();
+  const expected = options.only?.length ? CHECK_IDS.filter((id) => options.only!.includes(id)) : CHECK_IDS;
+  const functions = [...new Set(expected.map(scriptFunctionOf))].join(" ");
+  const remote = options.only?.length ? `KVMLAB_ONLY='${functions}' sh -s` : "sh -s";
   const result = await execa(
     options.ssh ?? "ssh",
-    ["-F", options.sshConfig, "-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=10", machine, "sh -s"],
+    ["-F", options.sshConfig, "-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=10", machine, remote],
     { input: script, reject: false, timeout: options.timeoutMs, killSignal: "SIGKILL", all: true },
   );
   const seconds = (Date.now() - started) / 1000;
@@ -31,7 +36,7 @@ export async function checkMachine(machine: string, script: string, options: Gue
     return { ...base, reachable: false, error: `ssh failed (exit ${result.exitCode})${said ? `: ${said}` : ""}` };
   }
   try {
-    return { ...base, reachable: true, checks: parseCheckOutput(String(result.stdout), options.required) };
+    return { ...base, reachable: true, checks: parseCheckOutput(String(result.stdout), options.required, expected) };
   } catch (error) {
     if (!(error instanceof GuestOutputError)) throw error;
     return { ...base, reachable: false, error: error.message };

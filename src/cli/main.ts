@@ -3,6 +3,7 @@
 import yargs, { type Argv } from "yargs";
 import { EXIT, KvmLabError, ConfigError, UsageError } from "../errors.js";
 import { PROVIDERS } from "../config/types.js";
+import { CHECK_IDS } from "../checks/ids.js";
 import { processIo, type Io } from "./context.js";
 
 type Args = Record<string, unknown>;
@@ -55,7 +56,8 @@ const COMMANDS: CommandSpec[] = [
     options: (y) =>
       labOptions(y)
         .option("json", { type: "boolean", describe: "print JSON" })
-        .option("junit", { type: "string", describe: "also write JUnit XML to this file" }),
+        .option("junit", { type: "string", describe: "also write JUnit XML to this file" })
+        .option("only", { type: "array", choices: CHECK_IDS, describe: "run only these checks (the exit code speaks for them alone)" }),
     run: async (io, args) => (await import("./commands/lab.js")).checkCommand(io, args),
   },
   {

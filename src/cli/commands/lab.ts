@@ -2,6 +2,7 @@
 import path from "node:path";
 import fs from "fs-extra";
 import { allPassed, type MachineReport } from "../../checks/results.js";
+import type { CheckId } from "../../checks/ids.js";
 import { runGuestChecks } from "../../checks/run.js";
 import type { Lab } from "../../config/types.js";
 import { InterruptedError, UsageError, VagrantFailedError } from "../../errors.js";
@@ -74,7 +75,7 @@ export async function upCommand(io: Io, args: MachineArgs): Promise<number> {
   return 0;
 }
 
-async function runChecks(io: Io, loaded: Loaded): Promise<MachineReport[]> {
+async function runChecks(io: Io, loaded: Loaded, only?: CheckId[]): Promise<MachineReport[]> {
   await vagrantVersion({ cwd: loaded.dirs.dir });
   const ssh = await writeSshConfig(loaded.machines, path.join(loaded.dirs.state, "ssh-config"), { cwd: loaded.dirs.dir });
   const reachable = loaded.machines.filter((m) => ssh.hosts.includes(m));
@@ -83,6 +84,7 @@ async function runChecks(io: Io, loaded: Loaded): Promise<MachineReport[]> {
     machines: reachable,
     required: loaded.lab.requiredChecks,
     timeoutMs: loaded.lab.checkTimeoutSeconds * 1000,
+    only,
   });
   const byName = new Map(reports.map((r) => [r.machine, r]));
   return loaded.machines.map(
@@ -93,6 +95,8 @@ async function runChecks(io: Io, loaded: Loaded): Promise<MachineReport[]> {
 export interface CheckArgs extends MachineArgs {
   json?: boolean;
   junit?: string;
+  /** Run only these checks; the exit code then speaks for them alone. */
+  only?: CheckId[];
 }
 
 async function report(io: Io, lab: Lab, reports: MachineReport[], args: CheckArgs): Promise<number> {
@@ -107,7 +111,7 @@ async function report(io: Io, lab: Lab, reports: MachineReport[], args: CheckArg
 
 export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
   const loaded = await open(io, args);
-  return report(io, loaded.lab, await runChecks(io, loaded), args);
+  return report(io, loaded.lab, await runChecks(io, loaded, args.only), args);
 }
 
 export async function statusCommand(io: Io, args: MachineArgs): Promise<number> {

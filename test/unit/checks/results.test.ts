@@ -55,3 +55,10 @@ test("vagrant's machine-readable lines, commas and newlines unescaped", () => {
   expect(parseMachineReadable("==> plain text")).toBeUndefined();
   expect(statesOf("1,a,state,running\n1,b,state,not_created\n1,,ui,info,x")).toEqual(new Map([["a", "running"], ["b", "not_created"]]));
 });
+
+test("--only: the script runs the named checks' functions, and only those results are expected", async () => {
+  const { stdout } = await execa("sh", ["-c", `KVMLAB_ONLY='cpu_flags libvirt' sh ${ROOT}/templates/guest-check.sh`]);
+  const results = parseCheckOutput(stdout, DEFAULT_REQUIRED, ["cpu-flags", "libvirtd"]);
+  expect(results.map((r) => r.id)).toEqual(["cpu-flags", "libvirtd"]);
+  expect(stdout).not.toContain("\tdev-kvm\t");
+});
