@@ -5,7 +5,7 @@ import { allPassed, type MachineReport } from "../../checks/results.js";
 import type { CheckId } from "../../checks/ids.js";
 import { runGuestChecks } from "../../checks/run.js";
 import type { Lab } from "../../config/types.js";
-import { InterruptedError, UsageError, VagrantFailedError } from "../../errors.js";
+import { InterruptedError, UsageError } from "../../errors.js";
 import { preflightHost } from "../../host/preflight.js";
 import { renderVagrantfile } from "../../render/vagrantfile.js";
 import { writeVagrantfile } from "../../render/write.js";
@@ -172,7 +172,6 @@ export async function testCommand(io: Io, args: CheckArgs & { keep?: boolean }):
     return await report(io, loaded.lab, reports, args);
   } catch (error) {
     if (interrupted && !(error instanceof InterruptedError)) throw new InterruptedError(`interrupted (${interrupted})`, { cause: error });
-    if (error instanceof VagrantFailedError && interrupted) throw new InterruptedError(`interrupted (${interrupted})`, { cause: error });
     throw error;
   } finally {
     await cleanup();
