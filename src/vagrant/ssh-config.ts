@@ -40,3 +40,21 @@ export async function writeSshConfig(machines: string[], file: string, options: 
   await fs.writeFile(file, text, { mode: 0o600 });
   return { file, hosts: hostsOf(text), missing };
 }
+
+/**
+ * The ssh-config file written before, when it still holds: every machine has an entry, and
+ * no machine was created, destroyed or re-created since (Vagrant rewrites
+ * .vagrant/machines/<machine>/<provider>/id then). Saves two vagrant runs (~2 s) per check;
+ * a stale address is caught by the caller, which then reads vagrant ssh-config afresh.
+ */
+export async function cachedSshConfig(dir: string, file: string, machines: string[], provider: string): Promise<SshConfig | undefined> {
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat) return undefined;
+  const hosts = hostsOf(await fs.readFile(file, "utf8"));
+  if (!machines.every((m) => hosts.includes(m))) return undefined;
+  for (const machine of machines) {
+    const id = await fs.stat(path.join(dir, ".vagrant", "machines", machine, provider, "id")).catch(() => undefined);
+    if (!id || id.mtimeMs > stat.mtimeMs) return undefined;
+  }
+  return { file, hosts, missing: new Map() };
+}

@@ -14,7 +14,7 @@ import { checkReportJunit } from "../../report/junit.js";
 import { formatCheckTable } from "../../report/table.js";
 import { stopRunningVagrant, vagrantVersion } from "../../vagrant/execute.js";
 import { destroyLab, labDirs, machineStates, upLab, type LabDirs } from "../../vagrant/lab.js";
-import { writeSshConfig } from "../../vagrant/ssh-config.js";
+import { cachedSshConfig, writeSshConfig } from "../../vagrant/ssh-config.js";
 import { formatTable } from "../table.js";
 import { loadForCommand, printWarnings, type Io, type LabArgs } from "../context.js";
 
@@ -76,17 +76,22 @@ export async function upCommand(io: Io, args: MachineArgs): Promise<number> {
 }
 
 async function runChecks(io: Io, loaded: Loaded, only?: CheckId[]): Promise<MachineReport[]> {
-  await vagrantVersion({ cwd: loaded.dirs.dir });
-  const ssh = await writeSshConfig(loaded.machines, path.join(loaded.dirs.state, "ssh-config"), { cwd: loaded.dirs.dir });
-  const reachable = loaded.machines.filter((m) => ssh.hosts.includes(m));
-  const reports = await runGuestChecks({
-    sshConfig: ssh.file,
-    machines: reachable,
-    required: loaded.lab.requiredChecks,
-    timeoutMs: loaded.lab.checkTimeoutSeconds * 1000,
-    only,
-  });
-  const byName = new Map(reports.map((r) => [r.machine, r]));
+  const file = path.join(loaded.dirs.state, "ssh-config");
+  const fresh = async () => {
+    await vagrantVersion({ cwd: loaded.dirs.dir });
+    return writeSshConfig(loaded.machines, file, { cwd: loaded.dirs.dir });
+  };
+  const cached = await cachedSshConfig(loaded.dirs.dir, file, loaded.machines, loaded.lab.provider);
+  let ssh = cached ?? (await fresh());
+  const check = (machines: string[]) =>
+    runGuestChecks({ sshConfig: ssh.file, machines, required: loaded.lab.requiredChecks, timeoutMs: loaded.lab.checkTimeoutSeconds * 1000, only });
+  const byName = new Map((await check(loaded.machines.filter((m) => ssh.hosts.includes(m)))).map((r) => [r.machine, r]));
+  // A cached entry may be stale (a new address after a reboot): read vagrant ssh-config afresh, once.
+  const failed = [...byName.values()].filter((r) => !r.reachable && r.error?.startsWith("ssh failed")).map((r) => r.machine);
+  if (cached && failed.length) {
+    ssh = await fresh();
+    for (const report of await check(failed.filter((m) => ssh.hosts.includes(m)))) byName.set(report.machine, report);
+  }
   return loaded.machines.map(
     (m) => byName.get(m) ?? { machine: m, reachable: false, seconds: 0, checks: [], error: ssh.missing.get(m) ?? "no SSH entry from vagrant ssh-config" },
   );
