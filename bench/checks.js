@@ -8,17 +8,13 @@ import { fileURLToPath } from "node:url";
 import fs from "fs-extra";
 import { buildBox } from "../dist/boxes/build.js";
 import { startLibvirtd, stopLibvirtd } from "../test/support/libvirtd.mjs";
+import { timeMs } from "./util.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "dist", "cli", "bin.js");
 const BOXES = "/var/tmp/kvm-lab-boxes";
 const VAGRANT_HOME = "/var/tmp/kvm-lab-e2e-vagrant-home";
 const CHECKS = ["cpu_flags", "kvm_modules", "dev_kvm", "kvm_runs", "kvm_ok", "nested_param", "libvirt"];
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
 
 export async function benchChecks() {
   if (process.env.BENCH_CHECKS === "0") return console.log("check timings: skipped (BENCH_CHECKS=0)");
@@ -29,15 +25,7 @@ export async function benchChecks() {
   const dir = await fs.mkdtemp("/var/tmp/kvm-lab-bench-lab-");
   const env = { ...process.env, VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1", CI: "1" };
   const inNs = (command, args, options = {}) => spawnSync("ip", ["netns", "exec", netns, command, ...args], { cwd: dir, env, encoding: "utf8", ...options });
-  const time = (fn, runs = 3) => {
-    const samples = [];
-    for (let i = 0; i < runs; i++) {
-      const t0 = process.hrtime.bigint();
-      fn();
-      samples.push(Number(process.hrtime.bigint() - t0) / 1e9);
-    }
-    return median(samples);
-  };
+  const time = (fn, runs = 3) => timeMs(fn, runs).median / 1000;
   try {
     for (const recipe of ["debian-12-kvm"]) {
       const built = await buildBox({ recipe, providers: ["libvirt"], outDir: BOXES });

@@ -7,24 +7,10 @@ import { checkConfig } from "../dist/config/load.js";
 import { renderVagrantfile } from "../dist/render/vagrantfile.js";
 import { benchBoxes } from "./boxes.js";
 import { benchChecks } from "./checks.js";
+import { timeMs } from "./util.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const BIN = path.join(ROOT, "dist", "cli", "bin.js");
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function timeMs(fn, runs) {
-  const samples = [];
-  for (let i = 0; i < runs; i++) {
-    const start = process.hrtime.bigint();
-    fn();
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return { median: median(samples), min: Math.min(...samples) };
-}
 
 /** A lab of `count` machines, each with 7 NICs over every shared mode and the per-NIC ones. */
 function labOf(count) {

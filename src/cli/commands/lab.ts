@@ -64,13 +64,19 @@ function progressPrinter(io: Io, machines: string[]): (machine: string, message:
   };
 }
 
-export async function upCommand(io: Io, args: MachineArgs): Promise<number> {
-  const loaded = await open(io, args);
+/** Host preflight, the Vagrantfile when the config changed, then `vagrant up`; `onUp` marks when machines may exist. */
+async function bringUp(io: Io, loaded: Loaded, force: boolean | undefined, onUp: () => void = () => undefined): Promise<void> {
   const host = await preflightHost(loaded.lab, loaded.dirs.dir);
   io.err(`host: vagrant ${host.vagrant}, ${host.provider}, KVM ${host.kvmRunsGuests ? "runs guests" : `cannot run guests (${host.kvmEvidence})`}`);
   printWarnings(io, host.warnings);
-  await renderForUp(io, loaded, args.force);
+  await renderForUp(io, loaded, force);
+  onUp();
   await upLab(loaded.lab, loaded.dirs, { machines: loaded.machines, timeoutMs: loaded.lab.upTimeoutMinutes * 60_000, progress: progressPrinter(io, loaded.machines) });
+}
+
+export async function upCommand(io: Io, args: MachineArgs): Promise<number> {
+  const loaded = await open(io, args);
+  await bringUp(io, loaded, args.force);
   io.out(`up: ${loaded.machines.join(", ")}`);
   return 0;
 }
@@ -166,11 +172,7 @@ export async function testCommand(io: Io, args: CheckArgs & { keep?: boolean }):
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   try {
-    const host = await preflightHost(loaded.lab, loaded.dirs.dir);
-    printWarnings(io, host.warnings);
-    await renderForUp(io, loaded, args.force);
-    upStarted = true;
-    await upLab(loaded.lab, loaded.dirs, { machines: loaded.machines, timeoutMs: loaded.lab.upTimeoutMinutes * 60_000, progress: progressPrinter(io, loaded.machines) });
+    await bringUp(io, loaded, args.force, () => (upStarted = true));
     if (interrupted) throw new InterruptedError(`interrupted (${interrupted})`);
     const reports = await runChecks(io, loaded);
     if (interrupted) throw new InterruptedError(`interrupted (${interrupted})`);
