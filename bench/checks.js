@@ -7,7 +7,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import fs from "fs-extra";
 import { buildBox } from "../dist/boxes/build.js";
-import { startLibvirtd, stopLibvirtd } from "../test/support/libvirtd.mjs";
+import { STATE_FILE, startLibvirtd, stopLibvirtd } from "../test/support/libvirtd.mjs";
 import { timeMs } from "./util.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -21,7 +21,7 @@ export async function benchChecks() {
   if (process.getuid?.() !== 0) return console.log("check timings: skipped (needs root)");
   const started = startLibvirtd();
   if (!started.started) return console.log(`check timings: skipped (${started.reason}; the benchmark starts its own libvirtd)`);
-  const { netns } = JSON.parse(await fs.readFile("/tmp/kvm-lab-test-libvirtd.json", "utf8"));
+  const { netns } = JSON.parse(await fs.readFile(STATE_FILE, "utf8"));
   const dir = await fs.mkdtemp("/var/tmp/kvm-lab-bench-lab-");
   const env = { ...process.env, VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1", CI: "1" };
   const inNs = (command, args, options = {}) => spawnSync("ip", ["netns", "exec", netns, command, ...args], { cwd: dir, env, encoding: "utf8", ...options });

@@ -53,6 +53,12 @@ export function boxFileName(recipe: string, provider: BoxProvider): string {
   return `${recipe}-${provider}.box`;
 }
 
+/** The stamp of a finished box made with build key `key`, or undefined when there is none. */
+async function currentStamp(file: string, key: string): Promise<Stamp | undefined> {
+  const stamp = (await fs.readJson(`${file}.json`).catch(() => undefined)) as Stamp | undefined;
+  return stamp?.key === key && (await fs.pathExists(file)) ? stamp : undefined;
+}
+
 export async function buildBox(options: BuildOptions): Promise<BuildResult> {
   const started = Date.now();
   const say = options.progress ?? (() => undefined);
@@ -67,8 +73,8 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
   const todo: BoxProvider[] = [];
   for (const provider of options.providers) {
     const file = path.join(outDir, boxFileName(recipe.name, provider));
-    const stamp = (await fs.readJson(`${file}.json`).catch(() => undefined)) as Stamp | undefined;
-    if (!options.force && stamp?.key === key && (await fs.pathExists(file))) {
+    const stamp = options.force ? undefined : await currentStamp(file, key);
+    if (stamp) {
       boxes.push({ provider, file, bytes: stamp.bytes, sha256: stamp.sha256, reused: true });
       say(`${recipe.name} (${provider}): recipe unchanged, reusing ${path.relative(process.cwd(), file) || file}`);
     } else {
@@ -176,8 +182,8 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
   const current: CatalogEntry[] = [];
   for (const provider of BOX_PROVIDERS) {
     const file = path.join(outDir, boxFileName(recipe.name, provider));
-    const stamp = (await fs.readJson(`${file}.json`).catch(() => undefined)) as Stamp | undefined;
-    if (stamp?.key === key && (await fs.pathExists(file))) current.push({ provider, file, sha256: stamp.sha256 });
+    const stamp = await currentStamp(file, key);
+    if (stamp) current.push({ provider, file, sha256: stamp.sha256 });
   }
   const catalog = await writeCatalog(recipe, outDir, current);
   boxes.sort((a, b) => a.provider.localeCompare(b.provider));
