@@ -1,10 +1,13 @@
 // The kvm-lab command line: a table of commands, each imported only when run, and one
 // handler that turns errors into messages and exit codes. The only code that prints.
 import yargs, { type Argv } from "yargs";
-import { EXIT, KvmLabError, ConfigError, UsageError } from "../errors.js";
+import { EXIT, UsageError } from "../errors.js";
 import { PROVIDERS } from "../config/types.js";
 import { CHECK_IDS } from "../checks/ids.js";
+import { TOPOLOGY_FORMATS } from "../net/draw/index.js";
 import { processIo, type Io } from "./context.js";
+import { report } from "./report.js";
+import { createOptions } from "./create.js";
 
 type Args = Record<string, unknown>;
 
@@ -43,6 +46,15 @@ const COMMANDS: CommandSpec[] = [
     describe: "Show each machine's adapters and what each network mode reaches",
     options: (y) => labOptions(y).option("json", { type: "boolean", describe: "print JSON" }),
     run: async (io, args) => (await import("./commands/plan.js")).planCommand(io, args),
+  },
+  {
+    command: "topology",
+    describe: "Draw the lab's machines and networks (Mermaid for READMEs, DOT, or SVG)",
+    options: (y) =>
+      labOptions(y)
+        .option("format", { alias: "f", choices: TOPOLOGY_FORMATS, default: "mermaid" as const, describe: "what to draw" })
+        .option("out", { alias: "o", type: "string", describe: "write to this file instead of stdout" }),
+    run: async (io, args) => (await import("./commands/topology.js")).topologyCommand(io, args as never),
   },
   {
     command: "up [machine..]",
@@ -90,6 +102,12 @@ const COMMANDS: CommandSpec[] = [
     run: async (io, args) => (await import("./commands/lab.js")).sshConfigCommand(io, args),
   },
   {
+    command: "init [dir]",
+    describe: "Start a lab project from a template (the same as create-kvm-lab)",
+    options: createOptions,
+    run: async (io, args) => (await import("./commands/create.js")).createCommand(io, args),
+  },
+  {
     command: "box <action> [recipe]",
     describe: "Build KVM-ready Vagrant boxes from Debian's packages (box list, box build <recipe>)",
     options: (y) =>
@@ -103,17 +121,6 @@ const COMMANDS: CommandSpec[] = [
     run: async (io, args) => (await import("./commands/box.js")).boxCommand(io, args as never),
   },
 ];
-
-/** Prints an error for people: the message, then the hint. Returns the exit code. */
-function report(io: Io, error: unknown): number {
-  if (error instanceof KvmLabError) {
-    io.err(error instanceof ConfigError ? `kvm-lab: config has ${error.message}` : `kvm-lab: ${error.message}`);
-    if (error.hint) io.err(`hint: ${error.hint}`);
-    return error.exitCode;
-  }
-  io.err(`kvm-lab: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-  return 70;
-}
 
 /** Runs the CLI on `argv` and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {

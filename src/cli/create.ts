@@ -1,0 +1,51 @@
+// The create-kvm-lab command line (also `kvm-lab init`): options built from the template
+// registry, so --help lists every template with what it makes.
+import yargs, { type Argv } from "yargs";
+import { PROVIDERS } from "../config/types.js";
+import { TEMPLATE_NAMES, TEMPLATES } from "../create/templates.js";
+import { UsageError } from "../errors.js";
+import { processIo, type Io } from "./context.js";
+import { report } from "./report.js";
+
+/** The options of create-kvm-lab and kvm-lab init. */
+export function createOptions(y: Argv): Argv {
+  const templates = TEMPLATE_NAMES.map((name) => {
+    const count = TEMPLATES[name].count;
+    return `  ${name.padEnd(14)} ${TEMPLATES[name].description}${count ? ` [--machines: ${count.noun}, ${count.min}-${count.max}, default ${count.default}]` : ""}`;
+  }).join("\n");
+  return y
+    .positional("dir", { type: "string", describe: "the project folder (default: my-kvm-lab, or asked)" })
+    .option("template", { alias: "t", type: "string", describe: `the lab to start from (default: minimal)` })
+    .option("provider", { alias: "p", choices: PROVIDERS, describe: "the Vagrant provider (default: virtualbox)" })
+    .option("name", { alias: "n", type: "string", describe: "project and lab name (default: the folder's name)" })
+    .option("machines", { alias: "m", type: "number", describe: "how many machines, for templates that have a count" })
+    .option("yes", { alias: "y", type: "boolean", describe: "ask nothing: flags, else defaults" })
+    .option("force", { type: "boolean", describe: "write into a folder that is not empty (files of the same name are kept as .kvm-lab.bak)" })
+    .epilogue(`Templates:\n${templates}\n\nOn a terminal it asks for what the flags do not say, unless --yes.`);
+}
+
+/** Runs create-kvm-lab on `argv` and returns the exit code. */
+export async function createMain(argv: string[], io: Io = processIo): Promise<number> {
+  let exitCode = 0;
+  const parser = yargs(argv)
+    .scriptName("create-kvm-lab")
+    .usage("$0 [dir] [options]\n\nStart a nested-virtualization lab project: config, Vagrantfile, README with its topology, CI workflow.")
+    .command("$0 [dir]", false, createOptions, async (args) => {
+      const { createCommand } = await import("./commands/create.js");
+      exitCode = await createCommand(io, args as never);
+    })
+    .strict()
+    .help()
+    .alias("h", "help")
+    .version()
+    .fail((message, error) => {
+      throw error ?? new UsageError(message, { hint: "run create-kvm-lab --help for the options and templates" });
+    })
+    .exitProcess(false);
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    return report(io, error, "create-kvm-lab");
+  }
+  return exitCode;
+}

@@ -1,0 +1,129 @@
+// The text of a new project's files: the template's config, the common files (package.json,
+// .gitignore, the CI workflow), and what is drawn from the loaded lab (Vagrantfile,
+// topology.svg, README). Files named `_x` are stored so npm does not treat them as its own
+// (.gitignore, .github) and become `.x`; files ending in .hbs are Handlebars templates.
+import path from "node:path";
+import fs from "fs-extra";
+import Handlebars from "handlebars";
+import type { Lab, Provider } from "../config/types.js";
+import { MODES } from "../net/modes.js";
+import { planLab } from "../net/plan.js";
+import { TEMPLATES, COMMON_DIR, templateDir, type TemplateName } from "./templates.js";
+
+export const CONFIG_FILE = "kvm-lab.config.ts";
+export const README_FILE = "README.md";
+export const TOPOLOGY_FILE = "topology.svg";
+export const VAGRANTFILE = "Vagrantfile";
+
+/** What the user chose: everything a template needs to become a project. */
+export interface ProjectChoices {
+  name: string;
+  template: TemplateName;
+  provider: Provider;
+  /** The template's machine count, where it has one. */
+  count?: number;
+  /** The host device for bridged networks, where the template has one. */
+  bridge?: string;
+}
+
+const hbs = Handlebars.create();
+// A JavaScript/JSON string literal: config values never become code in the files we write.
+hbs.registerHelper("js", (value: unknown) => JSON.stringify(String(value)).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029"));
+hbs.registerHelper("add", (a: number, b: number) => Number(a) + Number(b));
+
+async function renderTemplate(file: string, view: object): Promise<string> {
+  return hbs.compile(await fs.readFile(file, "utf8"), { strict: true, noEscape: true })(view);
+}
+
+function choicesView(choices: ProjectChoices) {
+  const count = choices.count ?? TEMPLATES[choices.template].count?.default ?? 1;
+  return {
+    ...choices,
+    count,
+    many: count > 1,
+    hosts: Array.from({ length: count }, (_, i) => i + 1),
+    bridge: choices.bridge ?? "eth0",
+  };
+}
+
+/** Project-relative path of a stored template file: `_gitignore` → `.gitignore`, `x.hbs` → `x`. */
+export function outputPathOf(stored: string): string {
+  return stored
+    .split("/")
+    .map((part) => (part.startsWith("_") ? `.${part.slice(1)}` : part))
+    .join("/")
+    .replace(/\.hbs$/, "");
+}
+
+async function listFiles(dir: string, prefix = ""): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of (await fs.readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name))) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) files.push(...(await listFiles(path.join(dir, entry.name), rel)));
+    else files.push(rel);
+  }
+  return files;
+}
+
+/** The config file's text for the choices. */
+export async function renderConfigFile(choices: ProjectChoices): Promise<string> {
+  return renderTemplate(path.join(templateDir(choices.template), `${CONFIG_FILE}.hbs`), choicesView(choices));
+}
+
+/** The common files, except the README (which needs the lab), by project-relative path. */
+export async function renderCommonFiles(choices: ProjectChoices, kvmLabVersion: string): Promise<Map<string, string>> {
+  const view = { ...choicesView(choices), description: `${TEMPLATES[choices.template].description} (kvm-lab)`, kvmLabRange: `^${kvmLabVersion}` };
+  const files = new Map<string, string>();
+  for (const stored of await listFiles(COMMON_DIR)) {
+    const out = outputPathOf(stored);
+    if (out === README_FILE) continue;
+    const source = path.join(COMMON_DIR, stored);
+    files.set(out, stored.endsWith(".hbs") ? await renderTemplate(source, view) : await fs.readFile(source, "utf8"));
+  }
+  return files;
+}
+
+/** Every file a project of this template gets, by project-relative path, in a stable order. */
+export async function projectFileList(): Promise<string[]> {
+  const common = (await listFiles(COMMON_DIR)).map(outputPathOf);
+  return [...new Set([...common, CONFIG_FILE, VAGRANTFILE, TOPOLOGY_FILE])].sort();
+}
+
+/** The README: the template's words about the lab, then tables and pictures drawn from the lab itself. */
+export async function renderReadme(choices: ProjectChoices, lab: Lab, mermaid: string): Promise<string> {
+  const view = choicesView(choices);
+  const about = (await renderTemplate(path.join(templateDir(choices.template), "about.md.hbs"), view)).trim();
+  const plan = planLab(lab);
+  const libvirt = lab.provider === "libvirt";
+  return renderTemplate(path.join(COMMON_DIR, `${README_FILE}.hbs`), {
+    name: lab.name,
+    template: choices.template,
+    about,
+    providerLabel: libvirt ? "libvirt (vagrant-libvirt, QEMU/KVM on Linux)" : "VirtualBox",
+    providerNeeds: libvirt
+      ? "libvirt with QEMU/KVM and the vagrant-libvirt plugin"
+      : "VirtualBox 6.1 or 7 (on Linux, KVM must not hold the CPU's virtualization: unload kvm_intel/kvm_amd)",
+    firstAdapter: libvirt
+      ? `vagrant-libvirt's management network (${lab.managementNetwork.text}, NAT), which Vagrant uses for SSH`
+      : "its own VirtualBox NAT (10.0.2.15, gateway 10.0.2.2), which Vagrant uses for SSH through a port forwarded on 127.0.0.1",
+    machines: lab.machines.map((machine, index) => ({
+      name: machine.name,
+      cpus: machine.cpus,
+      memory: machine.memory,
+      nested: machine.nested ? "yes" : "no",
+      adapters: plan[index].adapters
+        .slice(1)
+        .map((a) => `${a.slot}: ${a.network === "-" ? a.mode : `\`${a.network}\``}${a.ip !== "-" && a.ip !== "none" ? ` ${a.ip}` : ""}`)
+        .join(", ") || "-",
+    })),
+    networks: lab.networks
+      .filter((network) => MODES[network.mode].shared)
+      .map((network) => ({
+        key: network.key,
+        mode: `${MODES[network.mode].label}${network.mode === "bridged" ? ` (to ${network.bridge})` : ""}`,
+        cidr: network.cidr?.text ?? "the LAN's",
+        summary: MODES[network.mode].summary,
+      })),
+    mermaid,
+  });
+}

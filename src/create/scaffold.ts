@@ -1,0 +1,132 @@
+// Writing a new lab project without leaving half of one: every file is made in a staging
+// folder beside the target, the config is loaded and the Vagrantfile rendered from it
+// there, and only then does the project move into place. On any failure or Ctrl-C the
+// staging folder (and any parent folder we made) is removed.
+import path from "node:path";
+import fs from "fs-extra";
+import { OverwriteRefusedError, UsageError, KvmLabError } from "../errors.js";
+import { watchInterrupts } from "../interrupts.js";
+import { loadLab } from "../config/load.js";
+import { renderVagrantfile } from "../render/vagrantfile.js";
+import { writeFileAtomic } from "../render/write.js";
+import { topologyOf } from "../net/topology.js";
+import { drawMermaid } from "../net/draw/mermaid.js";
+import { drawSvg } from "../net/draw/svg.js";
+import {
+  CONFIG_FILE,
+  README_FILE,
+  TOPOLOGY_FILE,
+  VAGRANTFILE,
+  renderCommonFiles,
+  renderConfigFile,
+  renderReadme,
+  type ProjectChoices,
+} from "./files.js";
+
+export interface ScaffoldResult {
+  dir: string;
+  /** Project-relative paths written, sorted. */
+  files: string[];
+  /** Files that were in the way (with --force), and where each was kept. */
+  backups: { file: string; keptAs: string }[];
+}
+
+export type TargetState = "missing" | "empty" | "not-empty" | "not-a-directory";
+
+/** What is at the target path now. */
+export async function targetStateOf(dir: string): Promise<TargetState> {
+  try {
+    const stat = await fs.stat(dir);
+    if (!stat.isDirectory()) return "not-a-directory";
+    return (await fs.readdir(dir)).length ? "not-empty" : "empty";
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return "missing";
+    throw error;
+  }
+}
+
+/** Makes the project at `dir` (absolute) from the choices. */
+export async function scaffoldProject(
+  dir: string,
+  choices: ProjectChoices,
+  options: { force?: boolean; kvmLabVersion: string },
+): Promise<ScaffoldResult> {
+  // 1. Refuse what would lose something.
+  const state = await targetStateOf(dir);
+  if (state === "not-a-directory") {
+    throw new UsageError(`${dir} exists and is not a folder`, { hint: "name a new folder for the project" });
+  }
+  if (state === "not-empty" && !options.force) {
+    throw new OverwriteRefusedError(`${dir} is not empty; not writing a project into it`, {
+      hint: "name a new or empty folder, or run again with --force (files of the same name are kept as <file>.kvm-lab.bak)",
+    });
+  }
+  // 2. Stage beside the target, so the final moves are renames on one file system.
+  const parent = path.dirname(dir);
+  const madeParent = await fs.promises.mkdir(parent, { recursive: true });
+  const staging = await fs.mkdtemp(path.join(parent, `.${path.basename(dir)}.kvm-lab-`));
+  await fs.chmod(staging, 0o755); // mkdtemp makes it private; the project folder should not be
+  const interrupts = watchInterrupts();
+  try {
+    const files = await stageProject(staging, choices, options.kvmLabVersion, () => interrupts.throwIfInterrupted("create-kvm-lab"));
+    interrupts.throwIfInterrupted("create-kvm-lab");
+    // 3. Move into place: the whole folder when the target is new, else file by file.
+    const backups = state === "missing" ? (await fs.rename(staging, dir), []) : await moveInto(staging, dir, files);
+    return { dir, files, backups };
+  } catch (error) {
+    await fs.remove(staging);
+    if (madeParent) await fs.remove(madeParent);
+    throw error;
+  } finally {
+    interrupts.dispose();
+  }
+}
+
+async function stageProject(staging: string, choices: ProjectChoices, version: string, checkpoint: () => void): Promise<string[]> {
+  const written: string[] = [];
+  const put = async (rel: string, text: string) => {
+    checkpoint();
+    const file = path.join(staging, rel);
+    await fs.ensureDir(path.dirname(file));
+    await writeFileAtomic(file, text);
+    written.push(rel);
+  };
+  await put(CONFIG_FILE, await renderConfigFile(choices));
+  for (const [rel, text] of await renderCommonFiles(choices, version)) await put(rel, text);
+  let lab;
+  try {
+    ({ lab } = await loadLab(staging));
+  } catch (error) {
+    // The templates are ours: a config that does not load is our bug, not the user's.
+    const detail = error instanceof KvmLabError ? error.message : String(error);
+    throw new KvmLabError(`the ${choices.template} template made a config that does not load: ${detail}`, { cause: error });
+  }
+  await put(VAGRANTFILE, renderVagrantfile(lab));
+  const topology = topologyOf(lab);
+  await put(TOPOLOGY_FILE, await drawSvg(topology));
+  await put(README_FILE, await renderReadme(choices, lab, drawMermaid(topology)));
+  return written.sort();
+}
+
+async function moveInto(staging: string, dir: string, files: string[]): Promise<ScaffoldResult["backups"]> {
+  const backups: ScaffoldResult["backups"] = [];
+  for (const rel of files) {
+    const target = path.join(dir, rel);
+    await fs.ensureDir(path.dirname(target));
+    if (await fs.pathExists(target)) {
+      const keptAs = await freeBackupName(target);
+      await fs.rename(target, keptAs);
+      backups.push({ file: rel, keptAs: path.relative(dir, keptAs) });
+    }
+    await fs.rename(path.join(staging, rel), target);
+  }
+  await fs.remove(staging);
+  return backups;
+}
+
+async function freeBackupName(file: string): Promise<string> {
+  for (let n = 0; ; n++) {
+    const candidate = `${file}.kvm-lab.bak${n ? `.${n}` : ""}`;
+    if (!(await fs.pathExists(candidate))) return candidate;
+  }
+}
