@@ -5,7 +5,9 @@
 #   iproute2: the network namespace the tests run libvirtd in
 #   iptables: NAT for libvirt's networks (vagrant-libvirt's management network)
 #   debootstrap, fdisk, dosfstools, mtools, syslinux(-common), e2fsprogs, qemu-utils: box builds
-#   openssh-client, libxml2-utils: the box tests (SSH into a booted VMDK, read box.ovf)
+#   openssh-client, libxml2-utils: the box tests (SSH into a booted VMDK, read box.ovf);
+#     xmllint also checks the scaffolder's SVG
+#   tmux: a real pseudo-terminal for create-kvm-lab's questions
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -13,7 +15,7 @@ packages=(
   vagrant vagrant-libvirt ruby
   libvirt-daemon-system libvirt-clients dnsmasq-base qemu-system-x86 iproute2 iptables
   debootstrap fdisk dosfstools mtools syslinux syslinux-common e2fsprogs qemu-utils
-  openssh-client libxml2-utils
+  openssh-client libxml2-utils tmux
 )
 missing=()
 for p in "${packages[@]}"; do

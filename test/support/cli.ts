@@ -22,3 +22,11 @@ export async function kvmLab(args: string[], options: { cwd: string; env?: Recor
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
+
+export const CREATE_BIN = path.join(ROOT, "dist", "create", "bin.js");
+
+/** The built create-kvm-lab, without a terminal (so it never asks). */
+export async function createKvmLab(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<CliResult> {
+  const result = await execa("node", [CREATE_BIN, ...args], { cwd: options.cwd, env: options.env, reject: false, stdin: "ignore" });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
+}

@@ -1,0 +1,255 @@
+// create-kvm-lab run as a user would: the built bin into a temp folder, for every template
+// and provider. What it writes is checked by the real tools: the config loads, the
+// Vagrantfile equals a fresh render and passes `vagrant validate`, the SVG is well-formed
+// XML naming every machine and network, the workflow is YAML that runs the README's commands.
+import path from "node:path";
+import { execa, execaSync } from "execa";
+import fs from "fs-extra";
+import { loadLab } from "../../src/config/load.js";
+import { PROVIDERS, type Lab } from "../../src/config/types.js";
+import { renderVagrantfile } from "../../src/render/vagrantfile.js";
+import { TEMPLATE_NAMES, TEMPLATES } from "../../src/create/templates.js";
+import { CREATE_BIN, createKvmLab, kvmLab } from "../support/cli.js";
+import { TmuxSession } from "../support/tmux.js";
+import { libvirtReachable, tempDir, vagrantValidate, ROOT } from "../support/tools.js";
+import { expectedProjectFiles, filesUnder, readYaml, svgTexts, wellFormedXml } from "../support/project.js";
+
+const libvirtUp = libvirtReachable();
+if (!libvirtUp) process.stderr.write("create: libvirtd not reachable, skipping `vagrant validate` of libvirt projects\n");
+
+let work: string;
+beforeAll(async () => {
+  work = await tempDir("kvm-lab-create-test-");
+});
+afterAll(async () => {
+  await fs.remove(work);
+});
+
+const CASES = TEMPLATE_NAMES.flatMap((template) => PROVIDERS.map((provider) => [template, provider] as const));
+
+describe.each(CASES)("create-kvm-lab --template %s --provider %s", (template, provider) => {
+  const name = `${template}-${provider}`;
+  let dir: string;
+  let result: Awaited<ReturnType<typeof createKvmLab>>;
+  let lab: Lab;
+  beforeAll(async () => {
+    dir = path.join(work, name);
+    result = await createKvmLab([name, "--template", template, "--provider", provider, "--yes"], { cwd: work });
+    ({ lab } = await loadLab(dir));
+  });
+
+  test("exits 0 and writes exactly the template's files", async () => {
+    expect(result.stderr).toBe("");
+    expect(result.exitCode).toBe(0);
+    expect(await filesUnder(dir)).toEqual(await expectedProjectFiles());
+    expect(await filesUnder(work)).not.toContainEqual(expect.stringMatching(/kvm-lab-/)); // no staging left
+  });
+
+  test("the config loads, with the template's machine count", () => {
+    expect(lab.name).toBe(name);
+    expect(lab.provider).toBe(provider);
+    const perCount = { minimal: 1, "nested-pair": 1, openstack: 1, "network-modes": 5 }[template];
+    const fixed = { minimal: 0, "nested-pair": 0, openstack: 2, "network-modes": 0 }[template];
+    expect(lab.machines).toHaveLength(fixed + perCount * (TEMPLATES[template].count?.default ?? 1));
+    expect(lab.machines.every((m) => m.nested)).toBe(true);
+  });
+
+  test("the Vagrantfile equals a fresh render and passes vagrant validate", async () => {
+    const text = await fs.readFile(path.join(dir, "Vagrantfile"), "utf8");
+    expect(text).toBe(renderVagrantfile(lab));
+    if (provider === "libvirt" && !libvirtUp) return;
+    const validation = await vagrantValidate(text, provider);
+    expect(validation.output).toMatch(/Vagrantfile validated successfully/);
+    expect(validation.ok).toBe(true);
+  });
+
+  test("topology.svg is well-formed and names every machine and network", async () => {
+    const file = path.join(dir, "topology.svg");
+    expect(await wellFormedXml(file)).toEqual({ ok: true, output: "" });
+    const texts = svgTexts(await fs.readFile(file, "utf8"));
+    for (const machine of lab.machines) expect(texts).toContain(machine.name);
+    for (const network of lab.networks.filter((n) => n.mode !== "bridged" && n.mode !== "nat")) expect(texts).toContain(network.key);
+    for (const network of lab.networks.filter((n) => n.mode === "bridged")) expect(texts).toContain(network.bridge);
+  });
+
+  test("the README embeds the Mermaid topology and the SVG, and the workflow runs the commands it names", async () => {
+    const readme = await fs.readFile(path.join(dir, "README.md"), "utf8");
+    const mermaid = (await kvmLab(["topology"], { cwd: dir })).stdout;
+    expect(readme).toContain(`\`\`\`mermaid\n${mermaid}\n\`\`\``);
+    expect(readme).toContain("](topology.svg)");
+    const workflow = (await readYaml(path.join(dir, ".github", "workflows", "kvm-lab.yml"))) as {
+      jobs: Record<string, { "runs-on": string; steps: { run?: string; uses?: string }[] }>;
+    };
+    const job = Object.values(workflow.jobs)[0];
+    expect(job["runs-on"]).toMatch(/^ubuntu-/);
+    const runs = job.steps.flatMap((step) => (step.run ?? "").split("\n").map((line) => line.trim()));
+    const ciSection = readme.slice(readme.indexOf("## Continuous integration"));
+    const named = ciSection.match(/```sh\n([\s\S]*?)```/)![1].trim().split("\n");
+    expect(named).toEqual(["npm install", "npm test -- --provider libvirt"]);
+    for (const command of named) expect(runs).toContain(command);
+    expect(runs.join("\n")).toMatch(/vagrant plugin install vagrant-libvirt/);
+    const pkg = await fs.readJson(path.join(dir, "package.json"));
+    expect(pkg.scripts.test).toBe("kvm-lab test --junit kvm-lab-junit.xml");
+    expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(["up", "check", "test", "destroy"]));
+    expect(pkg.devDependencies["kvm-lab"]).toBe(`^${(await fs.readJson(path.join(ROOT, "package.json"))).version}`);
+    expect(job.steps.some((step) => step.uses?.startsWith("actions/upload-artifact") )).toBe(true);
+  });
+});
+
+describe("create-kvm-lab choices and refusals", () => {
+  test("--machines sets the count; out of range names the range", async () => {
+    expect((await createKvmLab(["three", "-t", "nested-pair", "-m", "3", "-y"], { cwd: work })).exitCode).toBe(0);
+    expect((await loadLab(path.join(work, "three"))).lab.machines.map((m) => m.name)).toEqual(["kvm1", "kvm2", "kvm3"]);
+    const bad = await createKvmLab(["nine", "-t", "nested-pair", "-m", "9", "-y"], { cwd: work });
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr).toMatch(/--machines: 9 KVM hosts is out of range\nhint: use a whole number from 2 to 8/);
+    expect(await fs.pathExists(path.join(work, "nine"))).toBe(false);
+  });
+
+  test("an unknown template lists the known ones", async () => {
+    const result = await createKvmLab(["x", "--template", "openstak", "-y"], { cwd: work });
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toMatch(/--template: "openstak" is not a template \(did you mean "openstack"\?\)/);
+    for (const name of TEMPLATE_NAMES) expect(result.stderr).toContain(name);
+    expect(await fs.pathExists(path.join(work, "x"))).toBe(false);
+  });
+
+  test("an invalid --name is refused with a valid suggestion; a folder name that cannot be one is replaced", async () => {
+    const named = await createKvmLab(["ok-dir", "--name", "My Lab!", "-y"], { cwd: work });
+    expect(named.exitCode).toBe(2);
+    expect(named.stderr).toMatch(/--name: "My Lab!" is not a valid project name\nhint: use "my-lab"/);
+    const reserved = await createKvmLab(["ok-dir", "--name", "kvm-lab", "-y"], { cwd: work });
+    expect(reserved.stderr).toMatch(/hint: use "my-kvm-lab"/);
+    const fromDir = await createKvmLab(["Ünïcode Lab", "-y"], { cwd: work });
+    expect(fromDir.exitCode).toBe(0);
+    expect(fromDir.stderr).toMatch(/"Ünïcode Lab" cannot name a project; naming it "unicode-lab"/);
+    expect((await loadLab(path.join(work, "Ünïcode Lab"))).lab.name).toBe("unicode-lab");
+  });
+
+  test("a folder that is not empty is refused without --force; with it, files in the way are kept", async () => {
+    const dir = path.join(work, "taken");
+    await fs.ensureDir(dir);
+    await fs.writeFile(path.join(dir, "README.md"), "my notes\n");
+    await fs.writeFile(path.join(dir, "other.txt"), "keep me\n");
+    const refused = await createKvmLab(["taken", "-y"], { cwd: work });
+    expect(refused.exitCode).toBe(2);
+    expect(refused.stderr).toMatch(/is not empty; not writing a project into it\nhint: .*--force/);
+    expect(await filesUnder(dir)).toEqual(["README.md", "other.txt"]);
+    expect((await fs.readdir(work)).filter((f) => f.includes("kvm-lab-"))).toEqual([]);
+
+    const forced = await createKvmLab(["taken", "-y", "--force"], { cwd: work });
+    expect(forced.exitCode).toBe(0);
+    expect(forced.stdout).toContain("kept your README.md as README.md.kvm-lab.bak");
+    expect(await fs.readFile(path.join(dir, "README.md.kvm-lab.bak"), "utf8")).toBe("my notes\n");
+    expect(await fs.readFile(path.join(dir, "other.txt"), "utf8")).toBe("keep me\n");
+    expect(await fs.readFile(path.join(dir, "README.md"), "utf8")).toMatch(/^# taken\n/);
+  });
+
+  test("kvm-lab init makes the same project", async () => {
+    const result = await kvmLab(["init", "via-init", "-t", "minimal", "-p", "libvirt", "-y"], { cwd: work });
+    expect(result.exitCode).toBe(0);
+    expect(await filesUnder(path.join(work, "via-init"))).toEqual(await expectedProjectFiles());
+    const direct = path.join(work, "via-create");
+    await createKvmLab([direct, "-t", "minimal", "-p", "libvirt", "-y", "--name", "via-init"], { cwd: work });
+    for (const file of ["kvm-lab.config.ts", "Vagrantfile", "README.md", "topology.svg"]) {
+      expect(await fs.readFile(path.join(work, "via-init", file), "utf8")).toBe(await fs.readFile(path.join(direct, file), "utf8"));
+    }
+  });
+
+  test("a failure half-way (a full disk) leaves nothing behind", async () => {
+    const mount = await tempDir("kvm-lab-create-full-");
+    const mounted = await execa("mount", ["-t", "tmpfs", "-o", "size=24k", "tmpfs", mount], { reject: false });
+    if (mounted.exitCode !== 0) {
+      process.stderr.write(`create: skipping the full-disk test: cannot mount a tmpfs (${mounted.stderr.trim()})\n`);
+      await fs.remove(mount);
+      return;
+    }
+    try {
+      const result = await createKvmLab(["deep/er/lab", "-t", "openstack", "-y"], { cwd: mount });
+      expect(result.exitCode).not.toBe(0);
+      expect(result.stderr).toMatch(/ENOSPC/);
+      expect(await fs.readdir(mount)).toEqual([]);
+    } finally {
+      await execa("umount", [mount]);
+      await fs.remove(mount);
+    }
+  });
+
+  test("npm create kvm-lab: the create-kvm-lab package's bin reaches the scaffolder", async () => {
+    const modules = path.join(work, "npm-create", "node_modules");
+    await fs.ensureDir(modules);
+    await fs.copy(path.join(ROOT, "packages", "create-kvm-lab"), path.join(modules, "create-kvm-lab"));
+    await fs.symlink(ROOT, path.join(modules, "kvm-lab"));
+    const pkg = await fs.readJson(path.join(modules, "create-kvm-lab", "package.json"));
+    const bin = path.join(modules, "create-kvm-lab", pkg.bin["create-kvm-lab"]);
+    const result = await execa("node", [bin, "wrapped", "-y"], { cwd: path.join(work, "npm-create"), reject: false, stdin: "ignore" });
+    expect(result.exitCode).toBe(0);
+    expect(await filesUnder(path.join(work, "npm-create", "wrapped"))).toEqual(await expectedProjectFiles());
+    expect(pkg.dependencies["kvm-lab"]).toBe(`^${(await fs.readJson(path.join(ROOT, "package.json"))).version}`);
+  });
+});
+
+
+describe("create-kvm-lab on a terminal", () => {
+  const tmuxMissing = (() => {
+    try {
+      return execaSync("tmux", ["-V"], { reject: false }).exitCode !== 0;
+    } catch {
+      return true;
+    }
+  })();
+  if (tmuxMissing) process.stderr.write("create: tmux is missing, skipping the pseudo-terminal tests\n");
+  const maybe = tmuxMissing ? test.skip : test;
+
+  maybe("asks for folder, name, template, provider and count, then writes the project", async () => {
+    const status = path.join(work, "tty-status");
+    const session = await TmuxSession.start(`kvm-lab-create-${process.pid}`, `node ${CREATE_BIN}; echo $? > ${status}; sleep 30`, work);
+    try {
+      await session.waitFor(/Project folder/);
+      await session.send(["tty-lab"], { literal: true });
+      await session.send(["Enter"]);
+      await session.waitFor(/Project and lab name/);
+      await session.send(["Enter"]); // the default: the folder's name
+      await session.waitFor(/Template[\s\S]*network-modes/);
+      await session.send(["Down"]);
+      await session.send(["Enter"]); // nested-pair
+      await session.waitFor(/Provider[\s\S]*libvirt/);
+      await session.send(["Down"]);
+      await session.send(["Enter"]); // libvirt
+      await session.waitFor(/How many KVM hosts\? \(2-8\)/);
+      await session.send(["9"], { literal: true });
+      await session.send(["Enter"]);
+      await session.waitFor(/a whole number from 2 to 8/); // refused, asked again
+      await session.send(["BSpace"]);
+      await session.send(["3"], { literal: true });
+      await session.send(["Enter"]);
+      const screen = await session.waitFor(/Next: cd tty-lab && npm install/);
+      expect(screen).toMatch(/nested-pair lab "tty-lab" for libvirt/);
+      await waitForFile(status);
+      expect((await fs.readFile(status, "utf8")).trim()).toBe("0");
+    } finally {
+      await session.kill();
+    }
+    const { lab } = await loadLab(path.join(work, "tty-lab"));
+    expect([lab.name, lab.provider, lab.machines.length]).toEqual(["tty-lab", "libvirt", 3]);
+  });
+
+  maybe("Ctrl-C at a question writes nothing and exits 130", async () => {
+    const status = path.join(work, "tty-cancel-status");
+    const session = await TmuxSession.start(`kvm-lab-cancel-${process.pid}`, `node ${CREATE_BIN} cancelled-lab; echo $? > ${status}; sleep 30`, work);
+    try {
+      await session.waitFor(/Project and lab name/);
+      await session.send(["C-c"]);
+      await session.waitFor(/nothing was written/);
+      await waitForFile(status);
+      expect((await fs.readFile(status, "utf8")).trim()).toBe("130");
+    } finally {
+      await session.kill();
+    }
+    expect(await fs.pathExists(path.join(work, "cancelled-lab"))).toBe(false);
+  });
+});
+
+async function waitForFile(file: string): Promise<void> {
+  for (let i = 0; i < 100 && !(await fs.pathExists(file)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
+}
