@@ -7,6 +7,7 @@ import { checkConfig } from "../dist/config/load.js";
 import { renderVagrantfile } from "../dist/render/vagrantfile.js";
 import { benchBoxes } from "./boxes.js";
 import { benchChecks } from "./checks.js";
+import { benchCreate } from "./create.js";
 import { timeMs } from "./util.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -63,5 +64,6 @@ for (const args of [["--help"], ["render", "--stdout", "--config", "examples/nes
   console.log(`  kvm-lab ${args.join(" ")}: ${t.median.toFixed(0)} ms (min ${t.min.toFixed(0)} ms)`);
 }
 
+await benchCreate(labOf);
 await benchBoxes();
 await benchChecks();

@@ -2,7 +2,7 @@
 // lookup; each template's files are a plain folder under templates/create/<name>/, with
 // the files every project gets under templates/create/common/.
 import path from "node:path";
-import { TEMPLATES_DIR } from "../render/vagrantfile.js";
+import { TEMPLATES_DIR } from "../paths.js";
 
 export const TEMPLATE_NAMES = ["minimal", "nested-pair", "openstack", "network-modes"] as const;
 export type TemplateName = (typeof TEMPLATE_NAMES)[number];

@@ -1,7 +1,6 @@
 // Lab -> Vagrantfile text. Templates are compiled strict (a missing field is an error, not
 // an empty string) and without HTML escaping; every value goes through a Ruby-literal helper.
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import fs from "fs-extra";
 import Handlebars from "handlebars";
 import type { Lab } from "../config/types.js";
@@ -12,7 +11,9 @@ import { virtualboxView } from "./virtualbox.js";
 import type { LabView, OptionPairs } from "./view.js";
 
 /** The package's templates folder (beside src/ and dist/). */
-export const TEMPLATES_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "templates");
+import { TEMPLATES_DIR } from "../paths.js";
+
+export { TEMPLATES_DIR };
 
 type Render = (view: LabView) => string;
 let compiled: Render | undefined;
