@@ -103,9 +103,9 @@ const COMMANDS: CommandSpec[] = [
   },
   {
     command: "init [dir]",
-    describe: "Start a lab project from a template (the same as create-kvm-lab)",
+    describe: "Start a lab project from a template, in this folder unless one is named (as create-kvm-lab)",
     options: createOptions,
-    run: async (io, args) => (await import("./commands/create.js")).createCommand(io, args),
+    run: async (io, args) => (await import("./commands/create.js")).createCommand(io, { ...args, dir: (args.dir as string | undefined) ?? "." }),
   },
   {
     command: "box <action> [recipe]",

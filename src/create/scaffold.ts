@@ -61,10 +61,11 @@ export async function scaffoldProject(
       hint: "name a new or empty folder, or run again with --force (files of the same name are kept as <file>.kvm-lab.bak)",
     });
   }
-  // 2. Stage beside the target, so the final moves are renames on one file system.
+  // 2. Stage on the target's file system, so the final moves are renames: beside a new
+  //    target, inside an existing one (whose parent may not be ours to write, as with init in ~).
   const parent = path.dirname(dir);
-  const madeParent = await fs.promises.mkdir(parent, { recursive: true });
-  const staging = await fs.mkdtemp(path.join(parent, `.${path.basename(dir)}.kvm-lab-`));
+  const madeParent = state === "missing" ? await fs.promises.mkdir(parent, { recursive: true }) : undefined;
+  const staging = await fs.mkdtemp(state === "missing" ? path.join(parent, `.${path.basename(dir)}.kvm-lab-`) : path.join(dir, ".kvm-lab-staging-"));
   await fs.chmod(staging, 0o755); // mkdtemp makes it private; the project folder should not be
   const interrupts = watchInterrupts();
   try {
@@ -113,15 +114,21 @@ async function moveInto(staging: string, dir: string, files: string[]): Promise<
   for (const rel of files) {
     const target = path.join(dir, rel);
     await fs.ensureDir(path.dirname(target));
-    if (await fs.pathExists(target)) {
+    const source = path.join(staging, rel);
+    if ((await fs.pathExists(target)) && !(await sameBytes(target, source))) {
       const keptAs = await freeBackupName(target);
       await fs.rename(target, keptAs);
       backups.push({ file: rel, keptAs: path.relative(dir, keptAs) });
     }
-    await fs.rename(path.join(staging, rel), target);
+    await fs.rename(source, target);
   }
   await fs.remove(staging);
   return backups;
+}
+
+async function sameBytes(a: string, b: string): Promise<boolean> {
+  const [x, y] = await Promise.all([fs.readFile(a), fs.readFile(b)]);
+  return x.equals(y);
 }
 
 async function freeBackupName(file: string): Promise<string> {

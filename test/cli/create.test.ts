@@ -253,3 +253,27 @@ describe("create-kvm-lab on a terminal", () => {
 async function waitForFile(file: string): Promise<void> {
   for (let i = 0; i < 100 && !(await fs.pathExists(file)); i++) await new Promise((resolve) => setTimeout(resolve, 100));
 }
+
+test("kvm-lab init writes into the current folder; again with --force keeps only what differs", async () => {
+  const dir = path.join(work, "init-here");
+  await fs.ensureDir(dir);
+  expect((await kvmLab(["init", "-y", "-t", "minimal"], { cwd: dir })).exitCode).toBe(0);
+  expect(await filesUnder(dir)).toEqual(await expectedProjectFiles());
+  await fs.appendFile(path.join(dir, "kvm-lab.config.ts"), "// my edit\n");
+  expect((await kvmLab(["init", "-y", "-t", "minimal"], { cwd: dir })).exitCode).toBe(2);
+  const forced = await kvmLab(["init", "-y", "-t", "minimal", "--force"], { cwd: dir });
+  expect(forced.exitCode).toBe(0);
+  expect(await filesUnder(dir)).toEqual([...(await expectedProjectFiles()), "kvm-lab.config.ts.kvm-lab.bak"].sort());
+  expect(await fs.readFile(path.join(dir, "kvm-lab.config.ts.kvm-lab.bak"), "utf8")).toMatch(/\/\/ my edit\n$/);
+});
+
+test("kvm-lab topology writes DOT and SVG files", async () => {
+  const dir = path.join(work, "draw");
+  await createKvmLab([dir, "-t", "openstack", "-y"], { cwd: work });
+  const dot = await kvmLab(["topology", "--format", "dot"], { cwd: dir });
+  expect(dot.stdout).toMatch(/^graph topology \{/);
+  expect(dot.stdout).toContain('label="controller\\n4 vCPU, 8192 MiB, nested');
+  const svg = await kvmLab(["topology", "-f", "svg", "-o", "again.svg"], { cwd: dir });
+  expect(svg.exitCode).toBe(0);
+  expect(await fs.readFile(path.join(dir, "again.svg"), "utf8")).toBe(await fs.readFile(path.join(dir, "topology.svg"), "utf8"));
+});

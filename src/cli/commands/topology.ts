@@ -14,6 +14,7 @@ export async function topologyCommand(io: Io, args: LabArgs & { format: Topology
   }
   const file = path.resolve(io.cwd, args.out);
   await writeFileAtomic(file, drawing);
-  io.err(`wrote ${path.relative(io.cwd, file) || file} (${args.format})`);
+  const shown = path.relative(io.cwd, file);
+  io.err(`wrote ${shown.startsWith("..") ? file : shown} (${args.format})`);
   return 0;
 }
