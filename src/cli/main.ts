@@ -44,7 +44,10 @@ const COMMANDS: CommandSpec[] = [
   {
     command: "plan",
     describe: "Show each machine's adapters and what each network mode reaches",
-    options: (y) => labOptions(y).option("json", { type: "boolean", describe: "print JSON" }),
+    options: (y) =>
+      labOptions(y)
+        .option("json", { type: "boolean", describe: "print JSON" })
+        .option("matrix", { type: "boolean", describe: "what should reach what: every machine, host and outside pair with the mode's rule" }),
     run: async (io, args) => (await import("./commands/plan.js")).planCommand(io, args),
   },
   {
@@ -69,7 +72,9 @@ const COMMANDS: CommandSpec[] = [
       labOptions(y)
         .option("json", { type: "boolean", describe: "print JSON" })
         .option("junit", { type: "string", describe: "also write JUnit XML to this file" })
-        .option("only", { type: "array", choices: CHECK_IDS, describe: "run only these checks (the exit code speaks for them alone)" }),
+        .option("only", { type: "array", choices: CHECK_IDS, describe: "run only these checks (the exit code speaks for them alone)" })
+        .option("network", { type: "boolean", describe: "instead: prove each network mode's reachability live (see plan --matrix)" })
+        .option("outside", { type: "string", describe: "with --network: the stand-in outside address, ADDRESS[:PORT] (never probed otherwise)" }),
     run: async (io, args) => (await import("./commands/lab.js")).checkCommand(io, args),
   },
   {

@@ -76,6 +76,15 @@ function checkNames(lab: Lab, networkKeys: string[], errors: Problem[]): void {
         fix: "use letters, digits and hyphens (at most 63), not starting or ending with a hyphen",
       });
     }
+    if (/^[0-9a-f]+$/.test(machine.name)) {
+      // vagrant's with_target_vms asks its global machine index first, and MachineIndex#get
+      // matches IDs (hex) by prefix: "b" may name another project's machine.
+      errors.push({
+        path,
+        message: `"${machine.name}" is made of hex digits only, and Vagrant looks such names up as machine IDs (by prefix) in its global index before this Vagrantfile, so it may act on another project's machine`,
+        fix: `add a letter outside a-f, e.g. "node-${machine.name}"`,
+      });
+    }
     const first = seen.get(machine.name.toLowerCase());
     if (first !== undefined) {
       errors.push({ path, message: `"${machine.name}" is already the name of machines[${first}]`, fix: "give every machine its own name" });

@@ -2,7 +2,7 @@
 // machine is one failed case), failures with their cause and fix, skips with their reason.
 import type { MachineReport } from "../checks/results.js";
 
-function xml(text: string): string {
+export function xml(text: string): string {
   return text
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "")
     .replace(/&/g, "&amp;")

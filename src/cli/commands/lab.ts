@@ -16,6 +16,7 @@ import { stopRunningVagrant, vagrantVersion } from "../../vagrant/execute.js";
 import { destroyLab, labDirs, machineStates, upLab, type LabDirs } from "../../vagrant/lab.js";
 import { cachedSshConfig, writeSshConfig } from "../../vagrant/ssh-config.js";
 import { formatTable } from "../table.js";
+import { parseIpv4 } from "../../net/ipv4.js";
 import { loadForCommand, printWarnings, type Io, type LabArgs } from "../context.js";
 
 export interface MachineArgs extends LabArgs {
@@ -120,9 +121,50 @@ async function report(io: Io, lab: Lab, reports: MachineReport[], args: CheckArg
   return allPassed(reports) ? 0 : 1;
 }
 
-export async function checkCommand(io: Io, args: CheckArgs): Promise<number> {
+export async function checkCommand(io: Io, args: CheckArgs & NetworkArgs): Promise<number> {
+  if (args.network) return networkCheck(io, args);
   const loaded = await open(io, args);
   return report(io, loaded.lab, await runChecks(io, loaded, args.only), args);
+}
+
+export interface NetworkArgs {
+  network?: boolean;
+  outside?: string;
+}
+
+/** `--outside 203.0.113.2` or `203.0.113.2:8080`: the stand-in beyond the NATs. */
+function outsideOf(text: string | undefined): { address: string; port?: number } | undefined {
+  if (text === undefined) return undefined;
+  const match = /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?$/.exec(text);
+  const port = match?.[2] === undefined ? undefined : Number(match[2]);
+  if (!match || parseIpv4(match[1]) === undefined || (port !== undefined && (port < 1 || port > 65535))) {
+    throw new UsageError(`--outside: "${text}" is not ADDRESS or ADDRESS:PORT`, { hint: "name an IPv4 address you control beyond the lab's NATs, e.g. --outside 203.0.113.2:8080" });
+  }
+  return { address: match[1], ...(port ? { port } : {}) };
+}
+
+async function networkCheck(io: Io, args: CheckArgs & NetworkArgs): Promise<number> {
+  if (args.machine?.length) throw new UsageError("check --network covers the whole lab", { hint: "leave out the machine names" });
+  if (args.only?.length) throw new UsageError("--only selects KVM checks, not network pairs", { hint: "leave out --only with --network" });
+  const outside = outsideOf(args.outside);
+  const loaded = await open(io, args);
+  const file = path.join(loaded.dirs.state, "ssh-config");
+  const cached = await cachedSshConfig(loaded.dirs.dir, file, loaded.machines, loaded.lab.provider);
+  let ssh = cached;
+  if (!ssh) {
+    await vagrantVersion({ cwd: loaded.dirs.dir });
+    ssh = await writeSshConfig(loaded.machines, file, { cwd: loaded.dirs.dir });
+  }
+  const { runNetworkChecks } = await import("../../checks/network/run.js");
+  const result = await runNetworkChecks({ lab: loaded.lab, sshConfig: ssh.file, outside, timeoutMs: loaded.lab.checkTimeoutSeconds * 1000 });
+  const { formatNetworkTable, networkReportJson, networkReportJunit } = await import("../../report/network.js");
+  if (args.junit) {
+    const junit = path.resolve(io.cwd, args.junit);
+    await fs.outputFile(junit, networkReportJunit(result));
+    io.err(`JUnit report: ${path.relative(io.cwd, junit) || junit}`);
+  }
+  io.out(args.json ? networkReportJson(result) : formatNetworkTable(result));
+  return result.passed ? 0 : 1;
 }
 
 export async function statusCommand(io: Io, args: MachineArgs): Promise<number> {

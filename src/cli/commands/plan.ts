@@ -1,10 +1,12 @@
 import { planLab } from "../../net/plan.js";
+import { expectedMatrix, type ExpectedPair } from "../../net/matrix.js";
 import { formatTable } from "../table.js";
 import { loadForCommand, type Io, type LabArgs } from "../context.js";
 
 /** Per machine: each adapter's slot, mode, network, address, MAC and what the mode reaches. */
-export async function planCommand(io: Io, args: LabArgs & { json?: boolean }): Promise<number> {
+export async function planCommand(io: Io, args: LabArgs & { json?: boolean; matrix?: boolean }): Promise<number> {
   const { lab } = await loadForCommand(io, args);
+  if (args.matrix) return printMatrix(io, lab.name, lab.provider, expectedMatrix(lab), args.json);
   const plan = planLab(lab);
   if (args.json) {
     io.out(JSON.stringify({ lab: lab.name, provider: lab.provider, machines: plan }, null, 2));
@@ -22,5 +24,24 @@ export async function planCommand(io: Io, args: LabArgs & { json?: boolean }): P
   );
   io.out(`lab ${lab.name} (${lab.provider}); reach per VirtualBox's table of network modes\n`);
   io.out(blocks.join("\n\n"));
+  return 0;
+}
+
+/** The address a pair's probe goes to, as far as the config knows it. */
+export function targetText(pair: ExpectedPair): string {
+  const { target } = pair;
+  if (target.kind === "outside") return "(--outside)";
+  if (target.kind === "host") return target.address ?? `host's address on ${target.device ?? "?"}`;
+  return target.address ?? "DHCP";
+}
+
+function printMatrix(io: Io, lab: string, provider: string, pairs: ExpectedPair[], json?: boolean): number {
+  if (json) {
+    io.out(JSON.stringify({ lab, provider, pairs }, null, 2));
+    return 0;
+  }
+  const rows = pairs.map((p) => [p.from, p.to, `${p.network} (${p.mode})`, targetText(p), p.expected ? "yes" : "no", `${p.rule}${p.libvirtDiffers ? " [libvirt differs from VirtualBox]" : ""}`]);
+  io.out(`lab ${lab} (${provider}): what should reach what (kvm-lab check --network proves it)\n`);
+  io.out(formatTable(["from", "to", "network (mode)", "address", "expected", "rule"], rows));
   return 0;
 }

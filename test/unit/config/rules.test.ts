@@ -13,8 +13,8 @@ function base(): LabConfig {
       tenant: { mode: "intnet", cidr: "10.10.0.0/24" },
     },
     machines: [
-      { name: "a", nics: [{ network: "mgmt", ip: "192.168.56.10" }, { network: "tenant", ip: "10.10.0.10" }] },
-      { name: "b", nics: [{ network: "mgmt", ip: "192.168.56.11" }, { network: "tenant", ip: "10.10.0.11" }] },
+      { name: "m1", nics: [{ network: "mgmt", ip: "192.168.56.10" }, { network: "tenant", ip: "10.10.0.10" }] },
+      { name: "m2", nics: [{ network: "mgmt", ip: "192.168.56.11" }, { network: "tenant", ip: "10.10.0.11" }] },
     ],
   };
 }
@@ -90,8 +90,16 @@ describe("shape", () => {
 
 describe("names", () => {
   test("duplicate machine names", () => {
-    const p = at(problemsOf(edit((c) => (c.machines[1].name = "a"))), "machines[1].name");
-    expect(p.message).toBe('"a" is already the name of machines[0]');
+    const p = at(problemsOf(edit((c) => (c.machines[1].name = "m1"))), "machines[1].name");
+    expect(p.message).toBe('"m1" is already the name of machines[0]');
+  });
+  test("a machine name of hex digits only, which Vagrant would look up as a machine ID", () => {
+    for (const name of ["b", "cafe", "0", "deadbeef01"]) {
+      const p = at(problemsOf(edit((c) => (c.machines[0].name = name))), "machines[0].name");
+      expect(p.message).toMatch(/is made of hex digits only, and Vagrant looks such names up as machine IDs \(by prefix\)/);
+      expect(p.fix).toBe(`add a letter outside a-f, e.g. "node-${name}"`);
+    }
+    expect(problemsOf(edit((c) => (c.machines[0].name = "node-b")))).toEqual([]);
   });
   test("a machine name that is not a hostname", () => {
     for (const name of ["web_1", "-web", "web-", "a.b", ""]) {
@@ -124,7 +132,7 @@ describe("adapters", () => {
   test("more than 8 adapters", () => {
     const config = edit((c) => {
       c.networks = { n: { mode: "intnet", cidr: "10.20.0.0/24" } };
-      c.machines = [{ name: "a", nics: Array.from({ length: 8 }, (_, i) => ({ network: "n", ip: `10.20.0.${i + 10}` })) }];
+      c.machines = [{ name: "m1", nics: Array.from({ length: 8 }, (_, i) => ({ network: "n", ip: `10.20.0.${i + 10}` })) }];
     });
     const p = at(problemsOf(config), "machines[0].nics");
     expect(p.message).toBe("8 NICs, but a VM has 8 adapters and adapter 1 is Vagrant's NAT adapter");
@@ -133,7 +141,7 @@ describe("adapters", () => {
   test("seven NICs fill slots 2 to 8", () => {
     const config = edit((c) => {
       c.networks = { n: { mode: "intnet", cidr: "10.20.0.0/24" } };
-      c.machines = [{ name: "a", nics: Array.from({ length: 7 }, (_, i) => ({ network: "n", ip: `10.20.0.${i + 10}` })) }];
+      c.machines = [{ name: "m1", nics: Array.from({ length: 7 }, (_, i) => ({ network: "n", ip: `10.20.0.${i + 10}` })) }];
     });
     expect(checkConfig(config).lab.machines[0].nics.map((n) => n.slot)).toEqual([2, 3, 4, 5, 6, 7, 8]);
   });
