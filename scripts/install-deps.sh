@@ -8,6 +8,7 @@
 #   openssh-client, libxml2-utils: the box tests (SSH into a booted VMDK, read box.ovf);
 #     xmllint also checks the scaffolder's SVG
 #   tmux: a real pseudo-terminal for create-kvm-lab's questions
+#   iputils-ping: check --network's ICMP probes from the host
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,7 @@ packages=(
   vagrant vagrant-libvirt ruby
   libvirt-daemon-system libvirt-clients dnsmasq-base qemu-system-x86 iproute2 iptables
   debootstrap fdisk dosfstools mtools syslinux syslinux-common e2fsprogs qemu-utils
-  openssh-client libxml2-utils tmux
+  openssh-client libxml2-utils tmux iputils-ping
 )
 missing=()
 for p in "${packages[@]}"; do

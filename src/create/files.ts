@@ -6,7 +6,7 @@ import path from "node:path";
 import fs from "fs-extra";
 import Handlebars from "handlebars";
 import type { Lab, Provider } from "../config/types.js";
-import { MODES } from "../net/modes.js";
+import { MODES, reachSummary } from "../net/modes.js";
 import { planLab } from "../net/plan.js";
 import { TEMPLATES, COMMON_DIR, templateDir, type TemplateName } from "./templates.js";
 
@@ -122,7 +122,7 @@ export async function renderReadme(choices: ProjectChoices, lab: Lab, mermaid: s
         key: network.key,
         mode: `${MODES[network.mode].label}${network.mode === "bridged" ? ` (to ${network.bridge})` : ""}`,
         cidr: network.cidr?.text ?? "the LAN's",
-        summary: MODES[network.mode].summary,
+        summary: reachSummary(network.mode, lab.provider),
       })),
     mermaid,
   });

@@ -162,3 +162,16 @@ export const MODES: Record<NetworkMode, ModeInfo> = {
 export function isNetworkMode(value: unknown): value is NetworkMode {
   return typeof value === "string" && (NETWORK_MODES as readonly string[]).includes(value);
 }
+
+/** The mode's reach in one sentence, as the provider renders it (libvirt differs for NAT). */
+export function reachSummary(mode: NetworkMode, provider: "virtualbox" | "libvirt"): string {
+  if (provider === "libvirt" && (mode === "natnetwork" || mode === "nat")) {
+    return mode === "nat"
+      ? "this VM alone behind its own NAT: reaches out; on libvirt the host holds the gateway address and reaches the VM directly"
+      : "VMs on it reach each other and the outside; on libvirt the host holds the gateway address and reaches them directly";
+  }
+  if (provider === "libvirt" && mode === "bridged") {
+    return "on the host's physical network like another machine; with macvtap (the default) not the host itself";
+  }
+  return MODES[mode].summary;
+}

@@ -88,3 +88,31 @@ test("Ctrl-C during kvm-lab test: vagrant stopped, the lab destroyed, exit 130",
   expect(String(result.all)).toContain("SIGINT: stopping; the lab will be destroyed");
   expect(await fs.readFile(log, "utf8")).toMatch(/^destroy -f$/m);
 }, 60_000);
+
+test("check --network: a hung guest is reported and fails the run; the others still answer; nothing is left listening", async () => {
+  await lab(["good", "hang"]);
+  const junit = path.join(dir, "network.xml");
+  const result = await kvmLab(["check", "--network", "--json", "--junit", junit], { cwd: dir, env });
+  expect(result.exitCode).toBe(1);
+  const report = JSON.parse(result.stdout);
+  expect(report.passed).toBe(false);
+  expect(report.problems).toEqual([{ machine: "hang", failing: true, problem: "not probed: no answer in time" }]);
+  // With no lab networks and no --outside, the pairs are the two ways out through adapter 1: skipped, saying why.
+  const byId = Object.fromEntries(report.pairs.map((p: { id: string }) => [p.id, p]));
+  expect(byId["good -> outside via nic1"]).toMatchObject({ status: "skip", explanation: "no outside stand-in given (--outside ADDRESS[:PORT])" });
+  expect(byId["hang -> outside via nic1"]).toMatchObject({ status: "skip", explanation: "hang could not be reached over SSH" });
+  await execa("xmllint", ["--noout", junit]);
+  expect(await fs.readFile(junit, "utf8")).toContain('<testcase classname="faults.network.hang" name="guest"');
+  const listening = await execa("ss", ["-Hltn", "sport = :47474"], { reject: false });
+  expect(String(listening.stdout).trim()).toBe("");
+});
+
+test("check --network: a bad --outside and machine names are usage errors", async () => {
+  await lab(["good"]);
+  const bad = await kvmLab(["check", "--network", "--outside", "example.com"], { cwd: dir, env });
+  expect(bad.exitCode).toBe(2);
+  expect(bad.stderr).toContain('--outside: "example.com" is not ADDRESS or ADDRESS:PORT');
+  const named = await kvmLab(["check", "--network", "good"], { cwd: dir, env });
+  expect(named.exitCode).toBe(2);
+  expect(named.stderr).toContain("check --network covers the whole lab");
+});

@@ -157,10 +157,10 @@ export default defineLab({
   test("broken on purpose: a NIC on the wrong network and a host address on the internal one are caught", async () => {
     // 1. Move nc's host-only NIC onto the internal network, live.
     const domain = (await virsh("list", "--name")).split("\n").find((d) => d.trim().endsWith("_nc"))!.trim();
-    const row = (await virsh("domiflist", domain)).split("\n").find((l) => l.includes(`${NAME}-mgmt`))!;
-    const [, , , model, mac] = row.trim().split(/\s+/);
+    const live = (await virsh("dumpxml", domain)).match(/<interface type='network'>[\s\S]*?<\/interface>/g)!;
+    const nic = live.find((x) => x.includes(`network='${NAME}-mgmt'`))!;
     const xml = path.join(dir, "moved-nic.xml");
-    await fs.writeFile(xml, `<interface type='network'><mac address='${mac}'/><source network='${NAME}-tenant'/><model type='${model}'/></interface>\n`);
+    await fs.writeFile(xml, nic.replace(/<source [^>]*\/>/, `<source network='${NAME}-tenant'/>`));
     await virsh("update-device", domain, xml, "--live");
     // 2. Give the host an address on the internal network's bridge.
     const bridge = (await virsh("net-info", `${NAME}-tenant`)).match(/^Bridge:\s+(\S+)/m)![1];

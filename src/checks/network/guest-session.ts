@@ -27,6 +27,8 @@ export interface Probe {
 export interface ProbeOutcome {
   reached: boolean;
   evidence: string;
+  /** The probe could not be made here (a tool missing): it says nothing about the network. */
+  unavailable?: boolean;
 }
 
 /** The probe program's text (templates/network-probe.pl, shipped with the package). */

@@ -49,7 +49,7 @@ export async function listenOnHost(addresses: string[], port: number): Promise<H
 
 async function icmpFromHost(address: string): Promise<ProbeOutcome> {
   const result = await execa("ping", ["-n", "-c", "2", "-i", "1", "-W", "1", "-w", "3", address], { reject: false, all: true, timeout: 5000 });
-  if ((result as { code?: string }).code === "ENOENT") return { reached: false, evidence: "ping is not installed on the host (apt-get install iputils-ping)" };
+  if ((result as { code?: string }).code === "ENOENT") return { reached: false, unavailable: true, evidence: "ping is not installed on the host (apt-get install iputils-ping)" };
   if (result.exitCode === 0) return { reached: true, evidence: `echo reply from ${address}` };
   const said = String(result.all ?? "").split("\n").find((l) => /unreachable|100% packet loss|connect:/i.test(l));
   return { reached: false, evidence: said?.trim() ?? "no echo reply within 3 s" };

@@ -205,10 +205,15 @@ function firstAdapterIface(ctx: PlanContext, machine: string): string | undefine
 function judge(plan: PlannedPair, outcomes: Map<string, ProbeOutcome>): PairResult {
   const { pair } = plan;
   if (plan.skip) return { pair, status: "skip", explanation: plan.skip };
-  const icmp = outcomes.get(plan.probes[0].id);
-  const tcp = plan.probes[1] ? outcomes.get(plan.probes[1].id) : undefined;
+  let icmp = outcomes.get(plan.probes[0].id);
+  let tcp = plan.probes[1] ? outcomes.get(plan.probes[1].id) : undefined;
   const base = { pair, address: plan.address, ...(icmp ? { icmp } : {}), ...(tcp ? { tcp } : {}) };
   if (!icmp || (plan.probes[1] && !tcp)) return { ...base, status: "fail", explanation: `${pair.from} did not report every probe's result` };
+  // A probe that could not be made (ping missing) leaves the verdict to the other one.
+  if (icmp.unavailable) {
+    if (!tcp) return { ...base, status: "skip", explanation: icmp.evidence };
+    [icmp, tcp] = [tcp, undefined];
+  }
   const evidence = `icmp: ${icmp.evidence}${tcp ? `; tcp: ${tcp.evidence}` : ""}`;
   const to = pair.to === "outside" ? `the outside stand-in ${plan.address}` : pair.to === "host" ? `the host at ${plan.address}` : `${pair.to} at ${plan.address}`;
   const where = `${networkLabel(pair.mode, pair.network)}${pair.kind === "vm-outside" ? ` (leaving by ${pair.via})` : ""}`;
