@@ -46,11 +46,11 @@ test("vagrant too old: exit 3", async () => {
 });
 
 test("vagrant up failing for one machine: exit 4, the machine named, the tail of its log shown", async () => {
-  await lab(["good", "bad"]);
-  const result = await kvmLab(["up"], { cwd: dir, env: { ...env, FAKE_VAGRANT: "up-fails-bad" } });
+  await lab(["good", "broken"]);
+  const result = await kvmLab(["up"], { cwd: dir, env: { ...env, FAKE_VAGRANT: "up-fails-broken" } });
   expect(result.exitCode).toBe(4);
-  expect(result.stderr).toContain("kvm-lab: vagrant up (bad) failed");
-  expect(result.stderr).toContain("--- bad (not_created), last lines of .kvm-lab/logs/bad.log:");
+  expect(result.stderr).toContain("kvm-lab: vagrant up (broken) failed");
+  expect(result.stderr).toContain("--- broken (not_created), last lines of .kvm-lab/logs/broken.log:");
   expect(result.stderr).toContain("The guest did not get an IP address in time, giving up");
   expect(await fs.readFile(path.join(dir, ".kvm-lab", "logs", "good.log"), "utf8")).toContain("Machine booted and ready!");
   expect(await fs.readFile(log, "utf8")).toContain("up --machine-readable --provider=virtualbox --no-parallel good");

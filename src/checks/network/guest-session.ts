@@ -137,11 +137,11 @@ export class GuestSession {
     return outcomes;
   }
 
-  /** Stops the guest's listener and ends the session. */
-  async close(): Promise<void> {
+  /** Stops the guest's listener and ends the session (`now`: a hung session is killed at once). */
+  async close(options: { now?: boolean } = {}): Promise<void> {
     this.send("STOP\n");
     this.child.stdin!.end();
-    const timer = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
+    const timer = setTimeout(() => this.child.kill("SIGKILL"), options.now ? 0 : 10_000);
     await this.child.catch(() => undefined);
     clearTimeout(timer);
   }

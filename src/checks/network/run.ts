@@ -58,7 +58,7 @@ const VIRBR0_DEFAULT = toCidr("192.168.122.0/24");
 /** Runs the live matrix over every machine of the lab (they must be up). */
 export async function runNetworkChecks(options: NetworkCheckOptions): Promise<NetworkReport> {
   const started = Date.now();
-  const deadline = started + options.timeoutMs;
+  const deadline = started + options.timeoutMs; // for the guests to report and listen
   const { lab } = options;
   const port = options.port ?? PROBE_PORT;
   const program = await probeProgram();
@@ -92,11 +92,13 @@ export async function runNetworkChecks(options: NetworkCheckOptions): Promise<Ne
       const bySource = new Map<string, Probe[]>();
       for (const plan of finalPlans) for (const probe of plan.probes) bySource.set(plan.pair.from, [...(bySource.get(plan.pair.from) ?? []), probe]);
       const outcomes = new Map<string, ProbeOutcome>();
+      // A fresh budget for probing: a guest that hung before READY must not use up the others'.
+      const probeDeadline = Date.now() + options.timeoutMs;
       await Promise.all([
         ...[...sessions].map(async ([machine, session]) => {
           if (down.has(machine)) return;
           try {
-            for (const [id, outcome] of await session.probe(bySource.get(machine) ?? [], deadline)) outcomes.set(id, outcome);
+            for (const [id, outcome] of await session.probe(bySource.get(machine) ?? [], probeDeadline)) outcomes.set(id, outcome);
           } catch (error) {
             problems.push({ machine, failing: true, problem: `probing stopped: ${(error as Error).message}` });
           }
@@ -117,7 +119,7 @@ export async function runNetworkChecks(options: NetworkCheckOptions): Promise<Ne
       await listeners.close();
     }
   } finally {
-    await Promise.all([...sessions.values()].map((s) => s.close()));
+    await Promise.all([...sessions].map(([machine, s]) => s.close({ now: down.has(machine) })));
   }
 }
 
