@@ -14,7 +14,7 @@ import { checkReportJunit } from "../../report/junit.js";
 import { formatCheckTable } from "../../report/table.js";
 import { stopRunningVagrant, vagrantVersion } from "../../vagrant/execute.js";
 import { destroyLab, labDirs, machineStates, upLab, type LabDirs } from "../../vagrant/lab.js";
-import { cachedSshConfig, writeSshConfig } from "../../vagrant/ssh-config.js";
+import { cachedSshConfig, writeSshConfig, type SshConfig } from "../../vagrant/ssh-config.js";
 import { formatTable } from "../table.js";
 import { parseIpv4 } from "../../net/ipv4.js";
 import { loadForCommand, printWarnings, type Io, type LabArgs } from "../context.js";
@@ -82,21 +82,26 @@ export async function upCommand(io: Io, args: MachineArgs): Promise<number> {
   return 0;
 }
 
-async function runChecks(io: Io, loaded: Loaded, only?: CheckId[]): Promise<MachineReport[]> {
+/** The lab's SSH config: .kvm-lab/ssh-config while it is current, else read from vagrant afresh. */
+async function sshConfigOf(loaded: Loaded, options: { fresh?: boolean } = {}): Promise<{ ssh: SshConfig; cached: boolean }> {
   const file = path.join(loaded.dirs.state, "ssh-config");
-  const fresh = async () => {
-    await vagrantVersion({ cwd: loaded.dirs.dir });
-    return writeSshConfig(loaded.machines, file, { cwd: loaded.dirs.dir });
-  };
-  const cached = await cachedSshConfig(loaded.dirs.dir, file, loaded.machines, loaded.lab.provider);
-  let ssh = cached ?? (await fresh());
+  const cached = options.fresh ? undefined : await cachedSshConfig(loaded.dirs.dir, file, loaded.machines, loaded.lab.provider);
+  if (cached) return { ssh: cached, cached: true };
+  await vagrantVersion({ cwd: loaded.dirs.dir });
+  return { ssh: await writeSshConfig(loaded.machines, file, { cwd: loaded.dirs.dir }), cached: false };
+}
+
+async function runChecks(io: Io, loaded: Loaded, only?: CheckId[]): Promise<MachineReport[]> {
+  const first = await sshConfigOf(loaded);
+  const { cached } = first;
+  let { ssh } = first;
   const check = (machines: string[]) =>
     runGuestChecks({ sshConfig: ssh.file, machines, required: loaded.lab.requiredChecks, timeoutMs: loaded.lab.checkTimeoutSeconds * 1000, only });
   const byName = new Map((await check(loaded.machines.filter((m) => ssh.hosts.includes(m)))).map((r) => [r.machine, r]));
   // A cached entry may be stale (a new address after a reboot): read vagrant ssh-config afresh, once.
   const failed = [...byName.values()].filter((r) => !r.reachable && r.error?.startsWith("ssh failed")).map((r) => r.machine);
   if (cached && failed.length) {
-    ssh = await fresh();
+    ({ ssh } = await sshConfigOf(loaded, { fresh: true }));
     for (const report of await check(failed.filter((m) => ssh.hosts.includes(m)))) byName.set(report.machine, report);
   }
   return loaded.machines.map(
@@ -148,13 +153,7 @@ async function networkCheck(io: Io, args: CheckArgs & NetworkArgs): Promise<numb
   if (args.only?.length) throw new UsageError("--only selects KVM checks, not network pairs", { hint: "leave out --only with --network" });
   const outside = outsideOf(args.outside);
   const loaded = await open(io, args);
-  const file = path.join(loaded.dirs.state, "ssh-config");
-  const cached = await cachedSshConfig(loaded.dirs.dir, file, loaded.machines, loaded.lab.provider);
-  let ssh = cached;
-  if (!ssh) {
-    await vagrantVersion({ cwd: loaded.dirs.dir });
-    ssh = await writeSshConfig(loaded.machines, file, { cwd: loaded.dirs.dir });
-  }
+  const { ssh } = await sshConfigOf(loaded);
   const { runNetworkChecks } = await import("../../checks/network/run.js");
   const result = await runNetworkChecks({ lab: loaded.lab, sshConfig: ssh.file, outside, timeoutMs: loaded.lab.checkTimeoutSeconds * 1000 });
   const { formatNetworkTable, networkReportJson, networkReportJunit } = await import("../../report/network.js");
