@@ -6,8 +6,7 @@
 import path from "node:path";
 import { execa } from "execa";
 import fs from "fs-extra";
-import { addBox, buildTestBox, cannotBootVms, E2E_VAGRANT_HOME, e2eAccel, libvirtLeftovers, testNetns } from "../support/e2e.js";
-import { BIN } from "../support/cli.js";
+import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, libvirtLeftovers, testNetns } from "../support/e2e.js";
 import { tempDir } from "../support/tools.js";
 
 const skip = cannotBootVms();
@@ -16,17 +15,6 @@ const maybe = skip ? describe.skip : describe;
 const MINUTES = 60_000;
 const NAME = "e2elab";
 
-/** kvm-lab itself inside the test namespace, as a user would run it there. */
-async function kvmLabInNetns(args: string[], cwd: string, timeoutMs: number) {
-  const result = await execa("ip", ["netns", "exec", testNetns().netns!, "node", BIN, ...args], {
-    cwd,
-    env: { VAGRANT_HOME: E2E_VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1", CI: "1" },
-    reject: false,
-    timeout: timeoutMs,
-    killSignal: "SIGKILL",
-  });
-  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
-}
 
 maybe("a two-machine lab: up, check, test", () => {
   let dir: string;

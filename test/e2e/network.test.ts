@@ -8,8 +8,7 @@
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import fs from "fs-extra";
-import { addBox, buildTestBox, cannotBootVms, E2E_VAGRANT_HOME, e2eAccel, libvirtLeftovers, testNetns } from "../support/e2e.js";
-import { BIN } from "../support/cli.js";
+import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, libvirtLeftovers, testNetns } from "../support/e2e.js";
 import { tempDir } from "../support/tools.js";
 
 const skip = cannotBootVms();
@@ -20,16 +19,6 @@ const NAME = "e2enet";
 const OUTSIDE = "203.0.113.2";
 const OUTSIDE_PORT = 8080;
 
-async function kvmLabInNetns(args: string[], cwd: string, timeoutMs: number) {
-  const result = await execa("ip", ["netns", "exec", testNetns().netns!, "node", BIN, ...args], {
-    cwd,
-    env: { VAGRANT_HOME: E2E_VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1", CI: "1" },
-    reject: false,
-    timeout: timeoutMs,
-    killSignal: "SIGKILL",
-  });
-  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
-}
 
 const virsh = async (...args: string[]) => String((await execa("virsh", ["-c", "qemu:///system", ...args])).stdout);
 const inNetns = (netns: string, ...args: string[]) => execa("ip", ["netns", "exec", netns, ...args]);

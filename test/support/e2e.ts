@@ -8,6 +8,7 @@ import fs from "fs-extra";
 import { buildBox, type BuildResult } from "../../src/boxes/build.js";
 import type { BoxProvider } from "../../src/boxes/formats.js";
 import { ROOT } from "./tools.js";
+import { BIN } from "./cli.js";
 
 /** Boxes outlive a test run, so later runs on this machine reuse them. */
 export const BOX_OUT = process.env.KVM_LAB_TEST_BOXES ?? "/var/tmp/kvm-lab-boxes";
@@ -58,6 +59,18 @@ export async function vagrantInNetns(args: string[], cwd: string, timeoutMs: num
     all: true,
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.all) };
+}
+
+/** kvm-lab itself inside the test namespace, as a user would run it there; bounded in time. */
+export async function kvmLabInNetns(args: string[], cwd: string, timeoutMs: number): Promise<Run> {
+  const result = await execa("ip", ["netns", "exec", testNetns().netns!, "node", BIN, ...args], {
+    cwd,
+    env: { VAGRANT_HOME: E2E_VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1", CI: "1" },
+    reject: false,
+    timeout: timeoutMs,
+    killSignal: "SIGKILL",
+  });
+  return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }
 
 /**
