@@ -11,7 +11,8 @@ import { report } from "./report.js";
 export function createOptions(y: Argv): Argv {
   const templates = TEMPLATE_NAMES.map((name) => {
     const count = TEMPLATES[name].count;
-    return `  ${name.padEnd(14)} ${TEMPLATES[name].description}${count ? ` [--machines: ${count.noun}, ${count.min}-${count.max}, default ${count.default}]` : ""}`;
+    const line = `  ${name.padEnd(14)} ${TEMPLATES[name].description}`;
+    return count ? `${line}\n  ${"".padEnd(14)} --machines: ${count.noun}, ${count.min}-${count.max} (default ${count.default})` : line;
   }).join("\n");
   return y
     .positional("dir", { type: "string", describe: "the project folder (default: my-kvm-lab, or asked)" })
@@ -21,6 +22,7 @@ export function createOptions(y: Argv): Argv {
     .option("machines", { alias: "m", type: "number", describe: "how many machines, for templates that have a count" })
     .option("yes", { alias: "y", type: "boolean", describe: "ask nothing: flags, else defaults" })
     .option("force", { type: "boolean", describe: "write into a folder that is not empty (files of the same name are kept as .kvm-lab.bak)" })
+    .wrap(null)
     .epilogue(`Templates:\n${templates}\n\nOn a terminal it asks for what the flags do not say, unless --yes.`);
 }
 
