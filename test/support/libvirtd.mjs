@@ -34,19 +34,32 @@ export function startLibvirtd() {
   return { started: true, reason: libvirtReachable() ? "started" : "started but not answering" };
 }
 
+function isRunning(pid) {
+  try {
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
 /** Stops the libvirtd this process started (another test run's is left alone). */
 export function stopLibvirtd() {
   if (!fs.existsSync(STATE_FILE)) return;
   const { netns, dir, owner } = JSON.parse(fs.readFileSync(STATE_FILE, "utf8"));
   if (owner !== process.pid) return;
+  const pids = [];
   for (const name of ["libvirtd.pid", "virtlogd.pid"]) {
     try {
-      process.kill(Number(fs.readFileSync(path.join(dir, name), "utf8").trim()), "SIGTERM");
+      const pid = Number(fs.readFileSync(path.join(dir, name), "utf8").trim());
+      process.kill(pid, "SIGTERM");
+      pids.push(pid);
     } catch {
       // already gone
     }
   }
-  execFileSync("sleep", ["1"]);
+  // Wait for them to end (a zombie has ended; init reaps it), then make sure.
+  for (let i = 0; i < 50 && pids.some(isRunning); i++) execFileSync("sleep", ["0.2"]);
+  for (const pid of pids.filter(isRunning)) process.kill(pid, "SIGKILL");
   spawnSync("ip", ["netns", "del", netns]);
   fs.rmSync(dir, { recursive: true, force: true });
   fs.rmSync(STATE_FILE, { force: true });
