@@ -98,6 +98,7 @@ export async function renderReadme(choices: ProjectChoices, lab: Lab, mermaid: s
   return renderTemplate(path.join(COMMON_DIR, `${README_FILE}.hbs`), {
     name: lab.name,
     template: choices.template,
+    bridge: choices.bridge ?? "",
     about,
     providerLabel: libvirt ? "libvirt (vagrant-libvirt, QEMU/KVM on Linux)" : "VirtualBox",
     providerNeeds: libvirt
