@@ -11,6 +11,7 @@ import { loadRecipe } from "./registry.js";
 import { applyRecipe, BASE_PACKAGES, bootstrapBase, cleanTree, configureBase, debianMirror, installPackages } from "./rootfs.js";
 import { stopRunningTools, type RunContext } from "./run.js";
 import { InterruptedError } from "../errors.js";
+import { watchInterrupts, type InterruptWatch } from "../interrupts.js";
 
 /** Bumped when the builder makes different boxes from the same recipe. */
 const BUILDER_FORMAT = 3;
@@ -87,14 +88,9 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
     const total = 5 + todo.length;
     let index = 0;
     // Ctrl-C reaches the running tool too (same process group); it fails, and cleanup runs below.
-    let interrupted: NodeJS.Signals | undefined;
-    const onSignal = (signal: NodeJS.Signals) => {
-      interrupted = signal;
-      say(`${signal}: stopping after cleanup`);
-      stopRunningTools();
-    };
+    let interrupts: InterruptWatch | undefined;
     const step = async <T>(name: string, work: () => Promise<T>): Promise<T> => {
-      if (interrupted) throw new InterruptedError(`box build interrupted (${interrupted})`);
+      interrupts?.throwIfInterrupted("box build");
       index++;
       say(`[${index}/${total}] ${name}`);
       const t0 = Date.now();
@@ -118,8 +114,10 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
     await fs.remove(work);
     await fs.ensureDir(work);
     const partials: string[] = [];
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
+    interrupts = watchInterrupts((signal) => {
+      say(`${signal}: stopping after cleanup`);
+      stopRunningTools();
+    });
     try {
       const rootUuid = randomUUID();
       const bootVolumeId = randomBytes(4).toString("hex");
@@ -165,16 +163,15 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
     } catch (error) {
       await fs.copy(ctx.log, keptLog).catch(() => undefined);
       say(`build failed; its log is kept at ${keptLog}`);
-      if (interrupted && !(error instanceof InterruptedError)) {
-        throw new InterruptedError(`box build interrupted (${interrupted})`, { cause: error });
+      if (interrupts.signal && !(error instanceof InterruptedError)) {
+        throw new InterruptedError(`box build interrupted (${interrupts.signal})`, { cause: error });
       }
       throw error;
     } finally {
       for (const partial of partials) await fs.remove(partial);
       await fs.remove(work);
       await unlock();
-      process.off("SIGINT", onSignal);
-      process.off("SIGTERM", onSignal);
+      interrupts.dispose();
     }
   }
 

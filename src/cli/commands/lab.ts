@@ -6,6 +6,7 @@ import type { CheckId } from "../../checks/ids.js";
 import { runGuestChecks } from "../../checks/run.js";
 import type { Lab } from "../../config/types.js";
 import { InterruptedError, UsageError } from "../../errors.js";
+import { watchInterrupts } from "../../interrupts.js";
 import { preflightHost } from "../../host/preflight.js";
 import { renderVagrantfile } from "../../render/vagrantfile.js";
 import { writeVagrantfile } from "../../render/write.js";
@@ -197,33 +198,29 @@ export async function sshConfigCommand(io: Io, args: MachineArgs): Promise<numbe
  */
 export async function testCommand(io: Io, args: CheckArgs & { keep?: boolean }): Promise<number> {
   const loaded = await open(io, args);
-  let interrupted: NodeJS.Signals | undefined;
   let upStarted = false;
   const cleanup = async () => {
     if (!upStarted || args.keep) return;
     io.err("destroying the lab's machines");
     await destroyLab(loaded.dirs, []).catch((error: unknown) => io.err(`destroy failed: ${(error as Error).message}`));
   };
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (interrupted) return;
-    interrupted = signal;
+  const interrupts = watchInterrupts((signal) => {
     io.err(`${signal}: stopping; the lab will be destroyed`);
     stopRunningVagrant();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  });
   try {
     await bringUp(io, loaded, args.force, () => (upStarted = true));
-    if (interrupted) throw new InterruptedError(`interrupted (${interrupted})`);
+    interrupts.throwIfInterrupted("kvm-lab test");
     const reports = await runChecks(io, loaded);
-    if (interrupted) throw new InterruptedError(`interrupted (${interrupted})`);
+    interrupts.throwIfInterrupted("kvm-lab test");
     return await report(io, loaded.lab, reports, args);
   } catch (error) {
-    if (interrupted && !(error instanceof InterruptedError)) throw new InterruptedError(`interrupted (${interrupted})`, { cause: error });
+    if (interrupts.signal && !(error instanceof InterruptedError)) {
+      throw new InterruptedError(`kvm-lab test interrupted (${interrupts.signal})`, { cause: error });
+    }
     throw error;
   } finally {
     await cleanup();
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    interrupts.dispose();
   }
 }
