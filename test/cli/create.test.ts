@@ -123,6 +123,7 @@ describe("create-kvm-lab choices and refusals", () => {
     const fromDir = await createKvmLab(["Ünïcode Lab", "-y"], { cwd: work });
     expect(fromDir.exitCode).toBe(0);
     expect(fromDir.stderr).toMatch(/"Ünïcode Lab" cannot name a project; naming it "unicode-lab"/);
+    expect(fromDir.stdout).toContain("  cd 'Ünïcode Lab'\n"); // one shell word to paste
     expect((await loadLab(path.join(work, "Ünïcode Lab"))).lab.name).toBe("unicode-lab");
   });
 

@@ -96,7 +96,7 @@ export async function createCommand(io: Io, args: CreateArgs): Promise<number> {
     ...result.backups.map((b) => `kept your ${b.file} as ${b.keptAs}`),
     ...(choices.bridge ? [`bridged networks use the host device ${choices.bridge}; change it in kvm-lab.config.ts if that is not your LAN`] : []),
   ];
-  const next = [...(shown === "." ? [] : [`cd ${shown.includes(" ") ? JSON.stringify(shown) : shown}`]), "npm install", "npm run up", "npm run check"];
+  const next = [...(shown === "." ? [] : [`cd ${shellWord(shown)}`]), "npm install", "npm run up", "npm run check"];
   if (ask) {
     ask.say.note(lines.join("\n"), "Written");
     ask.say.outro(`Next: ${next.join(" && ")}`);
@@ -105,4 +105,9 @@ export async function createCommand(io: Io, args: CreateArgs): Promise<number> {
     io.out(`next:\n${next.map((line) => `  ${line}`).join("\n")}`);
   }
   return 0;
+}
+
+/** A path as one shell word, to copy and paste: quoted unless plain. */
+function shellWord(text: string): string {
+  return /^[A-Za-z0-9._\/-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
