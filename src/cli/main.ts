@@ -85,6 +85,8 @@ const COMMANDS: CommandSpec[] = [
         .option("json", { type: "boolean", describe: "print JSON" })
         .option("junit", { type: "string", describe: "also write JUnit XML to this file" })
         .option("keep", { type: "boolean", describe: "leave the machines running" })
+        .option("network", { type: "boolean", describe: "after the KVM checks, prove the network matrix live too (see check --network)" })
+        .option("outside", { type: "string", describe: "with --network: the stand-in outside address, ADDRESS[:PORT]" })
         .option("force", { type: "boolean", describe: "overwrite a hand-edited Vagrantfile" }),
     run: async (io, args) => (await import("./commands/lab.js")).testCommand(io, args),
   },

@@ -11,8 +11,18 @@ export function xml(text: string): string {
     .replace(/"/g, "&quot;");
 }
 
+/** A JUnit document of test suites (each a `<testsuite>` element's text). */
+export function junitDocument(lab: string, suites: string[]): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(`kvm-lab ${lab}`)}">\n${suites.join("\n")}\n</testsuites>\n`;
+}
+
 export function checkReportJunit(lab: string, reports: MachineReport[]): string {
-  const suites = reports.map((report) => {
+  return junitDocument(lab, checkSuitesJunit(lab, reports));
+}
+
+/** One test suite per machine. */
+export function checkSuitesJunit(lab: string, reports: MachineReport[]): string[] {
+  return reports.map((report) => {
     const name = `${lab}.${report.machine}`;
     if (!report.reachable) {
       return [
@@ -37,5 +47,4 @@ export function checkReportJunit(lab: string, reports: MachineReport[]): string 
       "  </testsuite>",
     ].join("\n");
   });
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(`kvm-lab ${lab}`)}">\n${suites.join("\n")}\n</testsuites>\n`;
 }

@@ -2,7 +2,7 @@
 // failure in the mode's terms), JSON, and JUnit XML (one test case per pair).
 import type { NetworkReport, PairResult } from "../checks/network/run.js";
 import { formatTable } from "../cli/table.js";
-import { xml } from "./junit.js";
+import { junitDocument, xml } from "./junit.js";
 
 function actualText(result: PairResult): string {
   if (result.status === "skip") return "-";
@@ -36,8 +36,11 @@ export function formatNetworkTable(report: NetworkReport): string {
 }
 
 export function networkReportJson(report: NetworkReport): string {
-  return JSON.stringify(
-    {
+  return JSON.stringify(networkReportObject(report), null, 2);
+}
+
+export function networkReportObject(report: NetworkReport) {
+  return {
       lab: report.lab,
       provider: report.provider,
       passed: report.passed,
@@ -60,14 +63,15 @@ export function networkReportJson(report: NetworkReport): string {
         icmp: r.icmp ?? null,
         tcp: r.tcp ?? null,
       })),
-    },
-    null,
-    2,
-  );
+  };
+}
+
+export function networkReportJunit(report: NetworkReport): string {
+  return junitDocument(report.lab, [networkSuiteJunit(report)]);
 }
 
 /** One test suite for the lab's network, one case per pair; guest problems are cases too. */
-export function networkReportJunit(report: NetworkReport): string {
+export function networkSuiteJunit(report: NetworkReport): string {
   const name = `${report.lab}.network`;
   const cases = report.pairs.map((r) => {
     const head = `    <testcase classname="${xml(`${name}.${r.pair.from}`)}" name="${xml(`${r.pair.id} (${r.pair.expected ? "reaches" : "isolated"})`)}" time="0">`;
@@ -82,5 +86,5 @@ export function networkReportJunit(report: NetworkReport): string {
   }
   const failures = report.pairs.filter((r) => r.status === "fail").length + report.problems.filter((p) => p.failing).length;
   const skipped = report.pairs.filter((r) => r.status === "skip").length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(`kvm-lab ${report.lab}`)}">\n  <testsuite name="${xml(name)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${report.seconds.toFixed(3)}">\n${cases.join("\n")}\n  </testsuite>\n</testsuites>\n`;
+  return `  <testsuite name="${xml(name)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}" time="${report.seconds.toFixed(3)}">\n${cases.join("\n")}\n  </testsuite>`;
 }

@@ -112,6 +112,9 @@ test("check --network: a bad --outside and machine names are usage errors", asyn
   const bad = await kvmLab(["check", "--network", "--outside", "example.com"], { cwd: dir, env });
   expect(bad.exitCode).toBe(2);
   expect(bad.stderr).toContain('--outside: "example.com" is not ADDRESS or ADDRESS:PORT');
+  const alone = await kvmLab(["check", "--outside", "203.0.113.2"], { cwd: dir, env });
+  expect(alone.exitCode).toBe(2);
+  expect(alone.stderr).toContain("--outside is the stand-in for the network check");
   const named = await kvmLab(["check", "--network", "good"], { cwd: dir, env });
   expect(named.exitCode).toBe(2);
   expect(named.stderr).toContain("check --network covers the whole lab");

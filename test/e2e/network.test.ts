@@ -72,6 +72,8 @@ export default defineLab({
     { name: "nb", nics: [{ network: "mgmt", ip: "192.168.56.11" }, { network: "tenant", ip: "10.10.0.11" }] },
     { name: "nc", nics: [{ network: "mgmt", ip: "192.168.56.12" }, { network: "ext" }] },
   ],
+  // A network lab: no KVM check decides the exit code of kvm-lab test, the network does.
+  checks: { required: [] },
 });
 `,
     );
@@ -164,9 +166,17 @@ export default defineLab({
     expect(check.stdout).toMatch(/FAILED/);
   }, 15 * MINUTES);
 
-  test("destroy leaves nothing of the lab in libvirt", async () => {
-    const destroy = await kvmLabInNetns(["destroy"], dir, 10 * MINUTES);
-    expect(destroy.exitCode).toBe(0);
+  test("kvm-lab test --network on the broken lab: both reports, exit 1 for the network, the lab destroyed", async () => {
+    const junit = path.join(dir, "test.xml");
+    const run = await kvmLabInNetns(["test", "--network", "--outside", `${OUTSIDE}:${OUTSIDE_PORT}`, "--junit", junit], dir, 20 * MINUTES);
+    expect(run.exitCode).toBe(1);
+    expect(run.stdout).toContain("na passed"); // the KVM checks (none required here)
+    expect(run.stdout).toContain("intnet 'tenant': host reached na at 10.10.0.10, but internal networks do not include the host");
+    expect(run.stderr).toContain("destroying the lab's machines");
+    await execa("xmllint", ["--noout", junit]);
+    const xml = await fs.readFile(junit, "utf8");
+    expect(xml).toContain(`<testsuite name="${NAME}.na"`);
+    expect(xml).toContain(`<testsuite name="${NAME}.network"`);
     expect(await libvirtLeftovers(NAME)).toEqual([]);
-  }, 15 * MINUTES);
+  }, 25 * MINUTES);
 });

@@ -10,8 +10,10 @@ import { watchInterrupts } from "../../interrupts.js";
 import { preflightHost } from "../../host/preflight.js";
 import { renderVagrantfile } from "../../render/vagrantfile.js";
 import { writeVagrantfile } from "../../render/write.js";
-import { checkReportJson } from "../../report/json.js";
-import { checkReportJunit } from "../../report/junit.js";
+import { checkReportObject } from "../../report/json.js";
+import { checkSuitesJunit, junitDocument } from "../../report/junit.js";
+import { formatNetworkTable, networkReportObject, networkSuiteJunit } from "../../report/network.js";
+import type { NetworkReport } from "../../checks/network/run.js";
 import { formatCheckTable } from "../../report/table.js";
 import { stopRunningVagrant, vagrantVersion } from "../../vagrant/execute.js";
 import { destroyLab, labDirs, machineStates, upLab, type LabDirs } from "../../vagrant/lab.js";
@@ -117,30 +119,51 @@ export interface CheckArgs extends MachineArgs {
   only?: CheckId[];
 }
 
-async function report(io: Io, lab: Lab, reports: MachineReport[], args: CheckArgs): Promise<number> {
-  if (args.junit) {
-    const file = path.resolve(io.cwd, args.junit);
-    await fs.outputFile(file, checkReportJunit(lab.name, reports));
-    io.err(`JUnit report: ${path.relative(io.cwd, file) || file}`);
-  }
-  io.out(args.json ? checkReportJson(lab.name, reports) : formatCheckTable(reports));
-  return allPassed(reports) ? 0 : 1;
+/** What a check run found: the KVM checks, the network matrix, or both (kvm-lab test --network). */
+interface Findings {
+  checks?: MachineReport[];
+  network?: NetworkReport;
 }
 
-export async function checkCommand(io: Io, args: CheckArgs & NetworkArgs): Promise<number> {
-  if (args.network) return networkCheck(io, args);
-  const loaded = await open(io, args);
-  return report(io, loaded.lab, await runChecks(io, loaded, args.only), args);
+async function report(io: Io, lab: Lab, found: Findings, args: CheckArgs): Promise<number> {
+  if (args.junit) {
+    const file = path.resolve(io.cwd, args.junit);
+    const suites = [...(found.checks ? checkSuitesJunit(lab.name, found.checks) : []), ...(found.network ? [networkSuiteJunit(found.network)] : [])];
+    await fs.outputFile(file, junitDocument(lab.name, suites));
+    io.err(`JUnit report: ${path.relative(io.cwd, file) || file}`);
+  }
+  if (args.json) {
+    const checks = found.checks && checkReportObject(lab.name, found.checks);
+    const network = found.network && networkReportObject(found.network);
+    io.out(JSON.stringify(checks && network ? { checks, network } : (checks ?? network), null, 2));
+  } else {
+    io.out([found.checks && formatCheckTable(found.checks), found.network && formatNetworkTable(found.network)].filter(Boolean).join("\n\n"));
+  }
+  const passed = (!found.checks || allPassed(found.checks)) && (!found.network || found.network.passed);
+  return passed ? 0 : 1;
 }
 
 export interface NetworkArgs {
+  /** Prove the network matrix live (check: instead of the KVM checks; test: after them). */
   network?: boolean;
   outside?: string;
 }
 
+export async function checkCommand(io: Io, args: CheckArgs & NetworkArgs): Promise<number> {
+  if (args.network) {
+    if (args.machine?.length) throw new UsageError("check --network covers the whole lab", { hint: "leave out the machine names" });
+    if (args.only?.length) throw new UsageError("--only selects KVM checks, not network pairs", { hint: "leave out --only with --network" });
+  }
+  const outside = outsideOf(args.outside, args.network);
+  const loaded = await open(io, args);
+  if (args.network) return report(io, loaded.lab, { network: await runNetwork(loaded, outside) }, args);
+  return report(io, loaded.lab, { checks: await runChecks(io, loaded, args.only) }, args);
+}
+
 /** `--outside 203.0.113.2` or `203.0.113.2:8080`: the stand-in beyond the NATs. */
-function outsideOf(text: string | undefined): { address: string; port?: number } | undefined {
+function outsideOf(text: string | undefined, network: boolean | undefined): { address: string; port?: number } | undefined {
   if (text === undefined) return undefined;
+  if (!network) throw new UsageError("--outside is the stand-in for the network check", { hint: "add --network, or leave out --outside" });
   const match = /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d{1,5}))?$/.exec(text);
   const port = match?.[2] === undefined ? undefined : Number(match[2]);
   if (!match || parseIpv4(match[1]) === undefined || (port !== undefined && (port < 1 || port > 65535))) {
@@ -149,22 +172,10 @@ function outsideOf(text: string | undefined): { address: string; port?: number }
   return { address: match[1], ...(port ? { port } : {}) };
 }
 
-async function networkCheck(io: Io, args: CheckArgs & NetworkArgs): Promise<number> {
-  if (args.machine?.length) throw new UsageError("check --network covers the whole lab", { hint: "leave out the machine names" });
-  if (args.only?.length) throw new UsageError("--only selects KVM checks, not network pairs", { hint: "leave out --only with --network" });
-  const outside = outsideOf(args.outside);
-  const loaded = await open(io, args);
+async function runNetwork(loaded: Loaded, outside: { address: string; port?: number } | undefined): Promise<NetworkReport> {
   const { ssh } = await sshConfigOf(loaded);
   const { runNetworkChecks } = await import("../../checks/network/run.js");
-  const result = await runNetworkChecks({ lab: loaded.lab, sshConfig: ssh.file, outside, timeoutMs: loaded.lab.checkTimeoutSeconds * 1000 });
-  const { formatNetworkTable, networkReportJson, networkReportJunit } = await import("../../report/network.js");
-  if (args.junit) {
-    const junit = path.resolve(io.cwd, args.junit);
-    await fs.outputFile(junit, networkReportJunit(result));
-    io.err(`JUnit report: ${path.relative(io.cwd, junit) || junit}`);
-  }
-  io.out(args.json ? networkReportJson(result) : formatNetworkTable(result));
-  return result.passed ? 0 : 1;
+  return runNetworkChecks({ lab: loaded.lab, sshConfig: ssh.file, outside, timeoutMs: loaded.lab.checkTimeoutSeconds * 1000 });
 }
 
 export async function statusCommand(io: Io, args: MachineArgs): Promise<number> {
@@ -196,7 +207,8 @@ export async function sshConfigCommand(io: Io, args: MachineArgs): Promise<numbe
  * render, up, check, destroy: what a CI job runs. What it brought up is destroyed even when
  * a step fails or the run is interrupted (Ctrl-C: exit 130), unless --keep.
  */
-export async function testCommand(io: Io, args: CheckArgs & { keep?: boolean }): Promise<number> {
+export async function testCommand(io: Io, args: CheckArgs & NetworkArgs & { keep?: boolean }): Promise<number> {
+  const outside = outsideOf(args.outside, args.network);
   const loaded = await open(io, args);
   let upStarted = false;
   const cleanup = async () => {
@@ -211,9 +223,11 @@ export async function testCommand(io: Io, args: CheckArgs & { keep?: boolean }):
   try {
     await bringUp(io, loaded, args.force, () => (upStarted = true));
     interrupts.throwIfInterrupted("kvm-lab test");
-    const reports = await runChecks(io, loaded);
+    const checks = await runChecks(io, loaded);
     interrupts.throwIfInterrupted("kvm-lab test");
-    return await report(io, loaded.lab, reports, args);
+    const network = args.network ? await runNetwork(loaded, outside) : undefined;
+    interrupts.throwIfInterrupted("kvm-lab test");
+    return await report(io, loaded.lab, { checks, ...(network ? { network } : {}) }, args);
   } catch (error) {
     if (interrupts.signal && !(error instanceof InterruptedError)) {
       throw new InterruptedError(`kvm-lab test interrupted (${interrupts.signal})`, { cause: error });
