@@ -1,15 +1,15 @@
 // The box recipes shipped under boxes/<name>/recipe.ts.
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import fs from "fs-extra";
 import { importDefault } from "../config/import-module.js";
 import { closest } from "../config/suggest.js";
 import { UsageError } from "../errors.js";
+import { PACKAGE_ROOT } from "../paths.js";
 import type { BoxRecipe } from "./recipe.js";
 
 /** The recipes folder: the package's boxes/, or $KVM_LAB_RECIPES (recipes of your own). */
 export function recipesDir(): string {
-  return process.env.KVM_LAB_RECIPES ?? path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..", "boxes");
+  return process.env.KVM_LAB_RECIPES ?? path.join(PACKAGE_ROOT, "boxes");
 }
 
 export async function listRecipeNames(): Promise<string[]> {

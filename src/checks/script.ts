@@ -2,8 +2,7 @@
 // SSH session, printing `KVMLAB<TAB>id<TAB>pass|fail|skip<TAB>evidence` per check.
 import path from "node:path";
 import fs from "fs-extra";
-import { TEMPLATES_DIR } from "../render/vagrantfile.js";
-
+import { TEMPLATES_DIR } from "../paths.js";
 
 /** The script's text (templates/guest-check.sh, shipped with the package). */
 export async function checkScript(): Promise<string> {

@@ -83,12 +83,6 @@ export async function renderCommonFiles(choices: ProjectChoices, kvmLabVersion: 
   return files;
 }
 
-/** Every file a project of this template gets, by project-relative path, in a stable order. */
-export async function projectFileList(): Promise<string[]> {
-  const common = (await listFiles(COMMON_DIR)).map(outputPathOf);
-  return [...new Set([...common, CONFIG_FILE, VAGRANTFILE, TOPOLOGY_FILE])].sort();
-}
-
 /** The README: the template's words about the lab, then tables and pictures drawn from the lab itself. */
 export async function renderReadme(choices: ProjectChoices, lab: Lab, mermaid: string): Promise<string> {
   const view = choicesView(choices);

@@ -13,8 +13,6 @@ import type { LabView, OptionPairs } from "./view.js";
 /** The package's templates folder (beside src/ and dist/). */
 import { TEMPLATES_DIR } from "../paths.js";
 
-export { TEMPLATES_DIR };
-
 type Render = (view: LabView) => string;
 let compiled: Render | undefined;
 

@@ -6,8 +6,7 @@
 import path from "node:path";
 import { execa } from "execa";
 import fs from "fs-extra";
-import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, libvirtLeftovers, testNetns } from "../support/e2e.js";
-import { tempDir } from "../support/tools.js";
+import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, labDir, libvirtLeftovers, testNetns } from "../support/e2e.js";
 
 const skip = cannotBootVms();
 if (skip) process.stderr.write(`e2e lab: skipped: ${skip}\n`);
@@ -24,10 +23,8 @@ maybe("a two-machine lab: up, check, test", () => {
     const minimal = await buildTestBox("debian-12-minimal", ["libvirt"]);
     await addBox(kvm.catalog, "libvirt");
     await addBox(minimal.catalog, "libvirt");
-    dir = await tempDir("kvm-lab-e2e-lab-");
-    await fs.chmod(dir, 0o755);
-    await fs.writeFile(
-      path.join(dir, "kvm-lab.config.ts"),
+    dir = await labDir(
+      "kvm-lab-e2e-lab-",
       `import { defineLab } from "kvm-lab";
 export default defineLab({
   name: "${NAME}",

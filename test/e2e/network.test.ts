@@ -8,8 +8,7 @@
 import path from "node:path";
 import { execa, type ResultPromise } from "execa";
 import fs from "fs-extra";
-import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, libvirtLeftovers, testNetns } from "../support/e2e.js";
-import { tempDir } from "../support/tools.js";
+import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, labDir, libvirtLeftovers, testNetns } from "../support/e2e.js";
 
 const skip = cannotBootVms();
 if (skip) process.stderr.write(`e2e network: skipped: ${skip}\n`);
@@ -52,10 +51,8 @@ maybe("network modes, live: host-only, internal and NAT network on libvirt", () 
     outsideListener = execa("ip", ["netns", "exec", outsideNetns, process.execPath, "-e", `require("net").createServer((s) => s.destroy()).listen(${OUTSIDE_PORT}, "${OUTSIDE}")`], {
       reject: false,
     });
-    dir = await tempDir("kvm-lab-e2e-net-");
-    await fs.chmod(dir, 0o755);
-    await fs.writeFile(
-      path.join(dir, "kvm-lab.config.ts"),
+    dir = await labDir(
+      "kvm-lab-e2e-net-",
       `import { defineLab } from "kvm-lab";
 export default defineLab({
   name: "${NAME}",

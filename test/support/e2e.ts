@@ -7,7 +7,7 @@ import { execa } from "execa";
 import fs from "fs-extra";
 import { buildBox, type BuildResult } from "../../src/boxes/build.js";
 import type { BoxProvider } from "../../src/boxes/formats.js";
-import { ROOT } from "./tools.js";
+import { ROOT, tempDir } from "./tools.js";
 import { BIN } from "./cli.js";
 
 /** Boxes outlive a test run, so later runs on this machine reuse them. */
@@ -59,6 +59,14 @@ export async function vagrantInNetns(args: string[], cwd: string, timeoutMs: num
     all: true,
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.all) };
+}
+
+/** A lab folder the VMs' QEMU (running as libvirt-qemu) can read, with this config in it. */
+export async function labDir(prefix: string, config: string): Promise<string> {
+  const dir = await tempDir(prefix);
+  await fs.chmod(dir, 0o755);
+  await fs.writeFile(path.join(dir, "kvm-lab.config.ts"), config);
+  return dir;
 }
 
 /** kvm-lab itself inside the test namespace, as a user would run it there; bounded in time. */

@@ -6,7 +6,7 @@
 import type { Lab } from "../../config/types.js";
 import { contains, formatIpv4, overlaps, parseIpv4, cidr as toCidr, type Cidr } from "../../net/ipv4.js";
 import { expectedMatrix, networkLabel, type ExpectedPair } from "../../net/matrix.js";
-import { GuestSession, probeProgram, type Probe, type ProbeOutcome } from "./guest-session.js";
+import { GuestSession, probeProgram, type GuestAddress, type Probe, type ProbeOutcome } from "./guest-session.js";
 import { hostAddresses, listenOnHost, probeFromHost } from "./host-probes.js";
 
 /** The TCP port the guests and the host listen on while probed. */
@@ -184,24 +184,25 @@ function blockOf(ctx: PlanContext, networkKey: string): Cidr | undefined {
   return undefined;
 }
 
+/** The guest's address (and its interface) inside `block`, as the guest reported it. */
+function guestAddressIn(ctx: PlanContext, machine: string, block: Cidr | undefined): GuestAddress | undefined {
+  if (!block) return undefined;
+  return ctx.sessions.get(machine)?.addresses.find((a) => contains(block, parseIpv4(a.address) ?? -1));
+}
+
 function guestAddressOn(ctx: PlanContext, machine: string, networkKey: string): string | undefined {
-  const block = blockOf(ctx, networkKey);
-  const found = ctx.sessions.get(machine)?.addresses.find((a) => block && contains(block, parseIpv4(a.address) ?? -1));
-  return found?.address;
+  return guestAddressIn(ctx, machine, blockOf(ctx, networkKey))?.address;
 }
 
 function guestIfaceOn(ctx: PlanContext, machine: string, networkKey: string): string | undefined {
   const nic = ctx.lab.machines.find((m) => m.name === machine)?.nics.find((n) => n.network.key === networkKey);
-  const session = ctx.sessions.get(machine);
-  const byIp = nic?.ip ? session?.addresses.find((a) => a.address === nic.ip) : undefined;
-  if (byIp) return byIp.iface;
-  const block = blockOf(ctx, networkKey);
-  return session?.addresses.find((a) => block && contains(block, parseIpv4(a.address) ?? -1))?.iface;
+  const byIp = nic?.ip ? ctx.sessions.get(machine)?.addresses.find((a) => a.address === nic.ip) : undefined;
+  return (byIp ?? guestAddressIn(ctx, machine, blockOf(ctx, networkKey)))?.iface;
 }
 
 function firstAdapterIface(ctx: PlanContext, machine: string): string | undefined {
   const block = ctx.lab.provider === "libvirt" ? ctx.lab.managementNetwork : toCidr("10.0.2.0/24");
-  return ctx.sessions.get(machine)?.addresses.find((a) => contains(block, parseIpv4(a.address) ?? -1))?.iface;
+  return guestAddressIn(ctx, machine, block)?.iface;
 }
 
 function judge(plan: PlannedPair, outcomes: Map<string, ProbeOutcome>): PairResult {
