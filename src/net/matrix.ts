@@ -49,12 +49,13 @@ export function expectedMatrix(lab: Lab): ExpectedPair[] {
   const pairs: ExpectedPair[] = [];
   for (const network of sharedNetworks(lab)) pairs.push(...machinePairs(lab, network));
   for (const machine of lab.machines) {
+    const cut = (pair: ExpectedPair | undefined, nic: Nic) => (pair && unplugged(lab.provider, nic) ? { ...pair, ...unpluggedVerdict(machine) } : pair);
     for (const nic of machine.nics) {
-      const pair = machineToHost(lab.provider, machine, nic);
+      const pair = cut(machineToHost(lab.provider, machine, nic), nic);
       if (pair) pairs.push(pair);
     }
     for (const nic of machine.nics) {
-      const pair = hostToMachine(lab.provider, machine, nic);
+      const pair = cut(hostToMachine(lab.provider, machine, nic), nic);
       if (pair) pairs.push(pair);
     }
     pairs.push(...machineToOutside(lab.provider, machine));
@@ -95,15 +96,30 @@ function machinePairs(lab: Lab, network: Network): ExpectedPair[] {
         id: `${from.name} -> ${to.name} @${network.key}`,
         target: { kind: "machine" as const, machine: to.name, network: network.key, ...(targetNic.ip ? { address: targetNic.ip } : {}) },
       };
-      if (member(from, network)) {
-        pairs.push({ ...base, expected: true, rule: `machines on the same ${label} reach each other` });
+      const fromNic = member(from, network);
+      const cut = [fromNic, targetNic].find((nic) => nic && unplugged(lab.provider, nic));
+      if (fromNic) {
+        pairs.push({ ...base, ...(cut ? unpluggedVerdict(cut === fromNic ? from : to) : { expected: true, rule: `machines on the same ${label} reach each other` }) });
         continue;
       }
       if (network.mode === "bridged") continue; // the LAN decides, not the lab
-      pairs.push({ ...base, ...crossNetwork(lab.provider, network.mode, from.name) });
+      pairs.push({ ...base, ...(cut ? unpluggedVerdict(to) : crossNetwork(lab.provider, network.mode, from.name)) });
     }
   }
   return pairs;
+}
+
+/**
+ * A NIC with `cable: false` has its cable unplugged (VirtualBox's --cableconnectedN off): it
+ * reaches nothing and nothing reaches it. vagrant-libvirt cannot unplug a cable, so on
+ * libvirt the NIC stays connected (the renderer warns).
+ */
+function unplugged(provider: Provider, nic: Nic): boolean {
+  return provider === "virtualbox" && !nic.cable;
+}
+
+function unpluggedVerdict(owner: Machine): Pick<ExpectedPair, "expected" | "rule"> {
+  return { expected: false, rule: `${owner.name}'s NIC on it has its cable unplugged (cable: false)` };
 }
 
 function crossNetwork(provider: Provider, mode: NetworkMode, from: string): Pick<ExpectedPair, "expected" | "rule" | "libvirtDiffers"> {
@@ -233,8 +249,7 @@ function machineToOutside(provider: Provider, machine: Machine): ExpectedPair[] 
       mode: network.mode,
       via: network.key,
       target: { kind: "outside" },
-      expected: reaches,
-      rule: rules[network.mode] ?? MODES[network.mode].summary,
+      ...(unplugged(provider, nic) ? unpluggedVerdict(machine) : { expected: reaches, rule: rules[network.mode] ?? MODES[network.mode].summary }),
     });
   }
   return pairs;

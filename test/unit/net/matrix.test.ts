@@ -151,3 +151,27 @@ test("a mixed lab: every shared network's members, every cross pair, and isolati
     ].sort(),
   );
 });
+
+test("an unplugged cable (cable: false) cuts its NIC off on VirtualBox; libvirt renders it connected", () => {
+  const lab = (provider: Provider) =>
+    checkConfig({
+      name: "lab",
+      provider,
+      box: "b",
+      networks: { mgmt: { mode: "hostonly", cidr: "192.168.56.0/24" } },
+      machines: [
+        { name: "m1", nics: [{ network: "mgmt", ip: "192.168.56.10" }] },
+        { name: "m2", nics: [{ network: "mgmt", ip: "192.168.56.11", cable: false }] },
+        { name: "m3" },
+      ],
+    }).lab;
+  const vbox = new Map(expectedMatrix(lab("virtualbox")).map((p) => [p.id, p]));
+  for (const id of ["m1 -> m2 @mgmt", "m2 -> m1 @mgmt", "m3 -> m2 @mgmt", "m2 -> host @mgmt", "host -> m2 @mgmt", "m2 -> outside via mgmt"]) {
+    expect([id, vbox.get(id)!.expected]).toEqual([id, false]);
+    expect(vbox.get(id)!.rule).toBe("m2's NIC on it has its cable unplugged (cable: false)");
+  }
+  expect(vbox.get("m3 -> m1 @mgmt")!.expected).toBe(true); // the plugged one still reached through m3's NAT
+  const libvirt = new Map(expectedMatrix(lab("libvirt")).map((p) => [p.id, p]));
+  expect(libvirt.get("m1 -> m2 @mgmt")!.expected).toBe(true);
+  expect(libvirt.get("host -> m2 @mgmt")!.expected).toBe(true);
+});
