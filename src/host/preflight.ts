@@ -6,8 +6,9 @@ import path from "node:path";
 import { execa } from "execa";
 import fs from "fs-extra";
 import type { Lab } from "../config/types.js";
-import { VagrantMissingError, type Problem } from "../errors.js";
+import { VagrantMissingError, VagrantTooOldError, type Problem } from "../errors.js";
 import { vagrantVersion } from "../vagrant/execute.js";
+import { vagrantTooOldFor } from "../vagrant/virtualbox-support.js";
 
 export interface HostFacts {
   vagrant: string;
@@ -57,6 +58,17 @@ async function providerVersion(lab: Lab): Promise<string> {
   return `${lab.provider} ${match?.[1] ?? String(result.stdout).trim()}`;
 }
 
+/** Vagrant refuses a VirtualBox newer than its drivers; say so before any trigger runs. */
+function checkVagrantDrivesVirtualbox(vagrant: string, provider: string): void {
+  const virtualbox = provider.replace(/^virtualbox /, "");
+  const needed = vagrantTooOldFor(virtualbox, vagrant);
+  if (needed) {
+    throw new VagrantTooOldError(`vagrant ${vagrant} has no driver for VirtualBox ${virtualbox}: it needs Vagrant ${needed} or later`, {
+      hint: `upgrade Vagrant (HashiCorp's packages), or use VirtualBox 7.0 with this Vagrant`,
+    });
+  }
+}
+
 /**
  * Checks the host; for libvirt labs that ask for KVM where it cannot run a guest, switches
  * them to QEMU software emulation (in `lab`, so the rendered Vagrantfile says so) and warns.
@@ -65,6 +77,7 @@ export async function preflightHost(lab: Lab, cwd: string): Promise<HostFacts> {
   const warnings: Problem[] = [];
   const vagrant = await vagrantVersion({ cwd });
   const provider = await providerVersion(lab);
+  if (lab.provider === "virtualbox") checkVagrantDrivesVirtualbox(vagrant, provider);
   const kvm = await probeKvm();
   if (process.platform === "win32") {
     warnings.push({ path: "host", message: "on Windows, Hyper-V (and WSL2, which uses it) keeps VirtualBox from using VT-x", fix: "turn Hyper-V off (bcdedit /set hypervisorlaunchtype off) or accept VirtualBox's slow fallback" });

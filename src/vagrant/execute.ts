@@ -97,7 +97,8 @@ export const MINIMUM_VAGRANT = "2.2.19";
 
 const versions = new Map<string, Promise<string>>();
 
-function compareVersions(a: string, b: string): number {
+/** Compares dotted versions ("2.3.4" < "2.4.3"), missing parts as 0. */
+export function compareVersions(a: string, b: string): number {
   const pa = a.split(".").map(Number);
   const pb = b.split(".").map(Number);
   for (let i = 0; i < 3; i++) {

@@ -70,10 +70,10 @@ export async function labDir(prefix: string, config: string): Promise<string> {
 }
 
 /** kvm-lab itself inside the test namespace, as a user would run it there; bounded in time. */
-export async function kvmLabInNetns(args: string[], cwd: string, timeoutMs: number): Promise<Run> {
+export async function kvmLabInNetns(args: string[], cwd: string, timeoutMs: number, env: Record<string, string> = {}): Promise<Run> {
   const result = await execa("ip", ["netns", "exec", testNetns().netns!, "node", BIN, ...args], {
     cwd,
-    env: { VAGRANT_HOME: E2E_VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1", CI: "1" },
+    env: { VAGRANT_HOME: E2E_VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1", CI: "1", ...env },
     reject: false,
     timeout: timeoutMs,
     killSignal: "SIGKILL",
