@@ -4,9 +4,11 @@
 # fixes are added on the host, which knows the lab. POSIX sh only: it runs on any box.
 #
 # kvm-runs boots a 64 KiB "BIOS" under qemu-system-x86_64 -accel kvm (no fallback to
-# emulation): at the reset vector, mov dx,0x3f8; mov al,'K'; out dx,al; hlt. The K on the
-# serial port proves KVM created a VM and ran guest code; a /dev/kvm that exists but cannot
-# run a guest prints nothing and fails.
+# emulation): at the reset vector, mov dx,0x3f8; mov al,'K'; out dx,al; then
+# mov dx,0xf4; mov al,0; out dx,al, which QEMU's isa-debug-exit device turns into QEMU's
+# exit (status 1), so the probe ends as soon as the guest has answered (a halted guest
+# would keep QEMU running until the timeout). The K on the serial port proves KVM created
+# a VM and ran guest code; a /dev/kvm that exists but cannot run a guest prints nothing.
 set -u
 LC_ALL=C
 export LC_ALL
@@ -46,8 +48,9 @@ check_kvm_runs() {
   else
     d=$(mktemp -d)
     dd if=/dev/zero of="$d/bios" bs=1024 count=64 2>/dev/null
-    printf '\272\370\003\260\113\356\364' | dd of="$d/bios" bs=1 seek=65520 conv=notrunc 2>/dev/null
+    printf '\272\370\003\260\113\356\272\364\000\260\000\356\364' | dd of="$d/bios" bs=1 seek=65520 conv=notrunc 2>/dev/null
     out=$(timeout 20 "$qemu" -accel kvm -machine pc -m 16 -nodefaults -display none -no-reboot \
+          -device isa-debug-exit,iobase=0xf4,iosize=0x04 \
           -bios "$d/bios" -serial stdio 2>"$d/err" </dev/null | head -c 1)
     if [ "$out" = K ]; then say kvm-runs pass "a test guest ran under -accel kvm and wrote to its serial port"
     else say kvm-runs fail "no output from a test guest under -accel kvm: $(head -c 200 "$d/err" | tr '\n\t' '  ')"; fi

@@ -19,10 +19,14 @@ export interface HostFacts {
   warnings: Problem[];
 }
 
-/** A 64 KiB BIOS whose reset vector writes 'K' to the serial port and halts (see templates/guest-check.sh). */
+/**
+ * A 64 KiB BIOS whose reset vector writes 'K' to the serial port, then tells QEMU's
+ * isa-debug-exit device (port 0xf4) to end QEMU, so the probe returns as soon as the guest
+ * has answered (see templates/guest-check.sh, which boots the same bytes in the guests).
+ */
 function probeBios(): Buffer {
   const bios = Buffer.alloc(64 * 1024);
-  Buffer.from([0xba, 0xf8, 0x03, 0xb0, 0x4b, 0xee, 0xf4]).copy(bios, 65520);
+  Buffer.from([0xba, 0xf8, 0x03, 0xb0, 0x4b, 0xee, 0xba, 0xf4, 0x00, 0xb0, 0x00, 0xee, 0xf4]).copy(bios, 65520);
   return bios;
 }
 
@@ -34,7 +38,7 @@ export async function probeKvm(timeoutMs = 15_000): Promise<{ runs: boolean; evi
     await fs.writeFile(path.join(dir, "bios"), probeBios());
     const result = await execa(
       "qemu-system-x86_64",
-      ["-accel", "kvm", "-machine", "pc", "-m", "16", "-nodefaults", "-display", "none", "-no-reboot", "-bios", path.join(dir, "bios"), "-serial", "stdio"],
+      ["-accel", "kvm", "-machine", "pc", "-m", "16", "-nodefaults", "-display", "none", "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-bios", path.join(dir, "bios"), "-serial", "stdio"],
       { reject: false, timeout: timeoutMs, killSignal: "SIGKILL", stdin: "ignore", buffer: true },
     );
     if (String(result.stdout).startsWith("K")) return { runs: true, evidence: "a test guest ran under -accel kvm" };

@@ -5,10 +5,9 @@ import path from "node:path";
 import { execa } from "execa";
 import fs from "fs-extra";
 import { BIN, kvmLab } from "../support/cli.js";
-import { ROOT, tempDir } from "../support/tools.js";
+import { ROOT, tempDir, TWIN_BIN } from "../support/tools.js";
 
 const FAKES = path.join(ROOT, "test", "support", "fakes");
-const STAND_IN = path.join(ROOT, "test", "support", "bin");
 
 let dir: string;
 let log: string;
@@ -26,7 +25,7 @@ async function lab(machines: string[]): Promise<void> {
 beforeEach(async () => {
   dir = await tempDir("kvm-lab-faults-");
   log = path.join(dir, "vagrant-calls.log");
-  env = { KVM_LAB_VAGRANT: path.join(FAKES, "vagrant"), FAKE_LOG: log, PATH: `${FAKES}:${STAND_IN}:${process.env.PATH}` };
+  env = { KVM_LAB_VAGRANT: path.join(FAKES, "vagrant"), FAKE_LOG: log, PATH: `${FAKES}:${TWIN_BIN}:${process.env.PATH}` };
 });
 afterEach(() => fs.remove(dir));
 

@@ -2,13 +2,13 @@
 import path from "node:path";
 import fs from "fs-extra";
 import { kvmLab } from "../support/cli.js";
-import { libvirtReachable, ROOT, tempDir } from "../support/tools.js";
+import { libvirtReachable, ROOT, tempDir, TWIN_BIN } from "../support/tools.js";
 
 const EXAMPLE = path.join(ROOT, "examples", "nested-lab");
-const STAND_IN_PATH = `${path.join(ROOT, "test", "support", "bin")}:${process.env.PATH}`;
+const TWIN_PATH = `${TWIN_BIN}:${process.env.PATH}`;
 
 test("validate: config ok, then vagrant validate passes on the VirtualBox block", async () => {
-  const result = await kvmLab(["validate"], { cwd: EXAMPLE, env: { PATH: STAND_IN_PATH } });
+  const result = await kvmLab(["validate"], { cwd: EXAMPLE, env: { PATH: TWIN_PATH } });
   expect(result.stdout).toContain("config ok: kvm-lab.config.ts (2 machines, provider virtualbox)");
   expect(result.stdout).toContain("vagrant validate: Vagrantfile validated successfully.");
   expect(result.exitCode).toBe(0);

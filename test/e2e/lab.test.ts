@@ -19,8 +19,8 @@ maybe("a two-machine lab: up, check, test", () => {
   let dir: string;
 
   beforeAll(async () => {
-    const kvm = await buildTestBox("debian-12-kvm", ["libvirt"]);
-    const minimal = await buildTestBox("debian-12-minimal", ["libvirt"]);
+    const kvm = await buildTestBox("debian-12-kvm");
+    const minimal = await buildTestBox("debian-12-minimal");
     await addBox(kvm.catalog, "libvirt");
     await addBox(minimal.catalog, "libvirt");
     dir = await labDir(

@@ -37,7 +37,7 @@ maybe("network modes, live: host-only, internal and NAT network on libvirt", () 
   let outsideListener: ResultPromise | undefined;
 
   beforeAll(async () => {
-    const minimal = await buildTestBox("debian-12-minimal", ["libvirt"]);
+    const minimal = await buildTestBox("debian-12-minimal");
     await addBox(minimal.catalog, "libvirt");
     // The outside stand-in: its own namespace, a veth to the tests' namespace, a listener.
     const netns = testNetns().netns!;

@@ -36,9 +36,15 @@ export function e2eAccel(): "kvm" | "tcg" {
   return process.env.KVM_LAB_E2E_ACCEL === "kvm" ? "kvm" : "tcg";
 }
 
-export async function buildTestBox(recipe: string, providers: BoxProvider[]): Promise<BuildResult> {
-  return buildBox({ recipe, providers, outDir: BOX_OUT, progress: (line) => process.stderr.write(`${line}\n`) });
+/**
+ * Builds (or reuses) a recipe's boxes for both providers at once: the libvirt and the
+ * VirtualBox tests need both, and one build makes both from the same disk.
+ */
+export async function buildTestBox(recipe: string): Promise<BuildResult> {
+  return buildBox({ recipe, providers: BOTH_PROVIDERS, outDir: BOX_OUT, progress: (line) => process.stderr.write(`${line}\n`) });
 }
+
+const BOTH_PROVIDERS: BoxProvider[] = ["libvirt", "virtualbox"];
 
 export interface Run {
   exitCode: number;

@@ -9,7 +9,8 @@ import type { LabConfig, Provider } from "../../src/config/types.js";
 import { renderVagrantfile } from "../../src/render/vagrantfile.js";
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
-const STAND_IN_BIN = path.join(ROOT, "test", "support", "bin");
+/** The VBoxManage twin (test/support/vbox-twin): Vagrant's VirtualBox provider runs against it. */
+export const TWIN_BIN = path.join(ROOT, "test", "support", "vbox-twin", "bin");
 /** One VAGRANT_HOME for all test runs: Vagrant sets it up once, then starts faster. */
 export const VAGRANT_HOME = path.join(os.tmpdir(), "kvm-lab-test-vagrant-home");
 
@@ -56,15 +57,15 @@ export function libvirtReachable(): boolean {
 }
 
 /**
- * The real `vagrant validate`, provider block included: for VirtualBox through a stand-in
- * VBoxManage that answers only --version; for libvirt against the tests' libvirtd.
+ * The real `vagrant validate`, provider block included: for VirtualBox through the VBoxManage
+ * twin; for libvirt against the tests' libvirtd.
  */
 export async function vagrantValidate(text: string, provider: Provider): Promise<{ ok: boolean; output: string }> {
   const dir = await tempDir("kvm-lab-validate-test-");
   try {
     await fs.writeFile(path.join(dir, "Vagrantfile"), text);
     const env: Record<string, string> = { VAGRANT_HOME, VAGRANT_DEFAULT_PROVIDER: provider, VAGRANT_CHECKPOINT_DISABLE: "1" };
-    if (provider === "virtualbox") env.PATH = `${STAND_IN_BIN}:${process.env.PATH}`;
+    if (provider === "virtualbox") env.PATH = `${TWIN_BIN}:${process.env.PATH}`;
     const result = await execa("vagrant", ["validate"], { cwd: dir, env, reject: false, all: true, stdin: "ignore" });
     return { ok: result.exitCode === 0, output: String(result.all) };
   } finally {

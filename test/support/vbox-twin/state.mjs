@@ -9,7 +9,7 @@ import path from "node:path";
 
 /** Where everything of this twin lives; tests give each run its own. */
 export function twinHome() {
-  const home = process.env.KVMLAB_TWIN_HOME ?? path.join(os.homedir(), ".kvm-lab-vbox-twin");
+  const home = process.env.KVMLAB_TWIN_HOME ?? path.join(os.tmpdir(), "kvm-lab-vbox-twin");
   fs.mkdirSync(path.join(home, "vms"), { recursive: true });
   return home;
 }
