@@ -53,11 +53,11 @@ export interface Run {
 }
 
 /** `vagrant ...` in `cwd`, inside the test namespace, with the e2e VAGRANT_HOME; bounded in time. */
-export async function vagrantInNetns(args: string[], cwd: string, timeoutMs: number): Promise<Run> {
+export async function vagrantInNetns(args: string[], cwd: string, timeoutMs: number, env: Record<string, string> = {}): Promise<Run> {
   const { netns } = testNetns();
   const result = await execa("ip", ["netns", "exec", netns!, "vagrant", ...args], {
     cwd,
-    env: { VAGRANT_HOME: E2E_VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1", VAGRANT_DEFAULT_PROVIDER: "libvirt" },
+    env: { VAGRANT_HOME: E2E_VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1", VAGRANT_DEFAULT_PROVIDER: "libvirt", ...env },
     reject: false,
     timeout: timeoutMs,
     killSignal: "SIGKILL",
