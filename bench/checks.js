@@ -1,7 +1,9 @@
-// `kvm-lab check` on a real two-machine lab (libvirt, QEMU software emulation, inside a
-// network namespace of the benchmark's own): 1 and 2 machines, against the same checks run
-// one `vagrant ssh -c` each, and one raw `ssh` running the whole script. Needs root,
-// libvirtd, and the kvm-lab boxes (built here when missing, reused when current).
+// `kvm-lab up` and `check` on a real two-machine lab (libvirt, QEMU software emulation,
+// inside a network namespace of the benchmark's own): 1 and 2 machines, against the same
+// checks run one `vagrant ssh -c` each, and one raw `ssh` running the whole script; then the
+// same lab on the VirtualBox provider through the VBoxManage twin (test/support/vbox-twin),
+// whose `up` is Vagrant's one machine at a time. Needs root, libvirtd, and the kvm-lab
+// boxes (built here when missing, reused when current).
 import { execFileSync, spawnSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -28,22 +30,13 @@ export async function benchChecks() {
   const time = (fn, runs = 3) => timeMs(fn, runs).median / 1000;
   try {
     for (const recipe of ["debian-12-kvm"]) {
-      const built = await buildBox({ recipe, providers: ["libvirt"], outDir: BOXES });
-      execFileSync("vagrant", ["box", "add", "--force", "--provider", "libvirt", built.catalog], { env, stdio: "ignore" });
+      const built = await buildBox({ recipe, providers: ["libvirt", "virtualbox"], outDir: BOXES });
+      for (const provider of ["libvirt", "virtualbox"]) execFileSync("vagrant", ["box", "add", "--force", "--provider", provider, built.catalog], { env, stdio: "ignore" });
     }
     await fs.chmod(dir, 0o755);
-    await fs.writeJson(path.join(dir, "kvm-lab.config.json"), {
-      name: "benchlab",
-      provider: "libvirt",
-      box: "kvm-lab/debian-12-kvm",
-      defaults: { cpus: 1, memory: 1024, accel: "tcg" },
-      networks: { mgmt: { mode: "hostonly", cidr: "192.168.56.0/24" }, tenant: { mode: "intnet", cidr: "10.10.0.0/24" } },
-      machines: [
-        { name: "one", nics: [{ network: "mgmt", ip: "192.168.56.10" }, { network: "tenant", ip: "10.10.0.10" }] },
-        { name: "two", nics: [{ network: "mgmt", ip: "192.168.56.11" }, { network: "tenant", ip: "10.10.0.11" }] },
-      ],
-    });
-    const up = inNs("node", [BIN, "up"]);
+    await fs.writeJson(path.join(dir, "kvm-lab.config.json"), benchLab("libvirt"));
+    let up;
+    const upSeconds = time(() => (up = inNs("node", [BIN, "up"])), 1);
     if (up.status !== 0) throw new Error(`kvm-lab up failed:\n${up.stderr}`);
     inNs("node", [BIN, "ssh-config"]); // writes .kvm-lab/ssh-config for the raw ssh runs
     const script = await fs.readFile(path.join(ROOT, "templates", "guest-check.sh"), "utf8");
@@ -72,6 +65,7 @@ export async function benchChecks() {
       pairs = JSON.parse(run.stdout).pairs.filter((p) => p.status !== "skip").length;
     });
     console.log("check timings (2 machines, libvirt, QEMU software emulation; median seconds)");
+    console.log(`  kvm-lab up (both machines at once): ${upSeconds.toFixed(1)} s`);
     console.log(`  check --network: ${pairs} pairs probed (ICMP + TCP each) in ${network.toFixed(2)} s`);
     console.log(`  all checks, kvm-lab check: 1 machine ${one.toFixed(2)} s, 2 machines ${two.toFixed(2)} s`);
     console.log(`  all checks, one raw ssh running the script: ${raw.toFixed(2)} s (kvm-lab check is ${(one / raw).toFixed(2)}x that)`);
@@ -79,9 +73,50 @@ export async function benchChecks() {
     console.log(`  without kvm-runs, kvm-lab check: 1 machine ${oneQuick.toFixed(2)} s, 2 machines ${twoQuick.toFixed(2)} s`);
     console.log(`  without kvm-runs, one raw ssh: ${rawQuick.toFixed(2)} s (kvm-lab check is ${(oneQuick / rawQuick).toFixed(2)}x that)`);
     console.log(`  without kvm-runs, one vagrant ssh -c per check (${QUICK.length} runs): ${perCheckQuick.toFixed(2)} s (kvm-lab check is ${(perCheckQuick / oneQuick).toFixed(1)}x faster)`);
+    inNs("node", [BIN, "destroy"]);
+    await benchVirtualboxTwin(dir, netns, env, time);
   } finally {
     inNs("node", [BIN, "destroy"]);
     stopLibvirtd();
     await fs.remove(dir);
+  }
+}
+
+/** The bench lab; the same machines and networks on either provider. */
+function benchLab(provider) {
+  return {
+    name: "benchlab",
+    provider,
+    box: "kvm-lab/debian-12-kvm",
+    syncedFolder: false,
+    defaults: { cpus: 1, memory: 1024, accel: "tcg" },
+    networks: { mgmt: { mode: "hostonly", cidr: "192.168.56.0/24" }, tenant: { mode: "intnet", cidr: "10.10.0.0/24" } },
+    machines: [
+      { name: "one", nics: [{ network: "mgmt", ip: "192.168.56.10" }, { network: "tenant", ip: "10.10.0.10" }] },
+      { name: "two", nics: [{ network: "mgmt", ip: "192.168.56.11" }, { network: "tenant", ip: "10.10.0.11" }] },
+    ],
+  };
+}
+
+/** The VirtualBox path: the same lab through the VBoxManage twin (VirtualBox 7.0 on Linux), up and check. */
+async function benchVirtualboxTwin(dir, netns, baseEnv, time) {
+  const twinDir = path.join(ROOT, "test", "support", "vbox-twin");
+  const home = await fs.mkdtemp("/tmp/kvmlab-twin-bench-");
+  const env = { ...baseEnv, PATH: `${path.join(twinDir, "bin")}:${process.env.PATH}`, KVMLAB_TWIN_HOME: home, KVMLAB_TWIN_VBOX: "7.0", KVMLAB_TWIN_HOST: "linux" };
+  const inNs = (args) => spawnSync("ip", ["netns", "exec", netns, "node", BIN, ...args], { cwd: dir, env, encoding: "utf8" });
+  await fs.remove(path.join(dir, ".kvm-lab"));
+  await fs.writeJson(path.join(dir, "kvm-lab.config.json"), benchLab("virtualbox"));
+  try {
+    let up;
+    const upSeconds = time(() => (up = inNs(["up"])), 1);
+    if (up.status !== 0) throw new Error(`kvm-lab up (VirtualBox twin) failed:\n${up.stderr}`);
+    const one = time(() => inNs(["check", "one"]));
+    const two = time(() => inNs(["check"]));
+    console.log("VirtualBox path through the VBoxManage twin (same lab, QEMU software emulation; median seconds)");
+    console.log(`  kvm-lab up (one machine at a time, as VirtualBox needs): ${upSeconds.toFixed(1)} s`);
+    console.log(`  all checks, kvm-lab check: 1 machine ${one.toFixed(2)} s, 2 machines ${two.toFixed(2)} s`);
+  } finally {
+    inNs(["destroy"]);
+    spawnSync("ip", ["netns", "exec", netns, "node", path.join(twinDir, "cleanup.mjs"), home], { stdio: "inherit" });
   }
 }

@@ -190,6 +190,7 @@ maybe("the same lab on VirtualBox 6.1, 7.0 and 7.1, on Linux, Windows and macOS"
   ];
   test.each(combos)("VirtualBox %s on %s accepts every command line up to the first boot", async (version, host) => {
     const twin = await makeTwin(netns, { version, host, env: { KVMLAB_TWIN_STOP_AT: "startvm" } });
+    await fs.remove(path.join(dir, ".vagrant")); // machine ids of the run before, in another twin
     try {
       for (const machine of ["kvmhost", "nokvm", "edge"]) {
         const up = await vagrantInNetns(["up", "--provider=virtualbox", machine], dir, 5 * MINUTES, twin.env);

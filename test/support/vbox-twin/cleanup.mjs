@@ -4,7 +4,7 @@
 // in: `ip netns exec NS node cleanup.mjs HOME`, or import cleanupTwin.
 import fs from "node:fs";
 import path from "node:path";
-import { deleteLink, killPidFile, shortId, stopDhcp, stopDhcpNamespace, stopNatService } from "./plumbing.mjs";
+import { deleteLink, killPidFile, releaseBridgeOf, shortId, stopDhcp, stopDhcpNamespace, stopNatService } from "./plumbing.mjs";
 
 /** Stops and removes all the twin made under `home`; returns what it found still running. */
 export function cleanupTwin(home) {
@@ -21,7 +21,10 @@ export function cleanupTwin(home) {
     const file = path.join(vmsDir, uuid, "vm.json");
     const vm = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : undefined;
     for (const tap of Object.values(vm?.runtime?.taps ?? {})) deleteLink(tap);
-    for (const nic of Object.values(vm?.nics ?? {})) if (nic.type === "intnet") deleteLink(`twi-${shortId(nic.intnet ?? "intnet")}`);
+    for (const nic of Object.values(vm?.nics ?? {})) {
+      if (nic.type === "intnet") deleteLink(`twi-${shortId(nic.intnet ?? "intnet")}`);
+      if (nic.type === "bridged" && nic.bridgeadapter) releaseBridgeOf(nic.bridgeadapter);
+    }
   }
   const networksFile = path.join(home, "networks.json");
   const networks = fs.existsSync(networksFile) ? JSON.parse(fs.readFileSync(networksFile, "utf8")) : {};

@@ -203,3 +203,40 @@ export function stopDhcpNamespace(id) {
   deleteLink(`twd-${id}`);
   if (netnsExists(`kvmlab-twd-${id}`)) tryRun("ip", ["netns", "del", `kvmlab-twd-${id}`]);
 }
+
+/**
+ * The bridge a bridged adapter joins: the device itself when it is a bridge; otherwise a
+ * bridge the twin puts in front of it, the device enslaved and its IPv4 addresses and
+ * routes moved onto the bridge, so the host keeps its address on that LAN (as with
+ * VirtualBox's bridging filter driver) and guests join the same segment.
+ */
+export function bridgeInFrontOf(device) {
+  if (isBridge(device)) return device;
+  const bridge = `twg-${shortId(device)}`;
+  const saved = path.join(serviceDir(`bridged-${shortId(device)}`), "device.json");
+  if (linkExists(bridge) && fs.existsSync(saved)) return bridge;
+  const addresses = JSON.parse(run("ip", ["-j", "-4", "addr", "show", "dev", device]))[0]?.addr_info ?? [];
+  const routes = JSON.parse(run("ip", ["-j", "-4", "route", "show", "dev", device])).filter((r) => r.protocol !== "kernel");
+  fs.writeFileSync(saved, JSON.stringify({ device, addresses, routes }));
+  ensureBridge(bridge);
+  run("ip", ["link", "set", device, "master", bridge]);
+  for (const a of addresses) {
+    run("ip", ["addr", "del", `${a.local}/${a.prefixlen}`, "dev", device]);
+    run("ip", ["addr", "add", `${a.local}/${a.prefixlen}`, "dev", bridge]);
+  }
+  for (const r of routes) tryRun("ip", ["route", "add", r.dst, ...(r.gateway ? ["via", r.gateway] : []), "dev", bridge]);
+  return bridge;
+}
+
+/** Undoes bridgeInFrontOf: the device out of the twin's bridge, its addresses and routes back. */
+export function releaseBridgeOf(device) {
+  const saved = path.join(serviceDir(`bridged-${shortId(device)}`), "device.json");
+  if (!fs.existsSync(saved)) return;
+  const { addresses, routes } = JSON.parse(fs.readFileSync(saved, "utf8"));
+  const bridge = `twg-${shortId(device)}`;
+  tryRun("ip", ["link", "set", device, "nomaster"]);
+  deleteLink(bridge);
+  for (const a of addresses) tryRun("ip", ["addr", "add", `${a.local}/${a.prefixlen}`, "dev", device]);
+  for (const r of routes) tryRun("ip", ["route", "add", r.dst, ...(r.gateway ? ["via", r.gateway] : []), "dev", device]);
+  fs.rmSync(saved, { force: true });
+}

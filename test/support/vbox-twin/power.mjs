@@ -6,7 +6,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { natNetworkLayout, prefixOf } from "./commands/networks.mjs";
-import { attachTap, deleteLink, ensureBridge, isBridge, killPidFile, linkExists, readPid, setAddress, shortId, startDhcp, startDhcpNamespace, startNatService, stopDhcp, stopDhcpNamespace, stopNatService } from "./plumbing.mjs";
+import { attachTap, bridgeInFrontOf, deleteLink, ensureBridge, killPidFile, linkExists, readPid, setAddress, shortId, startDhcp, startDhcpNamespace, startNatService, releaseBridgeOf, stopDhcp, stopDhcpNamespace, stopNatService } from "./plumbing.mjs";
 import { monitorCommand, qemuArgs, twinAccel } from "./qemu.mjs";
 import { listVms, readNetworks, requireVm, saveVm, VBoxError, vmDir } from "./state.mjs";
 
@@ -60,8 +60,7 @@ function bridgeFor(nic, networks) {
       if (!linkExists(device)) {
         throw new VBoxError(`VBoxManage: error: Failed to open/create the internal network 'HostInterfaceNetworking-${device}' (VERR_INTNET_FLT_IF_NOT_FOUND).\nVBoxManage: error: Failed to attach the network LUN (VERR_INTNET_FLT_IF_NOT_FOUND)`);
       }
-      if (!isBridge(device)) throw new VBoxError(`VBoxManage: error: twin: bridged adapters need '${device}' to be a Linux bridge in the twin's namespace (the twin joins guests to it)`);
-      return device;
+      return bridgeInFrontOf(device);
     }
     default:
       return undefined;
@@ -155,6 +154,7 @@ export function releaseNetworks(stopped) {
       deleteLink(`twb-${shortId(nic.natnetwork)}`);
     }
     if (nic.type === "hostonly" && nic.hostonlyadapter && !usedBy("hostonly", "hostonlyadapter")) stopDhcpNamespace(shortId(`HostInterfaceNetworking-${nic.hostonlyadapter}`));
+    if (nic.type === "bridged" && nic.bridgeadapter && !usedBy("bridged", "bridgeadapter")) releaseBridgeOf(nic.bridgeadapter);
     if (nic.type === "hostonlynet" && nic.hostonlynet && !usedBy("hostonlynet", "hostonlynet")) {
       stopDhcp(`hon-${shortId(nic.hostonlynet)}`);
       deleteLink(`twh-${shortId(nic.hostonlynet)}`);

@@ -81,3 +81,33 @@ test("a QEMU left by a twin that died while starting it is stopped by the next c
   await expect(exited).resolves.toBeDefined();
   expect(await fs.pathExists(path.join(home, "vms", uuid, "qemu.pid"))).toBe(false);
 });
+
+const asRoot = process.getuid?.() === 0 ? test : test.skip;
+asRoot("a bridged adapter's device that is not a bridge gets one in front, its address and routes moved there and put back", async () => {
+  // In a network namespace of its own (unshare -n): nothing of the host's is touched.
+  const script = `
+    import { execFileSync } from "node:child_process";
+    import { bridgeInFrontOf, releaseBridgeOf } from ${JSON.stringify(path.join(TWIN, "plumbing.mjs"))};
+    const ip = (...a) => execFileSync("ip", a).toString().trim();
+    ip("link", "set", "lo", "up");
+    ip("link", "add", "lan0", "type", "veth", "peer", "name", "lan1");
+    ip("link", "set", "lan1", "up");
+    ip("link", "set", "lan0", "up");
+    ip("addr", "add", "198.51.100.1/24", "dev", "lan0");
+    ip("route", "add", "203.0.113.0/24", "via", "198.51.100.254", "dev", "lan0");
+    const bridge = bridgeInFrontOf("lan0");
+    const during = { bridge, again: bridgeInFrontOf("lan0"), master: ip("-o", "link", "show", "lan0"), on: ip("-4", "-o", "addr", "show", "dev", bridge), route: ip("route", "show", "203.0.113.0/24") };
+    releaseBridgeOf("lan0");
+    const after = { on: ip("-4", "-o", "addr", "show", "dev", "lan0"), route: ip("route", "show", "203.0.113.0/24"), links: ip("-o", "link", "show") };
+    console.log(JSON.stringify({ during, after }));`;
+  const { stdout } = await execa("unshare", ["-n", "node", "--input-type=module", "-e", script], { env });
+  const { during, after } = JSON.parse(stdout);
+  expect(during.bridge).toMatch(/^twg-[0-9a-f]{8}$/);
+  expect(during.again).toBe(during.bridge);
+  expect(during.master).toContain(`master ${during.bridge}`);
+  expect(during.on).toContain("198.51.100.1/24");
+  expect(during.route).toContain(`via 198.51.100.254 dev ${during.bridge}`);
+  expect(after.on).toContain("198.51.100.1/24");
+  expect(after.route).toContain("via 198.51.100.254 dev lan0");
+  expect(after.links).not.toContain("twg-");
+});
