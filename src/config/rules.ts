@@ -120,13 +120,15 @@ function checkNetworks(lab: Lab, errors: Problem[], warnings: Problem[]): void {
     }
     if (!network.cidr) continue;
     checkReservedOverlaps(lab, network.cidr, `${path}.cidr`, errors, warnings);
+    // A Vagrantfile is shared between hosts, and only some enforce the range: warn here;
+    // `kvm-lab up` refuses on a host that enforces it (src/host/host-only-ranges.ts).
     if ((network.mode === "hostonly" || network.mode === "hostonlynet") && lab.provider === "virtualbox") {
       const allowed = [DEFAULTS.hostOnlyRange, ...lab.hostOnlyRanges].some((range) => within(network.cidr!, range));
       if (!allowed) {
-        errors.push({
+        warnings.push({
           path: `${path}.cidr`,
-          message: `${network.cidr.text} is outside 192.168.56.0/21, the only range VirtualBox 6.1.28+ allows for host-only networks by default`,
-          fix: `add the line "* ${network.cidr.text}" to /etc/vbox/networks.conf on the host and list it in virtualbox.hostOnlyRanges, or pick a block inside 192.168.56.0/21`,
+          message: `${network.cidr.text} is outside 192.168.56.0/21, the only host-only range VirtualBox 6.1.28+ allows by default: vagrant up fails on Linux hosts and on macOS before VirtualBox 7 (Windows and macOS with VirtualBox 7 accept it)`,
+          fix: `on those hosts add the line "* ${network.cidr.text}" to /etc/vbox/networks.conf (then list it in virtualbox.hostOnlyRanges), or pick a block inside 192.168.56.0/21`,
         });
       }
     }
@@ -141,12 +143,6 @@ function checkNetworks(lab: Lab, errors: Problem[], warnings: Problem[]): void {
         });
       }
     }
-  }
-  if (lab.provider === "virtualbox" && lab.networks.some((n) => n.mode === "hostonlynet")) {
-    warnings.push({
-      path: "networks",
-      message: "hostonlynet networks need VirtualBox 7 (on VirtualBox 6.1 use mode hostonly)",
-    });
   }
 }
 
@@ -241,7 +237,7 @@ function checkNic(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem[]): v
       errors.push({ path: `${nic.path}.mac`, message: `${nic.mac} is a multicast address`, fix: "use an even first byte, e.g. 08:00:27:..." });
     }
   }
-  if (nic.ip !== undefined) checkIp(nic, errors);
+  if (nic.ip !== undefined) checkIp(lab, nic, errors, warnings);
   else if (network.mode === "intnet") {
     warnings.push({
       path: `${nic.path}.ip`,
@@ -256,7 +252,7 @@ function checkNic(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem[]): v
   }
 }
 
-function checkIp(nic: Nic, errors: Problem[]): void {
+function checkIp(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem[]): void {
   const { network } = nic;
   const info = MODES[network.mode];
   const at = `${nic.path}.ip`;
@@ -266,7 +262,7 @@ function checkIp(nic: Nic, errors: Problem[]): void {
     return;
   }
   if (!info.staticIp) {
-    const dhcpOnly = network.mode === "hostonlynet" || network.mode === "natnetwork";
+    const dhcpOnly = network.mode === "hostonlynet";
     const why = dhcpOnly ? "takes its address from the network's DHCP server (Vagrant cannot configure it)" : "has no static address";
     const fix = dhcpOnly ? 'remove ip; for a fixed address use a "hostonly" or "intnet" network' : "remove ip";
     errors.push({ path: at, message: `a ${network.mode} NIC ${why}`, fix });
@@ -286,6 +282,24 @@ function checkIp(nic: Nic, errors: Problem[]): void {
       message: `${nic.ip} is taken by the ${network.mode === "natnetwork" ? "NAT Network's gateway" : "host"} on ${network.key}`,
       fix: `pick another address, e.g. ${formatIpv4(hostAt(block, 10))}`,
     });
+  } else if (network.mode === "natnetwork" && lab.provider === "virtualbox") {
+    checkNatNetworkAddress(address, block, at, errors, warnings);
+  }
+}
+
+/**
+ * A fixed address on a VirtualBox NAT Network: .2 maps the host's loopback and .3 is the
+ * DHCP server; the server leases from .4 up (NATNetworkImpl.cpp), so a fixed address high
+ * in the block is the one least likely to meet a lease.
+ */
+function checkNatNetworkAddress(address: number, block: Cidr, at: string, errors: Problem[], warnings: Problem[]): void {
+  const offset = address - block.network;
+  const high = formatIpv4(broadcastOf(block) - 10);
+  if (offset === 2 || offset === 3) {
+    errors.push({ path: at, message: `${formatIpv4(address)} is the NAT Network's ${offset === 2 ? "mapping of the host's loopback" : "DHCP server"} (${block.text})`, fix: `pick an address high in the block, e.g. ${high}` });
+  } else if (offset < (broadcastOf(block) - block.network + 1) / 2) {
+    // Leases go out in order from .4: the low half is where they land first.
+    warnings.push({ path: at, message: `${formatIpv4(address)} is where the NAT Network's DHCP server leases first (from .4 up): another machine may get it`, fix: `pick an address in the upper half of the block, e.g. ${high}` });
   }
 }
 

@@ -6,7 +6,8 @@ import path from "node:path";
 import { execa } from "execa";
 import fs from "fs-extra";
 import type { Lab } from "../config/types.js";
-import { VagrantMissingError, VagrantTooOldError, type Problem } from "../errors.js";
+import { ConfigError, VagrantMissingError, VagrantTooOldError, type Problem } from "../errors.js";
+import { hostOnlyRangeProblems, readNetworksConf } from "./host-only-ranges.js";
 import { vagrantVersion } from "../vagrant/execute.js";
 import { vagrantTooOldFor } from "../vagrant/virtualbox-support.js";
 
@@ -81,7 +82,11 @@ export async function preflightHost(lab: Lab, cwd: string): Promise<HostFacts> {
   const warnings: Problem[] = [];
   const vagrant = await vagrantVersion({ cwd });
   const provider = await providerVersion(lab);
-  if (lab.provider === "virtualbox") checkVagrantDrivesVirtualbox(vagrant, provider);
+  if (lab.provider === "virtualbox") {
+    checkVagrantDrivesVirtualbox(vagrant, provider);
+    const problems = hostOnlyRangeProblems(lab, { platform: process.platform, virtualbox: provider.replace(/^virtualbox /, ""), ranges: readNetworksConf() });
+    if (problems.length) throw new ConfigError(problems, { hint: "VirtualBox refuses host-only networks outside these ranges on this host" });
+  }
   const kvm = await probeKvm();
   if (process.platform === "win32") {
     warnings.push({ path: "host", message: "on Windows, Hyper-V (and WSL2, which uses it) keeps VirtualBox from using VT-x", fix: "turn Hyper-V off (bcdedit /set hypervisorlaunchtype off) or accept VirtualBox's slow fallback" });

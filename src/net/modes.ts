@@ -67,7 +67,7 @@ export const MODES: Record<NetworkMode, ModeInfo> = {
     toOutside: "yes",
     shared: true,
     cidr: "required",
-    staticIp: false,
+    staticIp: true,
     vagrantDeclared: false,
     hostTakesFirstAddress: true,
     summary: "VMs on it reach each other and the outside; the host only via forwarded ports",

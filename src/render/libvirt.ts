@@ -5,7 +5,7 @@ import { natCidrOf } from "../config/rules.js";
 import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/ipv4.js";
 import { normalizeMac } from "../net/mac.js";
 import { describeNic, forwardLines, provisionSteps } from "./common.js";
-import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderSettingView } from "./view.js";
+import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderCallView, ProviderSettingView } from "./view.js";
 
 /** QEMU's NIC models for VirtualBox's card types. */
 const MODEL_OF: Record<NicType, string> = {
@@ -32,7 +32,6 @@ export function libvirtView(lab: Lab): LabView {
     source: lab.source,
     provider: lab.provider,
     syncedFolder: lab.syncedFolder,
-    hostNetworks: false,
     natNetworks: [],
     hostOnlyNets: [],
     labSettings,
@@ -58,6 +57,7 @@ function machineView(lab: Lab, machine: Machine): MachineView {
     networksHeading: "Adapter 1 is vagrant-libvirt's management network (libvirt's adapter 0).",
     forwards: forwardLines(machine),
     settings: cpuSettings(machine),
+    calls: machine.nested ? [] : hiddenVirtualization(),
     customize: [],
     provision: provisionSteps(machine),
   };
@@ -70,9 +70,23 @@ function cpuSettings(machine: Machine): ProviderSettingView[] {
       : { comment: ["QEMU software emulation (TCG), for hosts without usable hardware virtualization"], key: "driver", value: "qemu" },
     { key: "cpus", value: machine.cpus },
     { key: "memory", value: machine.memory },
-    { comment: [machine.nested ? "expose svm/vmx to the guest so it can run KVM itself" : "no svm/vmx for the guest"], key: "nested", value: machine.nested },
+    { comment: [machine.nested ? "expose svm/vmx to the guest so it can run KVM itself" : "no svm/vmx for the guest (see the CPU below)"], key: "nested", value: machine.nested },
   ];
-  if (machine.cpuModel) {
+  if (!machine.nested) {
+    const model = machine.cpuModel ?? NESTED_OFF_MODEL;
+    settings.push(
+      {
+        comment: [
+          `nested off: a named CPU model (${machine.cpuModel ? "the config's" : "qemu64, a baseline"}) with svm and vmx disabled below;`,
+          "vagrant-libvirt takes CPU features only with a named model, and host-passthrough",
+          "would hand the guest the host's own",
+        ],
+        key: "cpu_mode",
+        value: "custom",
+      },
+      { key: "cpu_model", value: model },
+    );
+  } else if (machine.cpuModel) {
     settings.push(
       { comment: [`a named CPU model${machine.cpuModel === "kvm64" ? " (kvm64 carries no svm/vmx)" : ""}`], key: "cpu_mode", value: "custom" },
       { key: "cpu_model", value: machine.cpuModel },
@@ -83,6 +97,24 @@ function cpuSettings(machine: Machine): ProviderSettingView[] {
     settings.push({ comment: ["libvirt refuses host-passthrough under TCG; host-model still carries svm"], key: "cpu_mode", value: "host-model" });
   }
   return settings;
+}
+
+/** The CPU model of a nested-off machine whose config names none (svm and vmx are disabled on it). */
+const NESTED_OFF_MODEL = "qemu64";
+
+/**
+ * Nested off must hide svm and vmx whatever the CPU: host-passthrough hands over the host's,
+ * and a named model may carry them (qemu64 has svm). vagrant-libvirt's `nested = false` only
+ * leaves out its own optional svm/vmx lines (its domain.xml.erb), and it accepts CPU
+ * features only with a named model (config.rb validate: "cannot set cpu_features with
+ * cpu_model unset"), so a nested-off machine gets a named model and libvirt's "disable"
+ * policy for both features.
+ */
+function hiddenVirtualization(): ProviderCallView[] {
+  return [
+    { comment: ["hide the virtualization extensions from the guest in every CPU mode"], method: "cpu_feature", options: [["name", "svm"], ["policy", "disable"]] },
+    { method: "cpu_feature", options: [["name", "vmx"], ["policy", "disable"]] },
+  ];
 }
 
 /** Address options for a NIC on a network with a host-side address block. */

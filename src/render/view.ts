@@ -12,18 +12,36 @@ export interface NetworkLineView {
   comment: string[];
   kind?: "private_network" | "public_network" | "forwarded_port";
   options?: OptionPairs;
+  guard?: RubyGuard;
 }
 
 export interface CustomizeView {
   comment: string[];
   /** Arguments after `"modifyvm", :id`. */
   lines: string[][];
+  guard?: RubyGuard;
+}
+
+/**
+ * A condition the Vagrantfile decides on the host at `vagrant up` time, from the helpers of
+ * its prelude: printed as Ruby code, so only these fixed conditions exist (never config text).
+ */
+export interface RubyGuard {
+  keyword: "if" | "unless";
+  condition: "KvmLab.host_only_networks?" | 'KvmLab.virtualbox_at_least?("7.0")';
 }
 
 export interface ProviderSettingView {
   comment?: string[];
   key: string;
   value: RubyValue;
+}
+
+/** A provider method call with keyword options: `libvirt.cpu_feature name: "svm", policy: "disable"`. */
+export interface ProviderCallView {
+  comment?: string[];
+  method: string;
+  options: OptionPairs;
 }
 
 export interface MachineView {
@@ -37,13 +55,23 @@ export interface MachineView {
   networksHeading: string;
   forwards: NetworkLineView[];
   settings: ProviderSettingView[];
+  /** libvirt: calls after the settings (CPU features). */
+  calls?: ProviderCallView[];
   customize: CustomizeView[];
+  /** VirtualBox: MAC and mode pairs for the guest script that sets up the NICs Vagrant does not. */
+  guestNics?: string[];
   provision: { name: string; inline: string }[];
 }
 
-export interface HostNetworkView {
+/** A NAT Network the VirtualBox Vagrantfile's trigger creates when missing. */
+export interface NatNetworkView {
   name: string;
   cidr: string;
+}
+
+/** A VirtualBox 7 host-only network (macOS) the trigger creates when missing. */
+export interface HostOnlyNetView {
+  name: string;
   netmask: string;
   lower: string;
   upper: string;
@@ -55,10 +83,10 @@ export interface LabView {
   source: string;
   provider: string;
   syncedFolder: boolean;
-  /** Whether the VirtualBox prelude defines host-network helpers at all. */
-  hostNetworks: boolean;
-  natNetworks: HostNetworkView[];
-  hostOnlyNets: HostNetworkView[];
+  natNetworks: NatNetworkView[];
+  hostOnlyNets: HostOnlyNetView[];
+  /** VirtualBox: templates/guest-nics.sh, embedded when some machine needs it. */
+  guestNicScript?: string;
   labSettings: ProviderSettingView[];
   machines: MachineView[];
 }

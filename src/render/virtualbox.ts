@@ -1,44 +1,98 @@
 // The VirtualBox view of a lab: Vagrant's own declarations for host-only, internal and
 // bridged NICs, `modifyvm` for the rest, and every flag nested virtualization needs.
 // Flag spellings are the pre-7.0 ones, which VirtualBox 7 still accepts as aliases.
+import fs from "node:fs";
+import path from "node:path";
 import type { Lab, Machine, Nic } from "../config/types.js";
 import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/ipv4.js";
-import { virtualboxMac } from "../net/mac.js";
+import { derivedMac, virtualboxMac } from "../net/mac.js";
+import { TEMPLATES_DIR } from "../paths.js";
 import { describeNic, forwardLines, provisionSteps } from "./common.js";
-import type { CustomizeView, HostNetworkView, LabView, MachineView, NetworkLineView, OptionPairs } from "./view.js";
+import type { CustomizeView, HostOnlyNetView, LabView, MachineView, NetworkLineView, OptionPairs, RubyGuard } from "./view.js";
 
-function hostNetwork(name: string, block: Cidr): HostNetworkView {
-  const dhcp = dhcpLayoutOf(block);
-  return { name, cidr: block.text, netmask: netmaskOf(block), lower: dhcp.lower, upper: dhcp.upper };
+const ON_MACOS_VBOX7: RubyGuard = { keyword: "if", condition: "KvmLab.host_only_networks?" };
+const ELSEWHERE: RubyGuard = { keyword: "unless", condition: "KvmLab.host_only_networks?" };
+const VBOX7: RubyGuard = { keyword: "if", condition: 'KvmLab.virtualbox_at_least?("7.0")' };
+
+/**
+ * A VirtualBox 7 host-only network (macOS, vmnet): vmnet takes the lower address as the
+ * host's (and the gateway's) and leases above it (VirtualBox's DrvVMNet.m), so the lower
+ * address is the block's first: the host is on .1 there as on every host-only network.
+ */
+function hostOnlyNet(name: string, block: Cidr): HostOnlyNetView {
+  return { name, netmask: netmaskOf(block), lower: formatIpv4(hostAt(block, 1)), upper: dhcpLayoutOf(block).upper };
+}
+
+/**
+ * NICs Vagrant does not configure in the guest (it declares none of these adapters), with
+ * what kvm-lab's guest script (templates/guest-nics.sh) makes of each; the script finds each
+ * NIC by its MAC, so such NICs always get one.
+ */
+const GUEST_CONFIGURED: Partial<Record<Nic["network"]["mode"], (nic: Nic) => string>> = {
+  natnetwork: (nic) => (nic.ip ? `${nic.ip}/${nic.network.cidr!.prefix},${formatIpv4(hostAt(nic.network.cidr!, 1))}` : "dhcp"),
+  nat: () => "dhcp",
+  generic: () => "up",
+  // Declared to Vagrant as a host-only adapter everywhere but on macOS with VirtualBox 7.
+  hostonlynet: () => "dhcp-if-missing",
+};
+
+/** The MAC a NIC gets: the config's, or one derived from lab, machine and slot where the guest script needs one. */
+function macOf(lab: Lab, machine: Machine, nic: Nic): string | undefined {
+  return nic.mac ?? (GUEST_CONFIGURED[nic.network.mode] ? derivedMac(lab.name, machine.name, nic.slot) : undefined);
 }
 
 export function virtualboxView(lab: Lab): LabView {
   const shared = lab.networks.filter((n) => n.cidr && lab.machines.some((m) => m.nics.some((nic) => nic.network === n)));
-  const natNetworks = shared.filter((n) => n.mode === "natnetwork").map((n) => hostNetwork(n.providerName, n.cidr!));
-  const hostOnlyNets = shared.filter((n) => n.mode === "hostonlynet").map((n) => hostNetwork(n.providerName, n.cidr!));
+  const natNetworks = shared.filter((n) => n.mode === "natnetwork").map((n) => ({ name: n.providerName, cidr: n.cidr!.text }));
+  const hostOnlyNets = shared.filter((n) => n.mode === "hostonlynet").map((n) => hostOnlyNet(n.providerName, n.cidr!));
   return {
     labPartial: "virtualbox-lab",
     labName: lab.name,
     source: lab.source,
     provider: lab.provider,
     syncedFolder: lab.syncedFolder,
-    hostNetworks: natNetworks.length + hostOnlyNets.length > 0,
     natNetworks,
     hostOnlyNets,
     labSettings: [],
-    machines: lab.machines.map(machineView),
+    machines: lab.machines.map((machine) => machineView(lab, machine)),
+    guestNicScript: lab.machines.some((m) => guestNicArgs(lab, m).length) ? fs.readFileSync(path.join(TEMPLATES_DIR, "guest-nics.sh"), "utf8").trimEnd() : undefined,
   };
 }
 
-function machineView(machine: Machine): MachineView {
+/** The guest script's arguments for a machine: MAC and mode of each NIC Vagrant leaves alone. */
+function guestNicArgs(lab: Lab, machine: Machine): string[] {
+  return machine.nics.flatMap((nic) => {
+    const mode = GUEST_CONFIGURED[nic.network.mode];
+    return mode ? [macOf(lab, machine, nic)!, mode(nic)] : [];
+  });
+}
+
+function machineView(lab: Lab, original: Machine): MachineView {
+  // Each NIC with the MAC it will have (the guest script finds NICs by MAC).
+  const machine = { ...original, nics: original.nics.map((nic) => ({ ...nic, mac: macOf(lab, original, nic) })) };
   const networks: NetworkLineView[] = [];
   const nicCustomize: CustomizeView[] = [];
   for (const nic of machine.nics) {
+    if (nic.network.mode === "hostonlynet") {
+      // macOS with VirtualBox 7: the host-only network; elsewhere: a host-only adapter.
+      networks.push({ ...hostOnlyDeclaration(nic), comment: describeNic(nic, " (on macOS with VirtualBox 7: set with modifyvm below)"), guard: ELSEWHERE });
+      nicCustomize.push({ comment: describeNic(nic), lines: modifyvmArgs(nic, true), guard: ON_MACOS_VBOX7 });
+      continue;
+    }
     const line = vagrantDeclaration(nic);
     networks.push(line ?? { comment: describeNic(nic, " (set with modifyvm below)") });
     const args = modifyvmArgs(nic, !line);
     if (args.length) nicCustomize.push({ comment: line ? [`adapter ${nic.slot}: what Vagrant has no option for`] : describeNic(nic), lines: args });
   }
+  const natSlots = [1, ...machine.nics.filter((nic) => nic.network.mode === "nat").map((nic) => nic.slot)];
+  nicCustomize.push({
+    comment: [
+      "NAT adapters: the guest reaches the host's own services at 10.0.x.2, as before",
+      "VirtualBox 7.0 (which made that opt-in for new VMs; 6.1 has no such option)",
+    ],
+    lines: natSlots.map((slot) => [`--nat-localhostreachable${slot}`, "on"]),
+    guard: VBOX7,
+  });
   return {
     partial: "virtualbox-machine",
     name: machine.name,
@@ -53,6 +107,7 @@ function machineView(machine: Machine): MachineView {
       { key: "memory", value: machine.memory },
     ],
     customize: [...cpuCustomize(machine), ...nicCustomize],
+    guestNics: guestNicArgs(lab, original),
     provision: provisionSteps(machine),
   };
 }
@@ -84,6 +139,27 @@ function cpuCustomize(machine: Machine): CustomizeView[] {
   return groups;
 }
 
+/** A host-only adapter with DHCP: what a hostonlynet NIC is where VirtualBox 7 host-only networks do not exist. */
+function hostOnlyDeclaration(nic: Nic): NetworkLineView {
+  const block = nic.network.cidr!;
+  const dhcp = dhcpLayoutOf(block);
+  return {
+    comment: [],
+    kind: "private_network",
+    options: [
+      ["adapter", nic.slot],
+      ["type", "dhcp"],
+      ["ip", formatIpv4(hostAt(block, 1))],
+      ["netmask", netmaskOf(block)],
+      ["dhcp_ip", dhcp.server],
+      ["dhcp_lower", dhcp.lower],
+      ["dhcp_upper", dhcp.upper],
+      ["nic_type", nic.nicType],
+      ["mac", nic.mac ? virtualboxMac(nic.mac) : undefined],
+    ],
+  };
+}
+
 /** Host-only, internal and bridged NICs: Vagrant's declarations, so Vagrant configures the guest. */
 function vagrantDeclaration(nic: Nic): NetworkLineView | undefined {
   const { network } = nic;
@@ -98,21 +174,7 @@ function vagrantDeclaration(nic: Nic): NetworkLineView | undefined {
       if (nic.ip) {
         return { comment: describeNic(nic), kind: "private_network", options: [...common, ["ip", nic.ip], ["netmask", netmaskOf(block!)], ...tail] };
       }
-      const dhcp = dhcpLayoutOf(block!);
-      return {
-        comment: describeNic(nic),
-        kind: "private_network",
-        options: [
-          ...common,
-          ["type", "dhcp"],
-          ["ip", formatIpv4(hostAt(block!, 1))],
-          ["netmask", netmaskOf(block!)],
-          ["dhcp_ip", dhcp.server],
-          ["dhcp_lower", dhcp.lower],
-          ["dhcp_upper", dhcp.upper],
-          ...tail,
-        ],
-      };
+      return { ...hostOnlyDeclaration(nic), comment: describeNic(nic) };
     }
     case "intnet": {
       const address: OptionPairs = nic.ip

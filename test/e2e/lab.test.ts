@@ -1,6 +1,6 @@
 // Driving a real lab: a two-machine libvirt lab (QEMU software emulation) inside the tests'
 // own network namespace. The KVM box must pass every KVM check (svm, modules, /dev/kvm, a
-// guest really run under KVM, kvm-ok); the minimal box with cpu_model kvm64 and nested off
+// guest really run under KVM, kvm-ok); the minimal box with cpu_model qemu64 (which carries svm) and nested off
 // must fail them with the right causes and exit code 1. Then `kvm-lab test` runs the whole
 // pipeline on the same lab, and nothing of the lab is left running afterwards.
 import path from "node:path";
@@ -32,7 +32,7 @@ export default defineLab({
   defaults: { cpus: 2, memory: 1536, accel: "${e2eAccel()}" },
   machines: [
     { name: "kvmhost", box: "kvm-lab/debian-12-kvm" },
-    { name: "nokvm", box: "kvm-lab/debian-12-minimal", nested: false, cpuModel: "kvm64" },
+    { name: "nokvm", box: "kvm-lab/debian-12-minimal", nested: false, cpuModel: "qemu64" }, // qemu64 carries svm: nested off must hide it
   ],
 });
 `,
@@ -58,7 +58,7 @@ export default defineLab({
     expect(status.stdout).toMatch(/^nokvm +running$/m);
   }, 30 * MINUTES);
 
-  test("check: the KVM box passes, the kvm64 machine fails with the right causes, exit 1", async () => {
+  test("check: the KVM box passes, the nested-off qemu64 machine fails with the right causes, exit 1", async () => {
     const junit = path.join(dir, "checks.xml");
     const check = await kvmLabInNetns(["check", "--json", "--junit", junit], dir, 10 * MINUTES);
     expect(check.exitCode).toBe(1);

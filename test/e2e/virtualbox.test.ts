@@ -1,9 +1,10 @@
 // The VirtualBox path, end to end, through the VBoxManage twin (test/support/vbox-twin):
 // Debian's real vagrant and its real VirtualBox provider, the twin strict as VBoxManage is,
 // real guests booted under QEMU inside the tests' own network namespace. A three-machine
-// lab with a host-only, an internal and a NAT Network, a second NAT, a "not attached" NIC
-// and an unplugged cable; two machines with nested virtualization on (the KVM box), one
-// with it off. `kvm-lab test --network` must fail for the nested-off machine alone, find
+// lab with a host-only, an internal and a NAT Network, a NIC bridged to the "LAN" (a bridge
+// in the tests' namespace that leads to the outside stand-in), a second NAT, a "not
+// attached" NIC and an unplugged cable; two machines with nested virtualization on (the
+// KVM box), one with it off. `kvm-lab test --network` must fail for the nested-off machine alone, find
 // every network pair as `plan --matrix` says, and leave nothing behind. Then the same
 // lab's command lines against VirtualBox 6.1, 7.0 and 7.1 on Linux, Windows and macOS.
 import path from "node:path";
@@ -20,6 +21,8 @@ const NAME = "e2evbox";
 // Blocks of their own, so this lab never meets the libvirt tests' networks in the namespace.
 const OUTSIDE = "198.51.100.2";
 const OUTSIDE_PORT = 8080;
+/** The host's LAN: a bridge in the tests' namespace holding 198.51.100.1, a veth from it to the outside stand-in. */
+const LAN = `kvb${process.pid % 100000}`;
 
 const CONFIG = `import { defineLab } from "kvm-lab";
 export default defineLab({
@@ -31,20 +34,23 @@ export default defineLab({
     mgmt: { mode: "hostonly", cidr: "192.168.59.0/24" },
     tenant: { mode: "intnet", cidr: "10.10.9.0/24" },
     ext: { mode: "natnetwork", cidr: "10.0.9.0/24" },
+    lan: { mode: "bridged", bridge: "${LAN}", cidr: "198.51.100.0/24" },
   },
   machines: [
     { name: "kvmhost", box: "kvm-lab/debian-12-kvm", memory: 1024,
-      nics: [{ network: "mgmt", ip: "192.168.59.10" }, { network: "tenant", ip: "10.10.9.10" }, { network: "ext" }] },
+      nics: [{ network: "mgmt", ip: "192.168.59.10" }, { network: "tenant", ip: "10.10.9.10" }, { network: "ext", ip: "10.0.9.200" }] },
     { name: "nokvm", box: "kvm-lab/debian-12-minimal", nested: false,
       nics: [{ network: "tenant", ip: "10.10.9.11" }, { mode: "nat", cidr: "10.0.7.0/24" }, { mode: "null" }] },
     { name: "edge", box: "kvm-lab/debian-12-kvm", memory: 1024,
-      nics: [{ network: "mgmt", ip: "192.168.59.12" }, { network: "tenant", ip: "10.10.9.12", cable: false }, { network: "ext" }] },
+      nics: [{ network: "mgmt", ip: "192.168.59.12" }, { network: "tenant", ip: "10.10.9.12", cable: false }, { network: "ext" },
+        { network: "lan", ip: "198.51.100.20" }] },
   ],
 });
 `;
 
 interface Pair {
   id: string;
+  address?: string;
   expected: boolean;
   actual: boolean | null;
   status: string;
@@ -52,33 +58,52 @@ interface Pair {
 
 const inNetns = (netns: string, ...args: string[]) => execa("ip", ["netns", "exec", netns, ...args]);
 
+// Shared by both groups: the boxes, and the host's LAN with the outside stand-in on it (a
+// namespace of its own behind a veth, with a TCP listener).
+const outsideNetns = `kvmlab-vout-${process.pid}`;
+const hostSide = `kvv${process.pid % 100000}`;
+let outsideListener: ResultPromise | undefined;
+
+beforeAll(async () => {
+  if (skip) return;
+  const netns = testNetns().netns!;
+  const kvm = await buildTestBox("debian-12-kvm");
+  const minimal = await buildTestBox("debian-12-minimal");
+  await addBox(kvm.catalog, "virtualbox");
+  await addBox(minimal.catalog, "virtualbox");
+  await execa("ip", ["netns", "add", outsideNetns]);
+  await inNetns(outsideNetns, "ip", "link", "set", "lo", "up");
+  await execa("ip", ["link", "add", hostSide, "netns", netns, "type", "veth", "peer", "name", "out0", "netns", outsideNetns]);
+  await inNetns(netns, "ip", "link", "add", LAN, "type", "bridge");
+  await inNetns(netns, "ip", "link", "set", hostSide, "master", LAN);
+  await inNetns(netns, "ip", "addr", "add", "198.51.100.1/24", "dev", LAN);
+  await inNetns(netns, "ip", "link", "set", hostSide, "up");
+  await inNetns(netns, "ip", "link", "set", LAN, "up");
+  await inNetns(outsideNetns, "ip", "addr", "add", `${OUTSIDE}/24`, "dev", "out0");
+  await inNetns(outsideNetns, "ip", "link", "set", "out0", "up");
+  outsideListener = execa("ip", ["netns", "exec", outsideNetns, process.execPath, "-e", `require("net").createServer((s) => s.destroy()).listen(${OUTSIDE_PORT}, "${OUTSIDE}")`], {
+    reject: false,
+  });
+}, 40 * MINUTES);
+
+afterAll(async () => {
+  if (skip) return;
+  outsideListener?.kill("SIGKILL");
+  await outsideListener?.catch(() => undefined);
+  await execa("ip", ["netns", "del", outsideNetns], { reject: false });
+  await inNetns(testNetns().netns!, "ip", "link", "del", hostSide).catch(() => undefined);
+  await inNetns(testNetns().netns!, "ip", "link", "del", LAN).catch(() => undefined);
+});
+
 maybe("VirtualBox through the VBoxManage twin", () => {
   let dir: string;
   let twin: Twin;
   const netns = testNetns().netns!;
-  const outsideNetns = `kvmlab-vout-${process.pid}`;
-  const hostSide = `kvv${process.pid % 100000}`;
-  let outsideListener: ResultPromise | undefined;
 
   beforeAll(async () => {
-    const kvm = await buildTestBox("debian-12-kvm");
-    const minimal = await buildTestBox("debian-12-minimal");
-    await addBox(kvm.catalog, "virtualbox");
-    await addBox(minimal.catalog, "virtualbox");
     twin = await makeTwin(netns, { accel: e2eAccel() });
-    // The outside stand-in: a namespace of its own behind a veth, with a TCP listener.
-    await execa("ip", ["netns", "add", outsideNetns]);
-    await inNetns(outsideNetns, "ip", "link", "set", "lo", "up");
-    await execa("ip", ["link", "add", hostSide, "netns", netns, "type", "veth", "peer", "name", "out0", "netns", outsideNetns]);
-    await inNetns(netns, "ip", "addr", "add", "198.51.100.1/24", "dev", hostSide);
-    await inNetns(netns, "ip", "link", "set", hostSide, "up");
-    await inNetns(outsideNetns, "ip", "addr", "add", `${OUTSIDE}/24`, "dev", "out0");
-    await inNetns(outsideNetns, "ip", "link", "set", "out0", "up");
-    outsideListener = execa("ip", ["netns", "exec", outsideNetns, process.execPath, "-e", `require("net").createServer((s) => s.destroy()).listen(${OUTSIDE_PORT}, "${OUTSIDE}")`], {
-      reject: false,
-    });
     dir = await labDir("kvm-lab-e2e-vbox-", CONFIG);
-  }, 40 * MINUTES);
+  }, 5 * MINUTES);
 
   afterAll(async () => {
     if (dir && twin) await kvmLabInNetns(["destroy"], dir, 5 * MINUTES, twin.env);
@@ -87,10 +112,6 @@ maybe("VirtualBox through the VBoxManage twin", () => {
       if (stillRunning.length) process.stderr.write(`e2e virtualbox: the twin cleanup stopped ${stillRunning.join(", ")}\n`);
     }
     if (dir) await fs.remove(dir);
-    outsideListener?.kill("SIGKILL");
-    await outsideListener?.catch(() => undefined);
-    await execa("ip", ["netns", "del", outsideNetns], { reject: false });
-    await inNetns(netns, "ip", "link", "del", hostSide).catch(() => undefined);
   }, 10 * MINUTES);
 
   let expected: Record<string, boolean>;
@@ -111,6 +132,9 @@ maybe("VirtualBox through the VBoxManage twin", () => {
       "host -> nokvm @nokvm.nic3": false,
       "nokvm -> outside via nokvm.nic3": true,
       "kvmhost -> outside via mgmt": false,
+      "edge -> host @lan": true, // a bridged machine shares the host's LAN
+      "host -> edge @lan": true,
+      "edge -> outside via lan": true,
     });
   });
 
@@ -149,8 +173,13 @@ maybe("VirtualBox through the VBoxManage twin", () => {
     const events = calls.map((c) => (c.argv[0] === "import" && !c.argv.includes("-n") ? "import" : c.argv[0] === "startvm" ? "start" : "")).filter(Boolean);
     expect(events).toEqual(["import", "start", "import", "start", "import", "start"]);
     for (const machine of ["kvmhost", "nokvm", "edge"]) {
-      expect(await fs.readFile(path.join(dir, ".kvm-lab", "logs", `${machine}.log`), "utf8")).toContain("Machine booted and ready!");
+      const log = await fs.readFile(path.join(dir, ".kvm-lab", "logs", `${machine}.log`), "utf8");
+      expect(log).toContain("Machine booted and ready!");
+      // The NICs Vagrant leaves alone, set up in the guest by MAC (the box runs systemd-networkd).
+      expect(log).toContain("kvm-lab: configured with networkd:");
     }
+    // The fixed address on the NAT Network came from that guest script: probed there.
+    expect(pairs.find((p) => p.id === "edge -> kvmhost @ext")).toMatchObject({ address: "10.0.9.200", status: "pass" });
     // 5. Every call the lab made was one VBoxManage 7.0 accepts.
     expect(calls.filter((c) => c.refused?.startsWith("rejected"))).toEqual([]);
     // 6. Destroyed, and nothing left: no VM registered, no QEMU, bridge, tap or namespace of the twin's.
@@ -202,6 +231,7 @@ maybe("the same lab on VirtualBox 6.1, 7.0 and 7.1, on Linux, Windows and macOS"
       const customized = calls.filter((c) => c.argv[0] === "modifyvm").map((c) => c.argv.slice(2).join(" "));
       expect(customized).toEqual(expect.arrayContaining(["--nested-hw-virt on", "--nested-hw-virt off", "--nic3 nat --natnet3 10.0.7.0/24", "--nic4 null", "--cableconnected3 off"]));
       expect(customized.some((line) => line.startsWith("--nic4 natnetwork --natnetwork4 e2evbox-ext"))).toBe(true);
+      expect(calls.some((c) => c.argv[0] === "modifyvm" && c.argv.includes("--bridgeadapter5") && c.argv.includes(LAN))).toBe(true);
       seen.set(`${version}/${host}`, calls.map((c) => c.argv));
     } finally {
       await twin.cleanup();

@@ -1,9 +1,11 @@
 # Evaluates rendered Vagrantfiles against a recording stand-in for Vagrant and prints, as
 # JSON, every string value each file passes to Vagrant: the tests compare them with the
 # config values that went in. A file Ruby cannot parse reports its syntax error.
-# With KVM_LAB_RUN_TRIGGERS=1 the `trigger.ruby` blocks run too (against whatever
-# VBoxManage is first on PATH).
+# With KVM_LAB_RUN_TRIGGERS=1 the `trigger.ruby` blocks run too, with a machine whose
+# provider driver runs whatever VBoxManage is first on PATH. The stand-in Vagrant reports
+# VirtualBox $KVM_LAB_VBOX_VERSION (default 7.0.20) on host $KVM_LAB_HOST (default linux).
 require "json"
+require "open3"
 
 class KvmLabRecorder
   def initialize(log)
@@ -15,7 +17,7 @@ class KvmLabRecorder
     collect(options.values)
     # Run configuration blocks (define, provider, trigger); trigger actions only when asked.
     if block && name == :ruby
-      block.call(nil, nil) if ENV["KVM_LAB_RUN_TRIGGERS"] == "1"
+      block.call(nil, StandInMachine.new) if ENV["KVM_LAB_RUN_TRIGGERS"] == "1"
     elsif block
       block.call(*Array.new([block.arity, 0].max) { KvmLabRecorder.new(@log) })
     end
@@ -42,6 +44,62 @@ end
 module Vagrant
   def self.configure(_version)
     yield KvmLabRecorder.new(Thread.current[:kvm_lab_log])
+  end
+
+  module Errors
+    class VagrantError < StandardError
+      attr_reader :extra_data
+
+      def initialize(extra_data = {})
+        @extra_data = extra_data
+        super(error_message)
+      end
+
+      def error_message
+        "No error message"
+      end
+    end
+
+    class VBoxManageError < VagrantError
+      def error_message
+        "There was an error while executing `VBoxManage`.\n\nCommand: #{extra_data[:command]}\n\nStderr: #{extra_data[:stderr]}"
+      end
+    end
+  end
+
+  module Util
+    module Platform
+      def self.darwin?
+        ENV.fetch("KVM_LAB_HOST", "linux") == "darwin"
+      end
+    end
+  end
+end
+
+module VagrantPlugins
+  module ProviderVirtualBox
+    module Driver
+      class Meta
+        def version
+          ENV.fetch("KVM_LAB_VBOX_VERSION", "7.0.20")
+        end
+      end
+    end
+  end
+end
+
+# A machine whose VirtualBox driver runs VBoxManage from PATH, raising as Vagrant's does.
+class StandInMachine
+  Driver = Struct.new(:none) do
+    def execute_command(args)
+      out, err, status = Open3.capture3("VBoxManage", *args)
+      raise Vagrant::Errors::VBoxManageError.new(command: args.inspect, stderr: err) unless status.success?
+      out
+    end
+  end
+
+  def provider
+    Struct.new(:driver).new(Driver.new)
   end
 end
 

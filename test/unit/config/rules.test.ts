@@ -219,12 +219,28 @@ describe("addresses", () => {
   });
   test("a static address where the mode has none", () => {
     const config = edit((c) => {
-      c.networks!.outside = { mode: "natnetwork", cidr: "10.0.5.0/24" };
-      c.machines[0].nics!.push({ network: "outside", ip: "10.0.5.10" }, { mode: "nat", ip: "10.0.4.15" });
+      c.networks!.vbox7 = { mode: "hostonlynet", cidr: "192.168.58.0/24" };
+      c.machines[0].nics!.push({ network: "vbox7", ip: "192.168.58.10" }, { mode: "nat", ip: "10.0.4.15" });
     });
     const problems = problemsOf(config);
-    expect(at(problems, "machines[0].nics[2].ip").message).toMatch(/^a natnetwork NIC takes its address from the network's DHCP server/);
+    expect(at(problems, "machines[0].nics[2].ip").message).toMatch(/^a hostonlynet NIC takes its address from the network's DHCP server/);
     expect(at(problems, "machines[0].nics[3].ip").message).toBe("a nat NIC has no static address");
+  });
+  test("a fixed address on a NAT Network: allowed (kvm-lab sets it up in the guest); VirtualBox's .2 and .3 are taken, the low half is where leases go", () => {
+    const withIp = (ip: string) =>
+      edit((c) => {
+        c.networks!.outside = { mode: "natnetwork", cidr: "10.0.5.0/24" };
+        c.machines[0].nics!.push({ network: "outside", ip });
+      });
+    expect(problemsOf(withIp("10.0.5.200"))).toEqual([]);
+    expect(warningsOf(withIp("10.0.5.200")).filter((w) => w.path.startsWith("machines[0].nics[2]"))).toEqual([]);
+    expect(at(problemsOf(withIp("10.0.5.3")), "machines[0].nics[2].ip").message).toBe("10.0.5.3 is the NAT Network's DHCP server (10.0.5.0/24)");
+    expect(at(problemsOf(withIp("10.0.5.2")), "machines[0].nics[2].ip").message).toBe("10.0.5.2 is the NAT Network's mapping of the host's loopback (10.0.5.0/24)");
+    expect(at(problemsOf(withIp("10.0.5.1")), "machines[0].nics[2].ip").message).toBe("10.0.5.1 is taken by the NAT Network's gateway on outside");
+    const low = at(warningsOf(withIp("10.0.5.20")), "machines[0].nics[2].ip");
+    expect(low.message).toBe("10.0.5.20 is where the NAT Network's DHCP server leases first (from .4 up): another machine may get it");
+    expect(low.fix).toBe("pick an address in the upper half of the block, e.g. 10.0.5.245");
+    expect(problemsOf(withIp("10.0.5.20"), "libvirt")).toEqual([]); // vagrant-libvirt sets the address itself
   });
   test("a block with host bits set", () => {
     const p = at(problemsOf(edit((c) => (c.networks!.mgmt.cidr = "192.168.56.1/24"))), "networks.mgmt.cidr");
@@ -238,16 +254,19 @@ describe("addresses", () => {
     const p = at(problemsOf(edit((c) => (c.networks!.tenant.cidr = "192.168.56.128/25"))), "networks.tenant.cidr");
     expect(p.message).toBe("192.168.56.128/25 overlaps networks.mgmt (192.168.56.0/24)");
   });
-  test("host-only outside 192.168.56.0/21 names the networks.conf line to add", () => {
+  test("host-only outside 192.168.56.0/21: a warning naming the hosts it breaks and the networks.conf line (a Vagrantfile is shared between hosts)", () => {
     const config = edit((c) => {
       c.networks!.mgmt.cidr = "172.16.20.0/24";
       c.machines.forEach((m, i) => (m.nics![0].ip = `172.16.20.${10 + i}`));
     });
-    const p = at(problemsOf(config), "networks.mgmt.cidr");
-    expect(p.message).toBe("172.16.20.0/24 is outside 192.168.56.0/21, the only range VirtualBox 6.1.28+ allows for host-only networks by default");
+    expect(problemsOf(config)).toEqual([]);
+    const p = at(warningsOf(config), "networks.mgmt.cidr");
+    expect(p.message).toBe(
+      "172.16.20.0/24 is outside 192.168.56.0/21, the only host-only range VirtualBox 6.1.28+ allows by default: vagrant up fails on Linux hosts and on macOS before VirtualBox 7 (Windows and macOS with VirtualBox 7 accept it)",
+    );
     expect(p.fix).toContain('add the line "* 172.16.20.0/24" to /etc/vbox/networks.conf');
-    expect(problemsOf({ ...config, virtualbox: { hostOnlyRanges: ["172.16.0.0/16"] } })).toEqual([]);
-    expect(problemsOf(config, "libvirt")).toEqual([]);
+    expect(warningsOf({ ...config, virtualbox: { hostOnlyRanges: ["172.16.0.0/16"] } }).filter((w) => w.path === "networks.mgmt.cidr")).toEqual([]);
+    expect(warningsOf(config, "libvirt").filter((w) => w.path === "networks.mgmt.cidr")).toEqual([]);
   });
   test("a lab network over VirtualBox's NAT 10.0.2.0/24", () => {
     const p = at(problemsOf(edit((c) => (c.networks!.tenant.cidr = "10.0.0.0/16"))), "networks.tenant.cidr");
