@@ -96,6 +96,8 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
     networks: [...networks.values()],
     machines,
     hostOnlyRanges,
+    natCidr: cidrAt(str(obj(config.virtualbox).natCidr), "virtualbox.natCidr", problems) ?? DEFAULTS.vagrantNat,
+    natDnsHostResolver: bool(obj(config.virtualbox).natDnsHostResolver) ?? false,
     managementNetwork:
       cidrAt(str(obj(config.libvirt).managementNetwork), "libvirt.managementNetwork", problems) ??
       DEFAULTS.managementNetwork,
@@ -109,6 +111,17 @@ interface Context {
   defaults: Raw;
   networks: Map<string, Network>;
   problems: Problem[];
+}
+
+/** A forwarded port: bound to 127.0.0.1 and TCP unless the config says otherwise. */
+function normalizeForward(value: unknown): Forward {
+  const f = obj(value);
+  return {
+    guest: int(f.guest) ?? 0,
+    host: int(f.host) ?? 0,
+    hostIp: str(f.hostIp) ?? DEFAULTS.forwardHostIp,
+    protocol: oneOf(PROTOCOLS, f.protocol) ?? DEFAULTS.protocol,
+  };
 }
 
 function normalizeMachine(raw: Raw, path: string, ctx: Context): Machine {
@@ -126,15 +139,7 @@ function normalizeMachine(raw: Raw, path: string, ctx: Context): Machine {
     accel: pick((v) => oneOf(ACCELS, v), "accel") ?? DEFAULTS.accel,
     cpuModel: str(raw.cpuModel),
     nics: normalizeNics(arr(raw.nics), `${path}.nics`, name, ctx),
-    forwards: arr(raw.forwards).map((value): Forward => {
-      const f = obj(value);
-      return {
-        guest: int(f.guest) ?? 0,
-        host: int(f.host) ?? 0,
-        hostIp: str(f.hostIp) ?? DEFAULTS.forwardHostIp,
-        protocol: oneOf(PROTOCOLS, f.protocol) ?? DEFAULTS.protocol,
-      };
-    }),
+    forwards: arr(raw.forwards).map(normalizeForward),
     provision: arr(raw.provision).filter((line): line is string => typeof line === "string"),
   };
 }
@@ -201,6 +206,8 @@ function normalizeNics(raws: unknown[], path: string, machine: string, ctx: Cont
       nicType: oneOf(NIC_TYPES, raw.nicType),
       cable: bool(raw.cable) ?? DEFAULTS.cable,
       promisc: oneOf(PROMISC_MODES, raw.promisc),
+      forwards: arr(raw.forwards).map(normalizeForward),
+      capture: bool(raw.capture) ? (str(raw.captureFile) ?? `.kvm-lab/captures/${machine}-nic${slot}.pcap`) : undefined,
     });
   });
   return nics.sort((a, b) => a.slot - b.slot);

@@ -1,5 +1,6 @@
 // What a lab means, checked: every rule adds a Problem naming the field and the fix.
 // Errors stop rendering; warnings are printed and rendering goes on.
+import path from "node:path";
 import type { Problem } from "../errors.js";
 import {
   broadcastOf,
@@ -15,7 +16,7 @@ import {
 import { MODES } from "../net/modes.js";
 import { defaultNatCidr, DEFAULTS } from "./defaults.js";
 import { normalizeMac } from "../net/mac.js";
-import type { Lab, Machine, Network, Nic } from "./types.js";
+import type { Forward, Lab, Machine, Network, Nic } from "./types.js";
 
 export interface RuleResult {
   errors: Problem[];
@@ -36,6 +37,7 @@ function hostnameProblem(value: string): string | undefined {
 export function checkRules(lab: Lab, rawNetworkKeys: string[]): RuleResult {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
+  checkNatSettings(lab, errors, warnings);
   checkNames(lab, rawNetworkKeys, errors);
   checkNetworks(lab, errors, warnings);
   lab.machines.forEach((machine, index) => checkMachine(lab, machine, `machines[${index}]`, errors, warnings));
@@ -44,6 +46,18 @@ export function checkRules(lab: Lab, rawNetworkKeys: string[]): RuleResult {
   checkMacsAcrossMachines(lab, errors);
   if (lab.provider === "libvirt") checkLibvirtNatBlocks(lab, errors);
   return { errors, warnings };
+}
+
+/** Adapter 1's NAT block and DNS: VirtualBox settings. */
+function checkNatSettings(lab: Lab, errors: Problem[], warnings: Problem[]): void {
+  if (lab.provider === "libvirt") {
+    if (lab.natCidr.text !== DEFAULTS.vagrantNat.text) warnings.push({ path: "virtualbox.natCidr", message: "is a VirtualBox setting; libvirt machines reach vagrant-libvirt's management network instead" });
+    if (lab.natDnsHostResolver) warnings.push({ path: "virtualbox.natDnsHostResolver", message: "is a VirtualBox setting; libvirt's dnsmasq answers DNS on its networks" });
+    return;
+  }
+  if (overlaps(lab.natCidr, DEFAULTS.libvirtDefaultNetwork)) {
+    errors.push({ path: "virtualbox.natCidr", message: `${lab.natCidr.text} overlaps 192.168.122.0/24, libvirt's default network inside the guests`, fix: "pick another block, e.g. 10.0.3.0/24" });
+  }
 }
 
 function checkNames(lab: Lab, networkKeys: string[], errors: Problem[]): void {
@@ -174,11 +188,11 @@ function checkNetworkSettings(network: Network, path: string, errors: Problem[])
 }
 
 function checkReservedOverlaps(lab: Lab, block: Cidr, path: string, errors: Problem[], warnings: Problem[]): void {
-  if (lab.provider === "virtualbox" && overlaps(block, DEFAULTS.vagrantNat)) {
+  if (lab.provider === "virtualbox" && overlaps(block, lab.natCidr)) {
     errors.push({
       path,
-      message: `${block.text} overlaps 10.0.2.0/24, the NAT network of adapter 1 that Vagrant uses for SSH`,
-      fix: "pick another block",
+      message: `${block.text} overlaps ${lab.natCidr.text}, the NAT network of adapter 1 that Vagrant uses for SSH`,
+      fix: "pick another block, or move adapter 1's NAT with virtualbox.natCidr",
     });
   }
   if (lab.provider === "libvirt" && overlaps(block, lab.managementNetwork)) {
@@ -209,24 +223,49 @@ function checkMachine(lab: Lab, machine: Machine, path: string, errors: Problem[
   if (machine.cpuModel !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(machine.cpuModel)) {
     errors.push({ path: `${path}.cpuModel`, message: `"${machine.cpuModel}" is not a CPU model name`, fix: "use a name from `virsh cpu-models x86_64`, e.g. kvm64" });
   }
-  for (const nic of machine.nics) checkNic(lab, nic, errors, warnings);
-  machine.forwards.forEach((forward, index) => {
-    const at = `${path}.forwards[${index}]`;
-    for (const key of ["guest", "host"] as const) {
-      if (forward[key] < 1 || forward[key] > 65535) {
-        errors.push({ path: `${at}.${key}`, message: `${forward[key]} is not a port`, fix: "use 1 to 65535" });
-      }
-    }
-    if (parseIpv4(forward.hostIp) === undefined) {
-      errors.push({ path: `${at}.hostIp`, message: `${forward.hostIp} is not an IPv4 address`, fix: "use 127.0.0.1 (the default) or a host address" });
-    } else if (forward.hostIp === "0.0.0.0") {
-      warnings.push({ path: `${at}.hostIp`, message: "0.0.0.0 exposes this port to every network the host is on" });
-    }
-  });
+  for (const nic of machine.nics) checkNic(lab, machine, nic, errors, warnings);
+  machine.forwards.forEach((forward, index) => checkForward(forward, `${path}.forwards[${index}]`, errors, warnings));
 }
 
-function checkNic(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem[]): void {
+function checkForward(forward: Forward, at: string, errors: Problem[], warnings: Problem[]): void {
+  for (const key of ["guest", "host"] as const) {
+    if (forward[key] < 1 || forward[key] > 65535) {
+      errors.push({ path: `${at}.${key}`, message: `${forward[key]} is not a port`, fix: "use 1 to 65535" });
+    }
+  }
+  if (parseIpv4(forward.hostIp) === undefined) {
+    errors.push({ path: `${at}.hostIp`, message: `${forward.hostIp} is not an IPv4 address`, fix: "use 127.0.0.1 (the default) or a host address" });
+  } else if (forward.hostIp === "0.0.0.0") {
+    warnings.push({ path: `${at}.hostIp`, message: "0.0.0.0 exposes this port to every network the host is on" });
+  }
+}
+
+/** Forwards and packet capture on a NIC. */
+function checkNicExtras(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem[]): void {
   const { network } = nic;
+  nic.forwards.forEach((forward, index) => checkForward(forward, `${nic.path}.forwards[${index}]`, errors, warnings));
+  if (nic.forwards.length && network.mode !== "nat" && network.mode !== "natnetwork") {
+    errors.push({ path: `${nic.path}.forwards`, message: `a ${network.mode} NIC has no NAT to forward ports through`, fix: "forward on a nat or natnetwork NIC, or in the machine's forwards (adapter 1)" });
+  } else if (nic.forwards.length && network.mode === "natnetwork" && lab.provider === "virtualbox" && !nic.ip) {
+    errors.push({ path: `${nic.path}.forwards`, message: "a NAT Network forwards ports to a guest address, and this NIC has none fixed", fix: `give the NIC an ip in ${network.cidr?.text ?? "the network's block"}` });
+  }
+  if (network.mode === "nat" && lab.provider === "virtualbox" && overlaps(natCidrOf(nic), lab.natCidr)) {
+    errors.push({ path: `${nic.path}.cidr`, message: `${natCidrOf(nic).text} overlaps ${lab.natCidr.text}, adapter 1's NAT`, fix: "give this NAT its own block with cidr, e.g. 10.0.9.0/24" });
+  }
+  if (nic.capture !== undefined) {
+    const file = nic.capture;
+    if (path.isAbsolute(file) || path.normalize(file).split(/[\\/]/)[0] === ".." || !file.trim()) {
+      errors.push({ path: `${nic.path}.captureFile`, message: `${JSON.stringify(file)} is outside the lab folder`, fix: 'use a path inside it, e.g. ".kvm-lab/captures/nic.pcap"' });
+    }
+    if (lab.provider === "libvirt") {
+      warnings.push({ path: `${nic.path}.capture`, message: "is a VirtualBox setting (--nictraceN): libvirt has no per-NIC capture; run tcpdump on the NIC's bridge on the host" });
+    }
+  }
+}
+
+function checkNic(lab: Lab, machine: Machine, nic: Nic, errors: Problem[], warnings: Problem[]): void {
+  const { network } = nic;
+  checkNicExtras(lab, nic, errors, warnings);
   if (!nic.named) checkNetworkSettings(network, nic.path, errors);
   if (!nic.named && network.cidr) checkReservedOverlaps(lab, network.cidr, `${nic.path}.cidr`, errors, warnings);
   if (nic.mac !== undefined) {
@@ -321,9 +360,13 @@ function checkAddressesAcrossMachines(lab: Lab, errors: Problem[]): void {
 
 function checkForwardsAcrossMachines(lab: Lab, errors: Problem[]): void {
   const seen: { host: number; hostIp: string; protocol: string; path: string }[] = [];
-  lab.machines.forEach((machine, m) =>
-    machine.forwards.forEach((forward, f) => {
-      const path = `machines[${m}].forwards[${f}].host`;
+  // Every forward binds a port on the host: the machine's (adapter 1) and its NICs' alike.
+  const all = lab.machines.flatMap((machine, m) => [
+    ...machine.forwards.map((forward, f) => ({ forward, path: `machines[${m}].forwards[${f}].host` })),
+    ...machine.nics.flatMap((nic) => nic.forwards.map((forward, f) => ({ forward, path: `${nic.path}.forwards[${f}].host` }))),
+  ]);
+  all.forEach(({ forward, path }) => {
+    {
       const clash = seen.find(
         (s) =>
           s.host === forward.host &&
@@ -335,8 +378,8 @@ function checkForwardsAcrossMachines(lab: Lab, errors: Problem[]): void {
       } else {
         seen.push({ ...forward, path });
       }
-    }),
-  );
+    }
+  });
 }
 
 function checkMacsAcrossMachines(lab: Lab, errors: Problem[]): void {

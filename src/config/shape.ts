@@ -29,6 +29,12 @@ const machineDefaults = {
   accel: oneOf(ACCELS),
 };
 
+const forward: Field = {
+  kind: "object",
+  fields: { guest: integer, host: integer, hostIp: string, protocol: oneOf(PROTOCOLS) },
+  required: ["guest", "host"],
+};
+
 const nic: Field = {
   kind: "object",
   fields: {
@@ -44,13 +50,10 @@ const nic: Field = {
     bridge: string,
     driver: string,
     properties: stringMap,
+    forwards: { kind: "array", of: forward },
+    capture: boolean,
+    captureFile: string,
   },
-};
-
-const forward: Field = {
-  kind: "object",
-  fields: { guest: integer, host: integer, hostIp: string, protocol: oneOf(PROTOCOLS) },
-  required: ["guest", "host"],
 };
 
 const machine: Field = {
@@ -93,7 +96,7 @@ export const LAB_SHAPE: Field = {
     networks: { kind: "record", of: network },
     machines: { kind: "array", of: machine },
     syncedFolder: boolean,
-    virtualbox: { kind: "object", fields: { hostOnlyRanges: { kind: "array", of: string } } },
+    virtualbox: { kind: "object", fields: { hostOnlyRanges: { kind: "array", of: string }, natCidr: string, natDnsHostResolver: boolean } },
     libvirt: { kind: "object", fields: { managementNetwork: string } },
     checks: { kind: "object", fields: { required: { kind: "array", of: oneOf(CHECK_IDS) }, timeoutSeconds: integer } },
     upTimeoutMinutes: integer,

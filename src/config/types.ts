@@ -59,6 +59,12 @@ export interface NicConfig {
   /** Inline generic: the driver and its properties. */
   driver?: string;
   properties?: Record<string, string>;
+  /** nat and natnetwork NICs: ports forwarded from the host to this NIC (natnetwork: to its fixed ip). */
+  forwards?: ForwardConfig[];
+  /** VirtualBox: capture this NIC's packets (`--nictraceN`) to a pcap file under the lab folder. */
+  capture?: boolean;
+  /** With capture: the file, relative to the lab folder (default `.kvm-lab/captures/<machine>-nic<N>.pcap`). */
+  captureFile?: string;
 }
 
 export interface ForwardConfig {
@@ -105,6 +111,10 @@ export interface LabConfig {
   virtualbox?: {
     /** Extra ranges listed in /etc/vbox/networks.conf, allowing host-only networks outside 192.168.56.0/21. */
     hostOnlyRanges?: string[];
+    /** The block of adapter 1's NAT (`--natnet1`; default 10.0.2.0/24), so the lab can use 10.0.2.0/24 itself. */
+    natCidr?: string;
+    /** NAT adapters resolve DNS through the host's resolver (`--natdnshostresolverN`; default false). */
+    natDnsHostResolver?: boolean;
   };
   libvirt?: {
     /** vagrant-libvirt's management network (default 192.168.121.0/24). */
@@ -151,6 +161,10 @@ export interface Nic {
   nicType?: NicType;
   cable: boolean;
   promisc?: PromiscMode;
+  /** Ports forwarded to this NIC (nat and natnetwork NICs). */
+  forwards: Forward[];
+  /** The pcap file of this NIC's packets, relative to the lab folder. */
+  capture?: string;
 }
 
 export interface Forward {
@@ -187,5 +201,8 @@ export interface Lab {
   networks: Network[];
   machines: Machine[];
   hostOnlyRanges: Cidr[];
+  /** VirtualBox: adapter 1's NAT block. */
+  natCidr: Cidr;
+  natDnsHostResolver: boolean;
   managementNetwork: Cidr;
 }

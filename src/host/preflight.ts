@@ -75,6 +75,41 @@ function checkVagrantDrivesVirtualbox(vagrant: string, provider: string): void {
 }
 
 /**
+ * What stands between a VirtualBox host and nested virtualization: a CPU VirtualBox says
+ * cannot do it (`VBoxManage list hostinfo`, VBoxManageList.cpp listHostInfo: "Processor
+ * supports nested HW virtualization"), and on Windows a running Hyper-V, under which
+ * VirtualBox falls back to its NEM backend (the Windows Hypervisor Platform) and nested
+ * virtualization is silently off.
+ */
+export async function virtualboxNestedWarnings(run: (command: string, args: string[]) => Promise<string> = runQuietly, platform = process.platform): Promise<Problem[]> {
+  const warnings: Problem[] = [];
+  const hostinfo = await run("VBoxManage", ["list", "hostinfo"]);
+  if (/^Processor supports nested HW virtualization:\s*no\s*$/m.test(hostinfo)) {
+    warnings.push({
+      path: "host",
+      message: "VirtualBox says this CPU cannot do nested hardware virtualization (VBoxManage list hostinfo): nested machines will have no VT-x/AMD-V",
+      fix: "use a host with AMD-V or with VT-x and VirtualBox 6.1+, or set nested: false on the machines that need no KVM",
+    });
+  }
+  if (platform === "win32") {
+    const hypervisor = await run("powershell", ["-NoProfile", "-Command", "(Get-CimInstance Win32_ComputerSystem).HypervisorPresent"]);
+    if (/true/i.test(hypervisor)) {
+      warnings.push({
+        path: "host",
+        message: "Hyper-V is running (it also runs under WSL2, Docker Desktop and Windows' memory integrity): VirtualBox then uses its slow NEM backend and turns nested virtualization off without a word",
+        fix: "bcdedit /set hypervisorlaunchtype off and reboot (WSL2 and Docker Desktop stop working until you turn it back on), or run the lab on a Linux host with KVM",
+      });
+    }
+  }
+  return warnings;
+}
+
+async function runQuietly(command: string, args: string[]): Promise<string> {
+  const result = await execa(command, args, { reject: false, timeout: 20_000 });
+  return String(result.stdout ?? "");
+}
+
+/**
  * Checks the host; for libvirt labs that ask for KVM where it cannot run a guest, switches
  * them to QEMU software emulation (in `lab`, so the rendered Vagrantfile says so) and warns.
  */
@@ -88,9 +123,7 @@ export async function preflightHost(lab: Lab, cwd: string): Promise<HostFacts> {
     if (problems.length) throw new ConfigError(problems, { hint: "VirtualBox refuses host-only networks outside these ranges on this host" });
   }
   const kvm = await probeKvm();
-  if (process.platform === "win32") {
-    warnings.push({ path: "host", message: "on Windows, Hyper-V (and WSL2, which uses it) keeps VirtualBox from using VT-x", fix: "turn Hyper-V off (bcdedit /set hypervisorlaunchtype off) or accept VirtualBox's slow fallback" });
-  }
+  if (lab.provider === "virtualbox" && lab.machines.some((m) => m.nested)) warnings.push(...(await virtualboxNestedWarnings()));
   if (lab.provider === "libvirt" && !kvm.runs) {
     const onKvm = lab.machines.filter((m) => m.accel === "kvm");
     if (onKvm.length) {

@@ -26,9 +26,12 @@ export function describeNic(nic: Nic, suffix = ""): string[] {
 }
 
 /** Forwarded ports: bound to 127.0.0.1 unless the config names another host address. */
-export function forwardLines(machine: Machine): NetworkLineView[] {
-  return machine.forwards.map((forward) => ({
-    comment: [`${forward.protocol} ${forward.hostIp}:${forward.host} -> guest ${forward.guest}`],
+export function forwardLines(machine: Machine, options: { nicForwards?: boolean } = {}): NetworkLineView[] {
+  // libvirt: forwards of nat and natnetwork NICs too; vagrant-libvirt tunnels every forward
+  // over SSH to the guest, so the NIC a port is reached through makes no difference there.
+  const nicForwards = options.nicForwards ? machine.nics.flatMap((nic) => nic.forwards.map((forward) => ({ forward, via: `adapter ${nic.slot}` }))) : [];
+  return [...machine.forwards.map((forward) => ({ forward, via: "" })), ...nicForwards].map(({ forward, via }) => ({
+    comment: [`${forward.protocol} ${forward.hostIp}:${forward.host} -> guest ${forward.guest}${via ? ` (the config forwards it through ${via})` : ""}`],
     kind: "forwarded_port",
     options: [
       ["guest", forward.guest],

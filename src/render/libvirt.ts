@@ -55,7 +55,7 @@ function machineView(lab: Lab, machine: Machine): MachineView {
     boxUrl: machine.boxUrl,
     networks: machine.nics.map((nic) => declaration(lab, machine, nic)),
     networksHeading: "Adapter 1 is vagrant-libvirt's management network (libvirt's adapter 0).",
-    forwards: forwardLines(machine),
+    forwards: forwardLines(machine, { nicForwards: true }),
     settings: cpuSettings(machine),
     calls: machine.nested ? [] : hiddenVirtualization(),
     customize: [],

@@ -8,7 +8,7 @@ import { libvirtView } from "./libvirt.js";
 import { commentText, rubyLiteral, rubyOptions, type RubyValue } from "./ruby.js";
 import { stampDigest } from "./digest.js";
 import { virtualboxView } from "./virtualbox.js";
-import type { LabView, OptionPairs } from "./view.js";
+import type { CustomizeArg, LabView, OptionPairs } from "./view.js";
 
 /** The package's templates folder (beside src/ and dist/). */
 import { TEMPLATES_DIR } from "../paths.js";
@@ -24,7 +24,10 @@ function compileTemplates(): Render {
   hbs.registerHelper("opts", (pairs: OptionPairs, options: { hash: { indent?: number; width?: number } }) =>
     rubyOptions(pairs, options.hash.indent ?? 0, options.hash.width),
   );
-  hbs.registerHelper("rbargs", (args: string[]) => args.map(rubyLiteral).join(", "));
+  // A capture file becomes a call of the prelude's helper with the path as a literal.
+  hbs.registerHelper("rbargs", (args: CustomizeArg[]) =>
+    args.map((arg) => (typeof arg === "string" ? rubyLiteral(arg) : `KvmLab.capture_file(${rubyLiteral(arg.captureFile)})`)).join(", "),
+  );
   hbs.registerHelper("c", (text: string) => commentText(String(text)));
   const partials = path.join(TEMPLATES_DIR, "partials");
   for (const file of fs.readdirSync(partials).sort()) {

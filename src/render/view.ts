@@ -17,10 +17,13 @@ export interface NetworkLineView {
 
 export interface CustomizeView {
   comment: string[];
-  /** Arguments after `"modifyvm", :id`. */
-  lines: string[][];
+  /** Arguments after `"modifyvm", :id`: literals, or a capture file the Vagrantfile resolves. */
+  lines: CustomizeArg[][];
   guard?: RubyGuard;
 }
+
+/** A modifyvm argument: a literal, or a capture file relative to the Vagrantfile (`KvmLab.capture_file`). */
+export type CustomizeArg = string | { captureFile: string };
 
 /**
  * A condition the Vagrantfile decides on the host at `vagrant up` time, from the helpers of
@@ -67,6 +70,8 @@ export interface MachineView {
 export interface NatNetworkView {
   name: string;
   cidr: string;
+  /** `--port-forward-4` rules of the NICs on it. */
+  forwards: string[];
 }
 
 /** A VirtualBox 7 host-only network (macOS) the trigger creates when missing. */
@@ -87,6 +92,8 @@ export interface LabView {
   hostOnlyNets: HostOnlyNetView[];
   /** VirtualBox: templates/guest-nics.sh, embedded when some machine needs it. */
   guestNicScript?: string;
+  /** VirtualBox: the capture files of NICs that capture their packets, relative to the lab folder. */
+  captures?: string[];
   labSettings: ProviderSettingView[];
   machines: MachineView[];
 }

@@ -3,12 +3,13 @@
 // Flag spellings are the pre-7.0 ones, which VirtualBox 7 still accepts as aliases.
 import fs from "node:fs";
 import path from "node:path";
-import type { Lab, Machine, Nic } from "../config/types.js";
+import type { Forward, Lab, Machine, Nic } from "../config/types.js";
 import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/ipv4.js";
 import { derivedMac, virtualboxMac } from "../net/mac.js";
 import { TEMPLATES_DIR } from "../paths.js";
+import { DEFAULTS } from "../config/defaults.js";
 import { describeNic, forwardLines, provisionSteps } from "./common.js";
-import type { CustomizeView, HostOnlyNetView, LabView, MachineView, NetworkLineView, OptionPairs, RubyGuard } from "./view.js";
+import type { CustomizeArg, CustomizeView, HostOnlyNetView, LabView, MachineView, NetworkLineView, OptionPairs, RubyGuard } from "./view.js";
 
 const ON_MACOS_VBOX7: RubyGuard = { keyword: "if", condition: "KvmLab.host_only_networks?" };
 const ELSEWHERE: RubyGuard = { keyword: "unless", condition: "KvmLab.host_only_networks?" };
@@ -43,7 +44,11 @@ function macOf(lab: Lab, machine: Machine, nic: Nic): string | undefined {
 
 export function virtualboxView(lab: Lab): LabView {
   const shared = lab.networks.filter((n) => n.cidr && lab.machines.some((m) => m.nics.some((nic) => nic.network === n)));
-  const natNetworks = shared.filter((n) => n.mode === "natnetwork").map((n) => ({ name: n.providerName, cidr: n.cidr!.text }));
+  const natNetworks = shared.filter((n) => n.mode === "natnetwork").map((n) => ({
+    name: n.providerName,
+    cidr: n.cidr!.text,
+    forwards: lab.machines.flatMap((m) => m.nics.filter((nic) => nic.network === n && nic.ip).flatMap((nic) => nic.forwards.map((f) => natNetworkRule(f, nic.ip!)))),
+  }));
   const hostOnlyNets = shared.filter((n) => n.mode === "hostonlynet").map((n) => hostOnlyNet(n.providerName, n.cidr!));
   return {
     labPartial: "virtualbox-lab",
@@ -55,6 +60,7 @@ export function virtualboxView(lab: Lab): LabView {
     hostOnlyNets,
     labSettings: [],
     machines: lab.machines.map((machine) => machineView(lab, machine)),
+    captures: lab.machines.flatMap((m) => m.nics.flatMap((nic) => (nic.capture ? [nic.capture] : []))),
     guestNicScript: lab.machines.some((m) => guestNicArgs(lab, m).length) ? fs.readFileSync(path.join(TEMPLATES_DIR, "guest-nics.sh"), "utf8").trimEnd() : undefined,
   };
 }
@@ -85,6 +91,12 @@ function machineView(lab: Lab, original: Machine): MachineView {
     if (args.length) nicCustomize.push({ comment: line ? [`adapter ${nic.slot}: what Vagrant has no option for`] : describeNic(nic), lines: args });
   }
   const natSlots = [1, ...machine.nics.filter((nic) => nic.network.mode === "nat").map((nic) => nic.slot)];
+  if (lab.natCidr.text !== DEFAULTS.vagrantNat.text) {
+    nicCustomize.push({ comment: [`adapter 1: its NAT on ${lab.natCidr.text}, leaving ${DEFAULTS.vagrantNat.text} to the lab`], lines: [["--natnet1", lab.natCidr.text]] });
+  }
+  if (lab.natDnsHostResolver) {
+    nicCustomize.push({ comment: ["NAT adapters: DNS through the host's resolver"], lines: natSlots.map((slot) => [`--natdnshostresolver${slot}`, "on"]) });
+  }
   nicCustomize.push({
     comment: [
       "NAT adapters: the guest reaches the host's own services at 10.0.x.2, as before",
@@ -122,13 +134,16 @@ function cpuCustomize(machine: Machine): CustomizeView[] {
     groups.push({
       comment: [
         "nested virtualization: VT-x/AMD-V for the guest, with nested paging and",
-        "unrestricted guest (VT-x guests fail to start without them), and KVM",
+        "unrestricted guest (VT-x guests fail to start without them), VPID and large",
+        "pages (fewer TLB flushes and misses for the guest's own VMs), and KVM",
         "paravirtualization for the Linux guest",
       ],
       lines: [
         ["--hwvirtex", "on"],
         ["--nestedpaging", "on"],
         ["--vtxux", "on"],
+        ["--vtxvpid", "on"],
+        ["--largepages", "on"],
         ["--nested-hw-virt", "on"],
         ["--paravirtprovider", "kvm"],
       ],
@@ -195,11 +210,21 @@ function vagrantDeclaration(nic: Nic): NetworkLineView | undefined {
   }
 }
 
+/** A `--natpfN` rule as Vagrant writes its own: "tcp8080-80,tcp,127.0.0.1,8080,,80". */
+function natRule(f: Forward): string {
+  return [`${f.protocol}${f.host}-${f.guest}`, f.protocol, f.hostIp, f.host, "", f.guest].join(",");
+}
+
+/** A NAT Network's `--port-forward-4` rule: "tcp8080-80:tcp:[127.0.0.1]:8080:[10.0.9.200]:80". */
+function natNetworkRule(f: Forward, guestIp: string): string {
+  return `${f.protocol}${f.host}-${f.guest}:${f.protocol}:[${f.hostIp}]:${f.host}:[${guestIp}]:${f.guest}`;
+}
+
 /** `modifyvm` arguments for a NIC: the whole adapter for modes Vagrant does not declare, else the extras. */
-function modifyvmArgs(nic: Nic, wholeAdapter: boolean): string[][] {
+function modifyvmArgs(nic: Nic, wholeAdapter: boolean): CustomizeArg[][] {
   const n = nic.slot;
   const { network } = nic;
-  const lines: string[][] = [];
+  const lines: CustomizeArg[][] = [];
   if (wholeAdapter) {
     switch (network.mode) {
       case "natnetwork":
@@ -226,5 +251,8 @@ function modifyvmArgs(nic: Nic, wholeAdapter: boolean): string[][] {
   }
   if (nic.promisc) lines.push([`--nicpromisc${n}`, nic.promisc]);
   if (!nic.cable) lines.push([`--cableconnected${n}`, "off"]);
+  // Forwards through this NIC's own NAT (a NAT Network's are the network's: see the trigger).
+  if (network.mode === "nat") for (const f of nic.forwards) lines.push([`--natpf${n}`, natRule(f)]);
+  if (nic.capture) lines.push([`--nictrace${n}`, "on", `--nictracefile${n}`, { captureFile: nic.capture }]);
   return lines;
 }

@@ -40,7 +40,7 @@ export default defineLab({
     { name: "kvmhost", box: "kvm-lab/debian-12-kvm", memory: 1024,
       nics: [{ network: "mgmt", ip: "192.168.59.10" }, { network: "tenant", ip: "10.10.9.10" }, { network: "ext", ip: "10.0.9.200" }] },
     { name: "nokvm", box: "kvm-lab/debian-12-minimal", nested: false,
-      nics: [{ network: "tenant", ip: "10.10.9.11" }, { mode: "nat", cidr: "10.0.7.0/24" }, { mode: "null" }] },
+      nics: [{ network: "tenant", ip: "10.10.9.11" }, { mode: "nat", cidr: "10.0.7.0/24", forwards: [{ guest: 22, host: 2288 }], capture: true }, { mode: "null" }] },
     { name: "edge", box: "kvm-lab/debian-12-kvm", memory: 1024,
       nics: [{ network: "mgmt", ip: "192.168.59.12" }, { network: "tenant", ip: "10.10.9.12", cable: false }, { network: "ext" },
         { network: "lan", ip: "198.51.100.20" }] },
@@ -180,9 +180,14 @@ maybe("VirtualBox through the VBoxManage twin", () => {
     }
     // The fixed address on the NAT Network came from that guest script: probed there.
     expect(pairs.find((p) => p.id === "edge -> kvmhost @ext")).toMatchObject({ address: "10.0.9.200", status: "pass" });
-    // 5. Every call the lab made was one VBoxManage 7.0 accepts.
+    // 5. nokvm's second NAT: its forward and its packet capture (a pcap written while the lab ran).
+    expect(calls.some((c) => c.argv.includes("--natpf3") && c.argv.includes("tcp2288-22,tcp,127.0.0.1,2288,,22"))).toBe(true);
+    const pcap = await fs.readFile(path.join(dir, ".kvm-lab", "captures", "nokvm-nic3.pcap"));
+    expect(pcap.readUInt32LE(0)).toBe(0xa1b2c3d4); // the pcap magic
+    expect(pcap.length).toBeGreaterThan(24 + 16); // the header and at least one packet (the guest's DHCP)
+    // 6. Every call the lab made was one VBoxManage 7.0 accepts.
     expect(calls.filter((c) => c.refused?.startsWith("rejected"))).toEqual([]);
-    // 6. Destroyed, and nothing left: no VM registered, no QEMU, bridge, tap or namespace of the twin's.
+    // 7. Destroyed, and nothing left: no VM registered, no QEMU, bridge, tap or namespace of the twin's.
     expect(run.stderr).toContain("destroying the lab's machines");
     const vms = await execa("VBoxManage", ["list", "vms"], { env: twin.env });
     expect(vms.stdout).toBe("");

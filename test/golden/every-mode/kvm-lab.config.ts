@@ -13,6 +13,8 @@ export default defineLab({
     vbox7: { mode: "hostonlynet", cidr: "192.168.58.0/24" },
     lan: { mode: "bridged", bridge: "eth0", cidr: "192.168.1.0/24" },
   },
+  // Adapter 1's NAT moved off 10.0.2.0/24, DNS through the host's resolver (VirtualBox).
+  virtualbox: { natCidr: "10.0.3.0/24", natDnsHostResolver: true },
   machines: [
     {
       name: "alpha",
@@ -20,8 +22,8 @@ export default defineLab({
         { network: "mgmt", ip: "192.168.56.10", mac: "08:00:27:00:00:02" },
         { network: "storage" },
         { network: "tenant", ip: "10.10.0.10", nicType: "virtio", promisc: "allow-vms" },
-        { network: "outside", nicType: "82545EM" },
-        { mode: "nat", cidr: "10.0.6.0/24" },
+        { network: "outside", nicType: "82545EM", ip: "10.0.5.200", forwards: [{ guest: 443, host: 8443 }] },
+        { mode: "nat", cidr: "10.0.6.0/24", forwards: [{ guest: 80, host: 8080 }], capture: true },
         { mode: "null" },
         { mode: "generic", driver: "UDPTunnel", properties: { dest: "127.0.0.1", sport: "10001", dport: "10002" } },
       ],

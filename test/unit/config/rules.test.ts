@@ -392,3 +392,50 @@ describe("warnings", () => {
     expect(at(w, "machines[0].nics[0].promisc").message).toMatch(/promisc is a VirtualBox setting and is ignored/);
   });
 });
+
+describe("NAT settings, NIC forwards and packet capture", () => {
+  test("NIC forwards: only through a NAT; a NAT Network's need the NIC's fixed address; a host port once across the lab", () => {
+    const lab = (nic: Record<string, unknown>, forwards?: unknown) =>
+      edit((c) => {
+        c.networks!.outside = { mode: "natnetwork", cidr: "10.0.5.0/24" };
+        c.machines[0].nics!.push(nic as never);
+        if (forwards) c.machines[1].forwards = forwards as never;
+      });
+    expect(at(problemsOf(lab({ network: "mgmt", ip: "192.168.56.20", forwards: [{ guest: 80, host: 8080 }] })), "machines[0].nics[2].forwards").message).toBe(
+      "a hostonly NIC has no NAT to forward ports through",
+    );
+    expect(at(problemsOf(lab({ network: "outside", forwards: [{ guest: 80, host: 8080 }] })), "machines[0].nics[2].forwards").fix).toBe("give the NIC an ip in 10.0.5.0/24");
+    expect(problemsOf(lab({ network: "outside", ip: "10.0.5.200", forwards: [{ guest: 80, host: 8080 }] }))).toEqual([]);
+    expect(problemsOf(lab({ mode: "nat", forwards: [{ guest: 80, host: 8080 }] }))).toEqual([]);
+    const clash = at(problemsOf(lab({ mode: "nat", forwards: [{ guest: 80, host: 8080 }] }, [{ guest: 22, host: 8080 }])), "machines[1].forwards[0].host");
+    expect(clash.message).toBe("host port tcp/8080 is already forwarded by machines[0].nics[2].forwards[0]");
+    expect(at(problemsOf(lab({ mode: "nat", forwards: [{ guest: 0, host: 8080 }] })), "machines[0].nics[2].forwards[0].guest").message).toBe("0 is not a port");
+  });
+
+  test("capture: a file inside the lab folder; VirtualBox only", () => {
+    const lab = (nic: Record<string, unknown>) => edit((c) => c.machines[0].nics!.push({ mode: "nat", ...nic } as never));
+    expect(problemsOf(lab({ capture: true }))).toEqual([]);
+    for (const file of ["/tmp/x.pcap", "../x.pcap", "captures/../../x.pcap"]) {
+      expect(at(problemsOf(lab({ capture: true, captureFile: file })), "machines[0].nics[2].captureFile").message).toBe(`${JSON.stringify(file)} is outside the lab folder`);
+    }
+    expect(at(warningsOf(lab({ capture: true }), "libvirt"), "machines[0].nics[2].capture").message).toMatch(/^is a VirtualBox setting \(--nictraceN\)/);
+  });
+
+  test("virtualbox.natCidr frees 10.0.2.0/24 for the lab; it must not meet a lab network or another NAT", () => {
+    const moved = edit((c) => {
+      c.virtualbox = { natCidr: "10.0.3.0/24" };
+      c.networks!.tenant.cidr = "10.0.2.0/24";
+      c.machines.forEach((m, i) => (m.nics![1].ip = `10.0.2.${10 + i}`));
+    });
+    expect(problemsOf(moved)).toEqual([]);
+    const clash = edit((c) => {
+      c.virtualbox = { natCidr: "10.0.3.0/24" };
+      c.machines[0].nics!.push({ mode: "nat" }); // slot 3: its default block, 10.0.4.0/24, is free
+      c.machines[1].nics!.push({ mode: "nat", cidr: "10.0.3.0/24" });
+    });
+    expect(at(problemsOf(clash), "machines[1].nics[2].cidr").message).toBe("10.0.3.0/24 overlaps 10.0.3.0/24, adapter 1's NAT");
+    const onTenant = edit((c) => (c.networks!.tenant.cidr = "10.0.0.0/16"));
+    expect(at(problemsOf(onTenant), "networks.tenant.cidr").fix).toBe("pick another block, or move adapter 1's NAT with virtualbox.natCidr");
+    expect(at(warningsOf({ ...moved, provider: "libvirt" }), "virtualbox.natCidr").message).toMatch(/^is a VirtualBox setting/);
+  });
+});

@@ -3,7 +3,7 @@
 import fs from "node:fs";
 import os from "node:os";
 
-export function hostInfo({ version }) {
+export function hostInfo() {
   const cpuinfo = fs.readFileSync("/proc/cpuinfo", "utf8");
   const flags = new Set((cpuinfo.match(/^flags\s*:\s*(.*)$/m)?.[1] ?? "").split(/\s+/));
   const vendor = cpuinfo.match(/^vendor_id\s*:\s*(.*)$/m)?.[1] ?? "unknown";
@@ -22,7 +22,8 @@ export function hostInfo({ version }) {
     `Processor supports long mode: ${yesNo(flags.has("lm"))}`,
     `Processor supports nested paging: ${yesNo(flags.has("npt") || flags.has("ept"))}`,
     `Processor supports unrestricted guest: ${yesNo(flags.has("vmx") ? flags.has("unrestricted_guest") || true : false)}`,
-    `Processor supports nested HW virtualization: ${yesNo(hwvirt && version !== "6.0")}`,
+    // What the twin can give its guests: svm under QEMU's emulation, or the host's own under KVM.
+    `Processor supports nested HW virtualization: ${yesNo(process.env.KVMLAB_TWIN_ACCEL !== "kvm" || hwvirt)}`,
     `Processor#0 description: ${os.cpus()[0]?.model ?? vendor}`,
     `Memory size: ${Math.round(os.totalmem() / 2 ** 20)} MByte`,
     `Memory available: ${Math.round(os.freemem() / 2 ** 20)} MByte`,
