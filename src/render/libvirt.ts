@@ -70,7 +70,17 @@ function cpuSettings(machine: Machine): ProviderSettingView[] {
       : { comment: ["QEMU software emulation (TCG), for hosts without usable hardware virtualization"], key: "driver", value: "qemu" },
     { key: "cpus", value: machine.cpus },
     { key: "memory", value: machine.memory },
-    { comment: [machine.nested ? "expose svm/vmx to the guest so it can run KVM itself" : "no svm/vmx for the guest (see the CPU below)"], key: "nested", value: machine.nested },
+    machine.nested
+      ? { comment: ["expose svm/vmx to the guest so it can run KVM itself"], key: "nested", value: true }
+      : {
+          comment: [
+            "nested is off, but vagrant-libvirt's `nested = false` deletes every svm/vmx feature",
+            "line when the domain starts (start_domain.rb), the ones that disable them included;",
+            "`true` keeps the lines below, and adds its own only where none is set",
+          ],
+          key: "nested",
+          value: true,
+        },
   ];
   if (!machine.nested) {
     const model = machine.cpuModel ?? NESTED_OFF_MODEL;
@@ -104,11 +114,12 @@ const NESTED_OFF_MODEL = "qemu64";
 
 /**
  * Nested off must hide svm and vmx whatever the CPU: host-passthrough hands over the host's,
- * and a named model may carry them (qemu64 has svm). vagrant-libvirt's `nested = false` only
- * leaves out its own optional svm/vmx lines (its domain.xml.erb), and it accepts CPU
- * features only with a named model (config.rb validate: "cannot set cpu_features with
- * cpu_model unset"), so a nested-off machine gets a named model and libvirt's "disable"
- * policy for both features.
+ * and a named model may carry them (qemu64 has svm). vagrant-libvirt accepts CPU features
+ * only with a named model (config.rb validate: "cannot set cpu_features with cpu_model
+ * unset") and, with `nested = false`, deletes every svm/vmx feature when the domain starts
+ * (action/start_domain.rb), so a nested-off machine gets a named model, libvirt's "disable"
+ * policy for both features, and `nested = true`, which keeps them (domain.xml.erb adds its
+ * optional svm/vmx only where no line names them).
  */
 function hiddenVirtualization(): ProviderCallView[] {
   return [

@@ -237,6 +237,8 @@ maybe("the same lab on VirtualBox 6.1, 7.0 and 7.1, on Linux, Windows and macOS"
       expect(customized).toEqual(expect.arrayContaining(["--nested-hw-virt on", "--nested-hw-virt off", "--nic3 nat --natnet3 10.0.7.0/24", "--nic4 null", "--cableconnected3 off"]));
       expect(customized.some((line) => line.startsWith("--nic4 natnetwork --natnetwork4 e2evbox-ext"))).toBe(true);
       expect(calls.some((c) => c.argv[0] === "modifyvm" && c.argv.includes("--bridgeadapter5") && c.argv.includes(LAN))).toBe(true);
+      // The host's loopback at 10.0.x.2: opted into on 7.0 (which made it opt-in), never passed to 6.1 (which has no such option).
+      expect(customized.includes("--nat-localhostreachable1 on")).toBe(version !== "6.1");
       seen.set(`${version}/${host}`, calls.map((c) => c.argv));
     } finally {
       await twin.cleanup();
