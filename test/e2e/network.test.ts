@@ -6,9 +6,9 @@
 // on purpose (a machine's NIC moved to the wrong network, the host given an address on the
 // internal network) and the check must name what broke in the modes' terms.
 import path from "node:path";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import fs from "fs-extra";
-import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, labDir, libvirtLeftovers, testNetns } from "../support/e2e.js";
+import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, labDir, libvirtLeftovers, startOutsideStandIn, testNetns, type OutsideStandIn } from "../support/e2e.js";
 
 const skip = cannotBootVms();
 if (skip) process.stderr.write(`e2e network: skipped: ${skip}\n`);
@@ -32,25 +32,12 @@ interface Pair {
 
 maybe("network modes, live: host-only, internal and NAT network on libvirt", () => {
   let dir: string;
-  const outsideNetns = `kvmlab-out-${process.pid}`;
-  const hostSide = `kvo${process.pid % 100000}`;
-  let outsideListener: ResultPromise | undefined;
+  let outside: OutsideStandIn | undefined;
 
   beforeAll(async () => {
     const minimal = await buildTestBox("debian-12-minimal");
     await addBox(minimal.catalog, "libvirt");
-    // The outside stand-in: its own namespace, a veth to the tests' namespace, a listener.
-    const netns = testNetns().netns!;
-    await execa("ip", ["netns", "add", outsideNetns]);
-    await inNetns(outsideNetns, "ip", "link", "set", "lo", "up");
-    await execa("ip", ["link", "add", hostSide, "netns", netns, "type", "veth", "peer", "name", "out0", "netns", outsideNetns]);
-    await inNetns(netns, "ip", "addr", "add", "203.0.113.1/24", "dev", hostSide);
-    await inNetns(netns, "ip", "link", "set", hostSide, "up");
-    await inNetns(outsideNetns, "ip", "addr", "add", `${OUTSIDE}/24`, "dev", "out0");
-    await inNetns(outsideNetns, "ip", "link", "set", "out0", "up");
-    outsideListener = execa("ip", ["netns", "exec", outsideNetns, process.execPath, "-e", `require("net").createServer((s) => s.destroy()).listen(${OUTSIDE_PORT}, "${OUTSIDE}")`], {
-      reject: false,
-    });
+    outside = await startOutsideStandIn({ name: `kvmlab-out-${process.pid}`, hostSide: `kvo${process.pid % 100000}`, hostAddress: "203.0.113.1", address: OUTSIDE, port: OUTSIDE_PORT });
     dir = await labDir(
       "kvm-lab-e2e-net-",
       `import { defineLab } from "kvm-lab";
@@ -81,10 +68,7 @@ export default defineLab({
       await kvmLabInNetns(["destroy"], dir, 5 * MINUTES);
       await fs.remove(dir);
     }
-    outsideListener?.kill("SIGKILL");
-    await outsideListener?.catch(() => undefined);
-    await execa("ip", ["netns", "del", outsideNetns], { reject: false });
-    await inNetns(testNetns().netns!, "ip", "link", "del", hostSide).catch(() => undefined);
+    await outside?.stop();
   }, 10 * MINUTES);
 
   test("plan --matrix names the pairs, the isolated ones included", async () => {

@@ -8,9 +8,9 @@
 // every network pair as `plan --matrix` says, and leave nothing behind. Then the same
 // lab's command lines against VirtualBox 6.1, 7.0 and 7.1 on Linux, Windows and macOS.
 import path from "node:path";
-import { execa, type ResultPromise } from "execa";
+import { execa } from "execa";
 import fs from "fs-extra";
-import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, labDir, testNetns, vagrantInNetns } from "../support/e2e.js";
+import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, labDir, startOutsideStandIn, testNetns, vagrantInNetns, type OutsideStandIn } from "../support/e2e.js";
 import { makeTwin, refusedBy, twinLeftovers, type Twin, type TwinHost, type TwinVersion } from "../support/twin.js";
 
 const skip = cannotBootVms();
@@ -56,43 +56,20 @@ interface Pair {
   status: string;
 }
 
-const inNetns = (netns: string, ...args: string[]) => execa("ip", ["netns", "exec", netns, ...args]);
-
-// Shared by both groups: the boxes, and the host's LAN with the outside stand-in on it (a
-// namespace of its own behind a veth, with a TCP listener).
-const outsideNetns = `kvmlab-vout-${process.pid}`;
-const hostSide = `kvv${process.pid % 100000}`;
-let outsideListener: ResultPromise | undefined;
+// Shared by both groups: the boxes, and the host's LAN with the outside stand-in on it.
+let outside: OutsideStandIn | undefined;
 
 beforeAll(async () => {
   if (skip) return;
-  const netns = testNetns().netns!;
   const kvm = await buildTestBox("debian-12-kvm");
   const minimal = await buildTestBox("debian-12-minimal");
   await addBox(kvm.catalog, "virtualbox");
   await addBox(minimal.catalog, "virtualbox");
-  await execa("ip", ["netns", "add", outsideNetns]);
-  await inNetns(outsideNetns, "ip", "link", "set", "lo", "up");
-  await execa("ip", ["link", "add", hostSide, "netns", netns, "type", "veth", "peer", "name", "out0", "netns", outsideNetns]);
-  await inNetns(netns, "ip", "link", "add", LAN, "type", "bridge");
-  await inNetns(netns, "ip", "link", "set", hostSide, "master", LAN);
-  await inNetns(netns, "ip", "addr", "add", "198.51.100.1/24", "dev", LAN);
-  await inNetns(netns, "ip", "link", "set", hostSide, "up");
-  await inNetns(netns, "ip", "link", "set", LAN, "up");
-  await inNetns(outsideNetns, "ip", "addr", "add", `${OUTSIDE}/24`, "dev", "out0");
-  await inNetns(outsideNetns, "ip", "link", "set", "out0", "up");
-  outsideListener = execa("ip", ["netns", "exec", outsideNetns, process.execPath, "-e", `require("net").createServer((s) => s.destroy()).listen(${OUTSIDE_PORT}, "${OUTSIDE}")`], {
-    reject: false,
-  });
+  outside = await startOutsideStandIn({ name: `kvmlab-vout-${process.pid}`, hostSide: `kvv${process.pid % 100000}`, bridge: LAN, hostAddress: "198.51.100.1", address: OUTSIDE, port: OUTSIDE_PORT });
 }, 40 * MINUTES);
 
 afterAll(async () => {
-  if (skip) return;
-  outsideListener?.kill("SIGKILL");
-  await outsideListener?.catch(() => undefined);
-  await execa("ip", ["netns", "del", outsideNetns], { reject: false });
-  await inNetns(testNetns().netns!, "ip", "link", "del", hostSide).catch(() => undefined);
-  await inNetns(testNetns().netns!, "ip", "link", "del", LAN).catch(() => undefined);
+  await outside?.stop();
 });
 
 maybe("VirtualBox through the VBoxManage twin", () => {

@@ -109,6 +109,46 @@ export async function addBox(catalog: string, provider: BoxProvider): Promise<vo
   if (result.exitCode !== 0) throw new Error(`vagrant box add failed:\n${result.all}`);
 }
 
+export interface OutsideStandIn {
+  stop(): Promise<void>;
+}
+
+/**
+ * The "outside" the network checks probe: a namespace of its own behind a veth from the
+ * tests' namespace, with a TCP listener on `address:port`. The tests' side of the veth
+ * holds `hostAddress`, or joins `bridge` (made here, holding `hostAddress`: a host LAN that
+ * bridged NICs can join). Nothing leaves the two namespaces.
+ */
+export async function startOutsideStandIn(options: { name: string; hostSide: string; hostAddress: string; address: string; port: number; bridge?: string }): Promise<OutsideStandIn> {
+  const netns = testNetns().netns!;
+  const inNs = (ns: string, ...args: string[]) => execa("ip", ["netns", "exec", ns, ...args]);
+  const prefix = "/24";
+  await execa("ip", ["netns", "add", options.name]);
+  await inNs(options.name, "ip", "link", "set", "lo", "up");
+  await execa("ip", ["link", "add", options.hostSide, "netns", netns, "type", "veth", "peer", "name", "out0", "netns", options.name]);
+  if (options.bridge) {
+    await inNs(netns, "ip", "link", "add", options.bridge, "type", "bridge");
+    await inNs(netns, "ip", "link", "set", options.hostSide, "master", options.bridge);
+    await inNs(netns, "ip", "link", "set", options.bridge, "up");
+  }
+  await inNs(netns, "ip", "addr", "add", `${options.hostAddress}${prefix}`, "dev", options.bridge ?? options.hostSide);
+  await inNs(netns, "ip", "link", "set", options.hostSide, "up");
+  await inNs(options.name, "ip", "addr", "add", `${options.address}${prefix}`, "dev", "out0");
+  await inNs(options.name, "ip", "link", "set", "out0", "up");
+  const listener = execa("ip", ["netns", "exec", options.name, process.execPath, "-e", `require("net").createServer((s) => s.destroy()).listen(${options.port}, "${options.address}")`], {
+    reject: false,
+  });
+  return {
+    stop: async () => {
+      listener.kill("SIGKILL");
+      await listener.catch(() => undefined);
+      await execa("ip", ["netns", "del", options.name], { reject: false });
+      await inNs(netns, "ip", "link", "del", options.hostSide).catch(() => undefined);
+      if (options.bridge) await inNs(netns, "ip", "link", "del", options.bridge).catch(() => undefined);
+    },
+  };
+}
+
 /** Domains, networks and volumes libvirt holds whose names contain `marker`. */
 export async function libvirtLeftovers(marker: string): Promise<string[]> {
   const list = async (args: string[]) =>

@@ -7,7 +7,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import crypto from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { twinHome } from "./state.mjs";
+import { alive, twinHome } from "./state.mjs";
 
 const run = (cmd, args) => execFileSync(cmd, args, { stdio: ["ignore", "pipe", "pipe"] }).toString();
 const tryRun = (cmd, args) => spawnSync(cmd, args, { stdio: "ignore" }).status === 0;
@@ -51,19 +51,10 @@ export function attachTap(tap, bridge) {
   run("ip", ["link", "set", tap, "up"]);
 }
 
-function pidAlive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 export function readPid(file) {
   try {
     const pid = Number(fs.readFileSync(file, "utf8").trim());
-    return pid && pidAlive(pid) ? pid : undefined;
+    return pid && alive(pid) ? pid : undefined;
   } catch {
     return undefined;
   }
@@ -77,8 +68,8 @@ export function killPidFile(file) {
     } catch {
       // gone
     }
-    for (let i = 0; i < 40 && pidAlive(pid); i++) spawnSync("sleep", ["0.05"]);
-    if (pidAlive(pid)) process.kill(pid, "SIGKILL");
+    for (let i = 0; i < 40 && alive(pid); i++) spawnSync("sleep", ["0.05"]);
+    if (alive(pid)) process.kill(pid, "SIGKILL");
   }
   fs.rmSync(file, { force: true });
 }

@@ -28,7 +28,8 @@ export const FULL_VERSION = { "6.1": "6.1.50r161033", "7.0": "7.0.20r163906", "7
 
 const sleep = (ms) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
-function alive(pid) {
+/** Whether a process is still there. */
+export function alive(pid) {
   try {
     process.kill(pid, 0);
     return true;
