@@ -83,6 +83,8 @@ function machineView(lab: Lab, original: Machine): MachineView {
       // macOS with VirtualBox 7: the host-only network; elsewhere: a host-only adapter.
       networks.push({ ...hostOnlyDeclaration(nic), comment: describeNic(nic, " (on macOS with VirtualBox 7: set with modifyvm below)"), guard: ELSEWHERE });
       nicCustomize.push({ comment: describeNic(nic), lines: modifyvmArgs(nic, true), guard: ON_MACOS_VBOX7 });
+      const extras = modifyvmArgs(nic, false);
+      if (extras.length) nicCustomize.push({ comment: [`adapter ${nic.slot}: what Vagrant has no option for`], lines: extras, guard: ELSEWHERE });
       continue;
     }
     const line = vagrantDeclaration(nic);
