@@ -223,7 +223,7 @@ function checkMachine(lab: Lab, machine: Machine, path: string, errors: Problem[
   if (machine.cpuModel !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(machine.cpuModel)) {
     errors.push({ path: `${path}.cpuModel`, message: `"${machine.cpuModel}" is not a CPU model name`, fix: "use a name from `virsh cpu-models x86_64`, e.g. kvm64" });
   }
-  for (const nic of machine.nics) checkNic(lab, machine, nic, errors, warnings);
+  for (const nic of machine.nics) checkNic(lab, nic, errors, warnings);
   machine.forwards.forEach((forward, index) => checkForward(forward, `${path}.forwards[${index}]`, errors, warnings));
 }
 
@@ -249,8 +249,9 @@ function checkNicExtras(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem
   } else if (nic.forwards.length && network.mode === "natnetwork" && lab.provider === "virtualbox" && !nic.ip) {
     errors.push({ path: `${nic.path}.forwards`, message: "a NAT Network forwards ports to a guest address, and this NIC has none fixed", fix: `give the NIC an ip in ${network.cidr?.text ?? "the network's block"}` });
   }
-  if (network.mode === "nat" && lab.provider === "virtualbox" && overlaps(natCidrOf(nic), lab.natCidr)) {
-    errors.push({ path: `${nic.path}.cidr`, message: `${natCidrOf(nic).text} overlaps ${lab.natCidr.text}, adapter 1's NAT`, fix: "give this NAT its own block with cidr, e.g. 10.0.9.0/24" });
+  const natBlock = network.mode === "nat" && lab.provider === "virtualbox" ? natCidrOf(nic) : undefined;
+  if (natBlock && overlaps(natBlock, lab.natCidr)) {
+    errors.push({ path: `${nic.path}.cidr`, message: `${natBlock.text} overlaps ${lab.natCidr.text}, adapter 1's NAT`, fix: "give this NAT its own block with cidr, e.g. 10.0.9.0/24" });
   }
   if (nic.capture !== undefined) {
     const file = nic.capture;
@@ -263,7 +264,7 @@ function checkNicExtras(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem
   }
 }
 
-function checkNic(lab: Lab, machine: Machine, nic: Nic, errors: Problem[], warnings: Problem[]): void {
+function checkNic(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem[]): void {
   const { network } = nic;
   checkNicExtras(lab, nic, errors, warnings);
   if (!nic.named) checkNetworkSettings(network, nic.path, errors);
@@ -365,21 +366,19 @@ function checkForwardsAcrossMachines(lab: Lab, errors: Problem[]): void {
     ...machine.forwards.map((forward, f) => ({ forward, path: `machines[${m}].forwards[${f}].host` })),
     ...machine.nics.flatMap((nic) => nic.forwards.map((forward, f) => ({ forward, path: `${nic.path}.forwards[${f}].host` }))),
   ]);
-  all.forEach(({ forward, path }) => {
-    {
-      const clash = seen.find(
-        (s) =>
-          s.host === forward.host &&
-          s.protocol === forward.protocol &&
-          (s.hostIp === forward.hostIp || s.hostIp === "0.0.0.0" || forward.hostIp === "0.0.0.0"),
-      );
-      if (clash) {
-        errors.push({ path, message: `host port ${forward.protocol}/${forward.host} is already forwarded by ${clash.path.replace(/\.host$/, "")}`, fix: "pick another host port" });
-      } else {
-        seen.push({ ...forward, path });
-      }
+  for (const { forward, path } of all) {
+    const clash = seen.find(
+      (s) =>
+        s.host === forward.host &&
+        s.protocol === forward.protocol &&
+        (s.hostIp === forward.hostIp || s.hostIp === "0.0.0.0" || forward.hostIp === "0.0.0.0"),
+    );
+    if (clash) {
+      errors.push({ path, message: `host port ${forward.protocol}/${forward.host} is already forwarded by ${clash.path.replace(/\.host$/, "")}`, fix: "pick another host port" });
+    } else {
+      seen.push({ ...forward, path });
     }
-  });
+  }
 }
 
 function checkMacsAcrossMachines(lab: Lab, errors: Problem[]): void {

@@ -64,8 +64,7 @@ async function providerVersion(lab: Lab): Promise<string> {
 }
 
 /** Vagrant refuses a VirtualBox newer than its drivers; say so before any trigger runs. */
-function checkVagrantDrivesVirtualbox(vagrant: string, provider: string): void {
-  const virtualbox = provider.replace(/^virtualbox /, "");
+function checkVagrantDrivesVirtualbox(vagrant: string, virtualbox: string): void {
   const needed = vagrantTooOldFor(virtualbox, vagrant);
   if (needed) {
     throw new VagrantTooOldError(`vagrant ${vagrant} has no driver for VirtualBox ${virtualbox}: it needs Vagrant ${needed} or later`, {
@@ -118,8 +117,9 @@ export async function preflightHost(lab: Lab, cwd: string): Promise<HostFacts> {
   const vagrant = await vagrantVersion({ cwd });
   const provider = await providerVersion(lab);
   if (lab.provider === "virtualbox") {
-    checkVagrantDrivesVirtualbox(vagrant, provider);
-    const problems = hostOnlyRangeProblems(lab, { platform: process.platform, virtualbox: provider.replace(/^virtualbox /, ""), ranges: readNetworksConf() });
+    const virtualbox = provider.replace(/^virtualbox /, "");
+    checkVagrantDrivesVirtualbox(vagrant, virtualbox);
+    const problems = hostOnlyRangeProblems(lab, { platform: process.platform, virtualbox, ranges: readNetworksConf() });
     if (problems.length) throw new ConfigError(problems, { hint: "VirtualBox refuses host-only networks outside these ranges on this host" });
   }
   const kvm = await probeKvm();

@@ -70,17 +70,17 @@ function cpuSettings(machine: Machine): ProviderSettingView[] {
       : { comment: ["QEMU software emulation (TCG), for hosts without usable hardware virtualization"], key: "driver", value: "qemu" },
     { key: "cpus", value: machine.cpus },
     { key: "memory", value: machine.memory },
-    machine.nested
-      ? { comment: ["expose svm/vmx to the guest so it can run KVM itself"], key: "nested", value: true }
-      : {
-          comment: [
+    {
+      comment: machine.nested
+        ? ["expose svm/vmx to the guest so it can run KVM itself"]
+        : [
             "nested is off, but vagrant-libvirt's `nested = false` deletes every svm/vmx feature",
             "line when the domain starts (start_domain.rb), the ones that disable them included;",
             "`true` keeps the lines below, and adds its own only where none is set",
           ],
-          key: "nested",
-          value: true,
-        },
+      key: "nested",
+      value: true,
+    },
   ];
   if (!machine.nested) {
     const model = machine.cpuModel ?? NESTED_OFF_MODEL;

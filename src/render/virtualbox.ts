@@ -50,6 +50,7 @@ export function virtualboxView(lab: Lab): LabView {
     forwards: lab.machines.flatMap((m) => m.nics.filter((nic) => nic.network === n && nic.ip).flatMap((nic) => nic.forwards.map((f) => natNetworkRule(f, nic.ip!)))),
   }));
   const hostOnlyNets = shared.filter((n) => n.mode === "hostonlynet").map((n) => hostOnlyNet(n.providerName, n.cidr!));
+  const machines = lab.machines.map((machine) => machineView(lab, machine));
   return {
     labPartial: "virtualbox-lab",
     labName: lab.name,
@@ -59,9 +60,9 @@ export function virtualboxView(lab: Lab): LabView {
     natNetworks,
     hostOnlyNets,
     labSettings: [],
-    machines: lab.machines.map((machine) => machineView(lab, machine)),
+    machines,
     captures: lab.machines.flatMap((m) => m.nics.flatMap((nic) => (nic.capture ? [nic.capture] : []))),
-    guestNicScript: lab.machines.some((m) => guestNicArgs(lab, m).length) ? fs.readFileSync(path.join(TEMPLATES_DIR, "guest-nics.sh"), "utf8").trimEnd() : undefined,
+    guestNicScript: machines.some((m) => m.guestNics?.length) ? fs.readFileSync(path.join(TEMPLATES_DIR, "guest-nics.sh"), "utf8").trimEnd() : undefined,
   };
 }
 
