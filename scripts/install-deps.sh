@@ -9,6 +9,7 @@
 #     xmllint also checks the scaffolder's SVG
 #   tmux: a real pseudo-terminal for create-kvm-lab's questions
 #   iputils-ping: check --network's ICMP probes from the host
+#   procps, util-linux: sysctl, pgrep and unshare for the VBoxManage twin and its tests
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,7 +17,7 @@ packages=(
   vagrant vagrant-libvirt ruby
   libvirt-daemon-system libvirt-clients dnsmasq-base qemu-system-x86 iproute2 iptables
   debootstrap fdisk dosfstools mtools syslinux syslinux-common e2fsprogs qemu-utils
-  openssh-client libxml2-utils tmux iputils-ping
+  openssh-client libxml2-utils tmux iputils-ping procps util-linux
 )
 missing=()
 for p in "${packages[@]}"; do
