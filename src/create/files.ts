@@ -31,6 +31,13 @@ const hbs = Handlebars.create();
 hbs.registerHelper("js", (value: unknown) => JSON.stringify(String(value)).replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029"));
 hbs.registerHelper("add", (a: number, b: number) => Number(a) + Number(b));
 
+const NUMBER_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"];
+
+/** A count as prose writes it: "three" up to ten, digits beyond. */
+export function countInWords(count: number): string {
+  return NUMBER_WORDS[count] ?? String(count);
+}
+
 async function renderTemplate(file: string, view: object): Promise<string> {
   return hbs.compile(await fs.readFile(file, "utf8"), { strict: true, noEscape: true })(view);
 }
@@ -41,6 +48,8 @@ function choicesView(choices: ProjectChoices) {
     ...choices,
     count,
     many: count > 1,
+    countWords: countInWords(count),
+    CountWords: countInWords(count).replace(/^./, (c) => c.toUpperCase()),
     hosts: Array.from({ length: count }, (_, i) => i + 1),
     bridge: choices.bridge ?? "eth0",
   };

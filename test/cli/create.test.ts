@@ -100,6 +100,12 @@ describe("create-kvm-lab choices and refusals", () => {
   test("--machines sets the count; out of range names the range", async () => {
     expect((await createKvmLab(["three", "-t", "nested-pair", "-m", "3", "-y"], { cwd: work })).exitCode).toBe(0);
     expect((await loadLab(path.join(work, "three"))).lab.machines.map((m) => m.name)).toEqual(["kvm1", "kvm2", "kvm3"]);
+    const readme = await fs.readFile(path.join(work, "three", "README.md"), "utf8");
+    expect(readme).toContain("Three KVM hosts (`kvm1`, `kvm2`, `kvm3`)");
+    expect(readme).toContain("Node.js 20.12 or newer");
+    expect(readme).toMatch(/npm run validate +# /);
+    expect((await createKvmLab(["os3", "-t", "openstack", "-m", "3", "-y"], { cwd: work })).exitCode).toBe(0);
+    expect(await fs.readFile(path.join(work, "os3", "README.md"), "utf8")).toContain("`compute1`, `compute2`, `compute3`: the three Nova compute nodes");
     const bad = await createKvmLab(["nine", "-t", "nested-pair", "-m", "9", "-y"], { cwd: work });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/--machines: 9 KVM hosts is out of range\nhint: use a whole number from 2 to 8/);
