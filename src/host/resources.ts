@@ -420,10 +420,10 @@ export async function boxDiskBytes(box: string, provider: Provider, boxesDir: st
   return ovf === undefined ? undefined : ovfDiskBytes(ovf);
 }
 
-/** Each machine's disk size, looked up once per box. */
-export async function machineDisks(lab: Lab, boxesDir: string): Promise<(machine: Machine) => number | undefined> {
+/** Each machine's disk size for a provider (default the lab's), looked up once per box. */
+export async function machineDisks(lab: Lab, boxesDir: string, provider: Provider = lab.provider): Promise<(machine: Machine) => number | undefined> {
   const sizes = new Map<string, number | undefined>();
-  for (const box of new Set(lab.machines.map((m) => m.box))) sizes.set(box, await boxDiskBytes(box, lab.provider, boxesDir));
+  for (const box of new Set(lab.machines.map((m) => m.box))) sizes.set(box, await boxDiskBytes(box, provider, boxesDir));
   return (machine) => sizes.get(machine.box);
 }
 
@@ -437,15 +437,17 @@ export async function checkLabFits(lab: Lab, options: { only?: string[]; sources
 
 /**
  * The lab against GitHub's runner the scaffolded workflow targets, as warnings: what `up`
- * would refuse there, and what would be slow.
+ * would refuse there, and what would be slow. The workflow runs the lab on libvirt
+ * (templates/create/common/_github/workflows/kvm-lab.yml: `npm test -- --provider libvirt`),
+ * so disks are the libvirt boxes' sizes.
  */
 export async function ciRunnerWarnings(lab: Lab, sources: HostSources = {}): Promise<Problem[]> {
-  const needs = labNeeds(lab, await machineDisks(lab, vagrantBoxesDir(sources)));
+  const needs = labNeeds(lab, await machineDisks(lab, vagrantBoxesDir(sources), "libvirt"));
   const runner = GITHUB_UBUNTU_RUNNER;
-  const larger = "or give the workflow a larger runner (runs-on in .github/workflows/kvm-lab.yml)";
-  return assessFit(needs, runner).map(({ level, path: where, message, fix }) => ({
+  const size = `${runner.cpus} CPUs, 16 GB RAM, 14 GB SSD`;
+  return assessFit(needs, runner).map(({ level, path: where, message }) => ({
     path: where,
-    message: `${level === "refuse" ? "will not fit the CI workflow's runner" : "is tight on the CI workflow's runner"} (${runner.label}: ${runner.cpus} CPUs, 16 GB RAM, 14 GB SSD): ${message}`,
-    fix: `${fix}, ${larger}`,
+    message: `${level === "refuse" ? "too big for" : "tight on"} the CI workflow's runner (${size}): ${message}`,
+    fix: "use fewer or smaller machines (--machines, or memory and cpus in kvm-lab.config.ts), or a larger runner (runs-on in .github/workflows/kvm-lab.yml)",
   }));
 }

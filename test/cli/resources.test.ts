@@ -5,7 +5,7 @@
 import os from "node:os";
 import path from "node:path";
 import fs from "fs-extra";
-import { kvmLab } from "../support/cli.js";
+import { createKvmLab, kvmLab } from "../support/cli.js";
 import { ROOT, tempDir } from "../support/tools.js";
 
 const FAKES = path.join(ROOT, "test", "support", "fakes");
@@ -105,4 +105,17 @@ test("test: refused the same way, and nothing is brought up or destroyed", async
   expect(result.exitCode).toBe(2);
   expect(result.stderr).toContain("the lab does not fit this host");
   expect(await fs.pathExists(log)).toBe(false);
+});
+
+test("create-kvm-lab: openstack with 4 computes is too big for the generated workflow's runner, said with numbers; minimal fits", async () => {
+  const quiet = { ...process.env, VAGRANT_HOME: path.join(dir, "no-boxes") } as Record<string, string>;
+  const big = await createKvmLab(["big", "--template", "openstack", "--machines", "4", "--provider", "libvirt", "--yes"], { cwd: dir, env: quiet });
+  expect(big.exitCode).toBe(0);
+  expect(big.stderr).toContain(
+    "warning: machines: too big for the CI workflow's runner (4 CPUs, 16 GB RAM, 14 GB SSD): the 6 machines need 34816 MiB (34.0 GiB) of memory; GitHub's ubuntu-24.04 runner has 16384 MiB (16.0 GiB) in all; use fewer or smaller machines",
+  );
+  expect(await fs.pathExists(path.join(dir, "big", "kvm-lab.config.ts"))).toBe(true); // a warning, not a refusal
+  const small = await createKvmLab(["small", "--template", "minimal", "--yes"], { cwd: dir, env: quiet });
+  expect(small.exitCode).toBe(0);
+  expect(small.stderr).not.toContain("runner");
 });

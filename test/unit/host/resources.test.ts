@@ -114,7 +114,7 @@ describe("GitHub's runner (the scaffolded workflow's)", () => {
       const warnings = await ciRunnerWarnings(big, { home, env: {} });
       expect(warnings).toHaveLength(1);
       expect(warnings[0].message).toBe(
-        "will not fit the CI workflow's runner (GitHub's ubuntu-24.04 runner: 4 CPUs, 16 GB RAM, 14 GB SSD): the 6 machines need 34816 MiB (34.0 GiB) of memory; GitHub's ubuntu-24.04 runner has 16384 MiB (16.0 GiB) in all",
+        "too big for the CI workflow's runner (4 CPUs, 16 GB RAM, 14 GB SSD): the 6 machines need 34816 MiB (34.0 GiB) of memory; GitHub's ubuntu-24.04 runner has 16384 MiB (16.0 GiB) in all",
       );
       expect(warnings[0].fix).toContain("larger runner");
       expect(await ciRunnerWarnings(lab([{ name: "one", memory: 4096 }]), { home, env: {} })).toEqual([]);
