@@ -108,19 +108,20 @@ export function labNeeds(lab: Lab, diskOf: (machine: Machine) => number | undefi
 export function assessFit(needs: LabNeeds, host: HostResources): FitFinding[] {
   const findings: FitFinding[] = [];
   const count = `${needs.machines.length} machine${needs.machines.length === 1 ? "" : "s"}`;
+  const need = needs.machines.length === 1 ? "needs" : "need";
   const lessMemory = "lower memory in the config (defaults.memory or a machine's memory) or bring up fewer machines (kvm-lab up <machine>..)";
   if (host.memTotalMiB !== undefined && needs.memoryMiB > host.memTotalMiB) {
     findings.push({
       level: "refuse",
       path: "machines",
-      message: `the ${count} need ${mib(needs.memoryMiB)} of memory; ${host.label} has ${mib(host.memTotalMiB)} in all`,
+      message: `the ${count} ${need} ${mib(needs.memoryMiB)} of memory; ${host.label} has ${mib(host.memTotalMiB)} in all`,
       fix: lessMemory,
     });
   } else if (host.memAvailableMiB !== undefined && needs.memoryMiB > host.memAvailableMiB) {
     findings.push({
       level: "warn",
       path: "machines",
-      message: `the ${count} need ${mib(needs.memoryMiB)} of memory; ${host.label} has ${mib(host.memAvailableMiB)} available (of ${mib(host.memTotalMiB)}): expect swapping`,
+      message: `the ${count} ${need} ${mib(needs.memoryMiB)} of memory; ${host.label} has ${mib(host.memAvailableMiB)} available (of ${mib(host.memTotalMiB)}): expect swapping`,
       fix: `close other programs, or ${lessMemory}`,
     });
   }

@@ -91,6 +91,11 @@ describe("thresholds", () => {
     expect(lines[3]).toBe("  disk    up to 60.0 GiB for 2 of 3; unknown for mc (box not added); 50.0 GiB free under /vms");
   });
 
+  test("one machine: its memory over MemTotal, said in the singular", () => {
+    const findings = assessFit(labNeeds(lab([{ name: "big", memory: 16001 }]), noDisks), host);
+    expect(findings.map((f) => f.message)).toEqual(["the 1 machine needs 16001 MiB (15.6 GiB) of memory; this host has 16000 MiB (15.6 GiB) in all"]);
+  });
+
   test("a host whose memory is unknown: memory is not judged", () => {
     const needs = labNeeds(lab([{ name: "ma", memory: 1_000_000 }]), noDisks);
     expect(assessFit(needs, { label: "h", cpus: 2 })).toEqual([]);
