@@ -5,8 +5,8 @@ import { checkLabFits, fitJson, formatFit, refusalOf, OVERRIDE_FLAG, type FitRep
 import { printWarnings, type Io } from "./context.js";
 
 /** Refuses (throws) when the machines to bring up do not fit this host, unless overridden; prints the warnings. */
-export async function ensureLabFits(io: Io, lab: Lab, machines: string[], allowOvercommit?: boolean): Promise<void> {
-  const report = await checkLabFits(lab, { only: machines });
+export async function ensureLabFits(io: Io, lab: Lab, labDir: string, machines: string[], allowOvercommit?: boolean): Promise<void> {
+  const report = await checkLabFits(lab, { only: machines, labDir });
   const refusal = refusalOf(report, allowOvercommit);
   if (refusal) throw refusal;
   printWarnings(
@@ -18,8 +18,8 @@ export async function ensureLabFits(io: Io, lab: Lab, machines: string[], allowO
 }
 
 /** The lab's needs against this host, for `plan`: lines for people and numbers for --json. */
-export async function planFit(lab: Lab): Promise<{ report: FitReport; lines: string[]; json: object }> {
-  const report = await checkLabFits(lab);
+export async function planFit(lab: Lab, labDir: string): Promise<{ report: FitReport; lines: string[]; json: object }> {
+  const report = await checkLabFits(lab, { labDir });
   const findings = report.findings.map((f) => `  ${f.level === "refuse" ? `kvm-lab up would refuse (${OVERRIDE_FLAG} overrides)` : "warning"}: ${f.path}: ${f.message}; ${f.fix}`);
   return { report, lines: [...formatFit(report), ...findings], json: fitJson(report) };
 }

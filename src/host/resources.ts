@@ -45,12 +45,16 @@ export interface MachineNeed {
   cpus: number;
   box: string;
   diskBytes?: number;
+  /** Already running here: its memory is in use, so MemAvailable has counted it. */
+  running: boolean;
 }
 
 /** What the machines brought up ask for, added up. */
 export interface LabNeeds {
   machines: MachineNeed[];
   memoryMiB: number;
+  /** The memory of the machines not running yet: what MemAvailable must still hold. */
+  startMemoryMiB: number;
   cpus: number;
   /** The disks whose size is known, added up; `diskUnknown` names the machines without one. */
   diskBytes: number;
@@ -89,15 +93,19 @@ export const GITHUB_UBUNTU_RUNNER: HostResources = {
   disk: { path: "its SSD", freeBytes: 14 * 1000 ** 3 },
 };
 
-/** What the given machines (default: all) ask for; `diskOf` gives a machine's disk size in bytes when known. */
-export function labNeeds(lab: Lab, diskOf: (machine: Machine) => number | undefined, only?: string[]): LabNeeds {
+/**
+ * What the given machines (default: all) ask for; `diskOf` gives a machine's disk size in
+ * bytes when known, `running` names the machines already running.
+ */
+export function labNeeds(lab: Lab, diskOf: (machine: Machine) => number | undefined, only?: string[], running: string[] = []): LabNeeds {
   const machines = lab.machines
     .map((m, index) => ({ m, index }))
     .filter(({ m }) => !only?.length || only.includes(m.name))
-    .map(({ m, index }) => ({ name: m.name, index, memoryMiB: m.memory, cpus: m.cpus, box: m.box, diskBytes: diskOf(m) }));
+    .map(({ m, index }) => ({ name: m.name, index, memoryMiB: m.memory, cpus: m.cpus, box: m.box, diskBytes: diskOf(m), running: running.includes(m.name) }));
   return {
     machines,
     memoryMiB: machines.reduce((sum, m) => sum + m.memoryMiB, 0),
+    startMemoryMiB: machines.reduce((sum, m) => sum + (m.running ? 0 : m.memoryMiB), 0),
     cpus: machines.reduce((sum, m) => sum + m.cpus, 0),
     diskBytes: machines.reduce((sum, m) => sum + (m.diskBytes ?? 0), 0),
     diskUnknown: machines.filter((m) => m.diskBytes === undefined).map((m) => m.name),
@@ -117,11 +125,14 @@ export function assessFit(needs: LabNeeds, host: HostResources): FitFinding[] {
       message: `the ${count} ${need} ${mib(needs.memoryMiB)} of memory; ${host.label} has ${mib(host.memTotalMiB)} in all`,
       fix: lessMemory,
     });
-  } else if (host.memAvailableMiB !== undefined && needs.memoryMiB > host.memAvailableMiB) {
+  } else if (host.memAvailableMiB !== undefined && needs.startMemoryMiB > host.memAvailableMiB) {
+    const running = needs.machines.filter((m) => m.running).map((m) => m.name);
+    const toStart = needs.machines.length - running.length;
+    const what = running.length ? `the ${toStart} machine${toStart === 1 ? "" : "s"} to start (${running.join(", ")} already running) ${toStart === 1 ? "needs" : "need"}` : `the ${count} ${need}`;
     findings.push({
       level: "warn",
       path: "machines",
-      message: `the ${count} ${need} ${mib(needs.memoryMiB)} of memory; ${host.label} has ${mib(host.memAvailableMiB)} available (of ${mib(host.memTotalMiB)}): expect swapping`,
+      message: `${what} ${mib(needs.startMemoryMiB)} of memory; ${host.label} has ${mib(host.memAvailableMiB)} available (of ${mib(host.memTotalMiB)}): expect swapping`,
       fix: `close other programs, or ${lessMemory}`,
     });
   }
@@ -186,6 +197,7 @@ export function formatFit(report: FitReport): string[] {
       ? "host memory unknown"
       : `${host.memAvailableMiB === undefined ? "" : `${host.memAvailableMiB} MiB available of `}${host.memTotalMiB} MiB`;
   const known = needs.machines.length - needs.diskUnknown.length;
+  const running = needs.machines.filter((m) => m.running).map((m) => m.name);
   const diskNeed =
     known === 0
       ? "unknown (no box size known: add the box with vagrant box add)"
@@ -193,7 +205,7 @@ export function formatFit(report: FitReport): string[] {
   const diskHost = host.disk ? `${host.disk.freeBytes === undefined ? "free space unknown" : `${gib(host.disk.freeBytes)} free`} under ${host.disk.path}` : "free space unknown";
   return [
     `resources: what ${count} need; what ${host.label} has`,
-    `  memory  ${mib(needs.memoryMiB)}; ${memHost}`,
+    `  memory  ${mib(needs.memoryMiB)}${running.length ? ` (${needs.memoryMiB - needs.startMemoryMiB} MiB of it already running: ${running.join(", ")})` : ""}; ${memHost}`,
     `  vCPUs   ${needs.cpus} in all, at most ${most} per machine; ${host.cpus} CPUs`,
     `  disk    ${diskNeed}; ${diskHost}`,
   ];
@@ -213,11 +225,12 @@ export function fitJson(report: FitReport): object {
     },
     needs: {
       memoryMiB: needs.memoryMiB,
+      startMemoryMiB: needs.startMemoryMiB,
       cpus: needs.cpus,
       maxCpusPerMachine: Math.max(0, ...needs.machines.map((m) => m.cpus)),
       diskBytes: needs.diskUnknown.length === needs.machines.length && needs.machines.length ? null : needs.diskBytes,
       diskUnknown: needs.diskUnknown,
-      machines: needs.machines.map((m) => ({ name: m.name, memoryMiB: m.memoryMiB, cpus: m.cpus, box: m.box, diskBytes: m.diskBytes ?? null })),
+      machines: needs.machines.map((m) => ({ name: m.name, memoryMiB: m.memoryMiB, cpus: m.cpus, box: m.box, diskBytes: m.diskBytes ?? null, running: m.running })),
     },
     findings: report.findings,
   };
@@ -428,10 +441,33 @@ export async function machineDisks(lab: Lab, boxesDir: string, provider: Provide
   return (machine) => sizes.get(machine.box);
 }
 
-/** The whole check: the lab's needs (of `only` machines, default all) against this host. */
-export async function checkLabFits(lab: Lab, options: { only?: string[]; sources?: HostSources } = {}): Promise<FitReport> {
+/**
+ * The lab's machines already running here. Vagrant keeps each created machine's provider id
+ * in .vagrant/machines/<name>/<provider>/id (lib/vagrant/machine.rb, `id=`): the domain's
+ * UUID on libvirt, the VM's UUID on VirtualBox; the VM's process carries that UUID on its
+ * command line (QEMU's `-uuid`, VirtualBox's `VBoxHeadless --startvm`). Linux's /proc only;
+ * elsewhere none are found, and memory is judged as if every machine were to start.
+ */
+export async function runningMachines(lab: Lab, labDir: string, procDir = "/proc"): Promise<string[]> {
+  const ids = new Map<string, string>();
+  for (const m of lab.machines) {
+    const id = (await fs.readFile(path.join(labDir, ".vagrant", "machines", m.name, lab.provider, "id"), "utf8").catch(() => "")).trim();
+    if (id) ids.set(id, m.name);
+  }
+  if (!ids.size) return [];
+  const found = new Set<string>();
+  for (const pid of (await fs.readdir(procDir).catch(() => [] as string[])).filter((entry) => /^\d+$/.test(entry))) {
+    const args = (await fs.readFile(path.join(procDir, pid, "cmdline"), "utf8").catch(() => "")).split("\0");
+    for (const [id, name] of ids) if (args.some((arg) => arg === id || arg.includes(`uuid=${id}`))) found.add(name);
+  }
+  return lab.machines.map((m) => m.name).filter((name) => found.has(name));
+}
+
+/** The whole check: the lab's needs (of `only` machines, default all) against this host; `labDir` finds the machines already running. */
+export async function checkLabFits(lab: Lab, options: { only?: string[]; labDir?: string; sources?: HostSources; procDir?: string } = {}): Promise<FitReport> {
   const sources = options.sources ?? {};
-  const needs = labNeeds(lab, await machineDisks(lab, vagrantBoxesDir(sources)), options.only);
+  const running = options.labDir ? await runningMachines(lab, options.labDir, options.procDir) : [];
+  const needs = labNeeds(lab, await machineDisks(lab, vagrantBoxesDir(sources)), options.only, running);
   const host = await readHostResources(lab.provider, sources);
   return { needs, host, findings: assessFit(needs, host) };
 }

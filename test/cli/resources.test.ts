@@ -49,7 +49,7 @@ test("plan: the lab's memory, vCPUs and disk against this host's, in text and as
   expect(typeof json.host.memoryAvailableMiB).toBe("number");
   expect(typeof json.host.diskFreeBytes).toBe("number");
   expect(json.needs).toMatchObject({ memoryMiB: 1536, cpus: 3, maxCpusPerMachine: 2, diskBytes: 40 * 1024 ** 3, diskUnknown: [] });
-  expect(json.needs.machines[1]).toEqual({ name: "node2", memoryMiB: 512, cpus: 2, box: "debian/bookworm64", diskBytes: 20 * 1024 ** 3 });
+  expect(json.needs.machines[1]).toEqual({ name: "node2", memoryMiB: 512, cpus: 2, box: "debian/bookworm64", diskBytes: 20 * 1024 ** 3, running: false });
   expect(await fs.pathExists(log)).toBe(false); // plan never runs vagrant
 });
 

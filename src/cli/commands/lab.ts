@@ -83,7 +83,7 @@ async function bringUp(io: Io, loaded: Loaded, force: boolean | undefined, onUp:
 
 export async function upCommand(io: Io, args: MachineArgs): Promise<number> {
   const loaded = await open(io, args);
-  await ensureLabFits(io, loaded.lab, loaded.machines, args.allowOvercommit);
+  await ensureLabFits(io, loaded.lab, loaded.dirs.dir, loaded.machines, args.allowOvercommit);
   await bringUp(io, loaded, args.force);
   io.out(`up: ${loaded.machines.join(", ")}`);
   return 0;
@@ -214,7 +214,7 @@ export async function sshConfigCommand(io: Io, args: MachineArgs): Promise<numbe
 export async function testCommand(io: Io, args: CheckArgs & NetworkArgs & { keep?: boolean }): Promise<number> {
   const outside = outsideOf(args.outside, args.network);
   const loaded = await open(io, args);
-  await ensureLabFits(io, loaded.lab, loaded.machines, args.allowOvercommit);
+  await ensureLabFits(io, loaded.lab, loaded.dirs.dir, loaded.machines, args.allowOvercommit);
   let upStarted = false;
   const cleanup = async () => {
     if (!upStarted || args.keep) return;

@@ -1,3 +1,4 @@
+import path from "node:path";
 import { planLab } from "../../net/plan.js";
 import { expectedMatrix, type ExpectedPair } from "../../net/matrix.js";
 import { formatTable } from "../table.js";
@@ -6,10 +7,10 @@ import { planFit } from "../fit.js";
 
 /** Per machine: each adapter's slot, mode, network, address, MAC and what the mode reaches. */
 export async function planCommand(io: Io, args: LabArgs & { json?: boolean; matrix?: boolean }): Promise<number> {
-  const { lab } = await loadForCommand(io, args);
+  const { lab, file } = await loadForCommand(io, args);
   if (args.matrix) return printMatrix(io, lab.name, lab.provider, expectedMatrix(lab), args.json);
   const plan = planLab(lab);
-  const fit = await planFit(lab);
+  const fit = await planFit(lab, path.dirname(file));
   if (args.json) {
     io.out(JSON.stringify({ lab: lab.name, provider: lab.provider, machines: plan, resources: fit.json }, null, 2));
     return 0;

@@ -19,6 +19,7 @@ import {
   parseMeminfo,
   readHostResources,
   refusalOf,
+  runningMachines,
   vmDiskFolder,
   type HostResources,
 } from "../../../src/host/resources.js";
@@ -94,6 +95,31 @@ describe("thresholds", () => {
   test("one machine: its memory over MemTotal, said in the singular", () => {
     const findings = assessFit(labNeeds(lab([{ name: "big", memory: 16001 }]), noDisks), host);
     expect(findings.map((f) => f.message)).toEqual(["the 1 machine needs 16001 MiB (15.6 GiB) of memory; this host has 16000 MiB (15.6 GiB) in all"]);
+  });
+
+  test("machines already running: their memory is in use, so only the others' is held against MemAvailable", async () => {
+    const two = lab([{ name: "node1", memory: 8000 }, { name: "node2", memory: 8000 }]);
+    const dir = await tempDir();
+    try {
+      // Vagrant's id of node1 (a libvirt domain UUID), and a QEMU process carrying it.
+      const uuid = "0b7d3c2e-8a1f-4a39-9c7e-2d9f3f0a6b11";
+      await fs.outputFile(path.join(dir, "lab", ".vagrant", "machines", "node1", "libvirt", "id"), `${uuid}\n`);
+      await fs.outputFile(path.join(dir, "proc", "4242", "cmdline"), ["qemu-system-x86_64", "-name", "guest=fit_node1", "-uuid", uuid, ""].join("\0"));
+      await fs.outputFile(path.join(dir, "proc", "self", "cmdline"), "node\0");
+      const running = await runningMachines(two, path.join(dir, "lab"), path.join(dir, "proc"));
+      expect(running).toEqual(["node1"]);
+      expect(await runningMachines(two, path.join(dir, "elsewhere"), path.join(dir, "proc"))).toEqual([]);
+      const needs = labNeeds(two, noDisks, undefined, running);
+      expect(needs).toMatchObject({ memoryMiB: 16000, startMemoryMiB: 8000 });
+      expect(assessFit(needs, host)).toEqual([]); // 8000 to start, 12000 available, 16000 in all
+      const tight = assessFit(needs, { ...host, memAvailableMiB: 7000 });
+      expect(tight.map((f) => f.message)).toEqual([
+        "the 1 machine to start (node1 already running) needs 8000 MiB (7.8 GiB) of memory; this host has 7000 MiB (6.8 GiB) available (of 16000 MiB (15.6 GiB)): expect swapping",
+      ]);
+      expect(formatFit({ needs, host, findings: [] })[1]).toBe("  memory  16000 MiB (15.6 GiB) (8000 MiB of it already running: node1); 12000 MiB available of 16000 MiB");
+    } finally {
+      await fs.remove(dir);
+    }
   });
 
   test("a host whose memory is unknown: memory is not judged", () => {
