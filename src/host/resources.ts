@@ -142,7 +142,7 @@ export function assessFit(needs: LabNeeds, host: HostResources): FitFinding[] {
       findings.push({
         level: "refuse",
         path: where,
-        message: `${m.name} has ${m.cpus} vCPUs; ${host.label} has ${host.cpus} CPUs, and VirtualBox allows at most twice as many`,
+        message: `${m.name} has ${m.cpus} vCPUs; ${host.label} has ${host.cpus} CPUs, and VirtualBox's settings allow at most twice as many`,
         fix: `use at most ${host.cpus} cpus`,
       });
     } else if (m.cpus > host.cpus) {

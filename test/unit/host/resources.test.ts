@@ -75,7 +75,7 @@ describe("thresholds", () => {
     expect(assessFit(needs, host).map((f) => [f.level, f.path, f.message])).toEqual([
       ["warn", "machines[1].cpus", "five has 5 vCPUs; this host has 4 CPUs: its vCPUs will wait for each other"],
       ["warn", "machines[2].cpus", "eight has 8 vCPUs; this host has 4 CPUs: its vCPUs will wait for each other"],
-      ["refuse", "machines[3].cpus", "nine has 9 vCPUs; this host has 4 CPUs, and VirtualBox allows at most twice as many"],
+      ["refuse", "machines[3].cpus", "nine has 9 vCPUs; this host has 4 CPUs, and VirtualBox's settings allow at most twice as many"],
     ]);
     expect(needs.cpus).toBe(26); // the total is shown, not judged
   });
