@@ -23,6 +23,9 @@ const labOptions = (y: Argv) =>
     .option("config", { alias: "c", type: "string", describe: "lab config file (default: kvm-lab.config.{ts,mts,js,mjs,json})" })
     .option("provider", { alias: "p", choices: PROVIDERS, describe: "override the config's provider" });
 
+/** up and test: go ahead when the lab does not fit the host's memory or CPUs (src/host/resources.ts). */
+const OVERCOMMIT_OPTION = ["allow-overcommit", { type: "boolean", describe: "bring the lab up even when its memory or vCPUs do not fit this host" }] as const;
+
 const COMMANDS: CommandSpec[] = [
   {
     command: "render",
@@ -62,7 +65,7 @@ const COMMANDS: CommandSpec[] = [
   {
     command: "up [machine..]",
     describe: "Render if the config changed, check the host, and bring the lab's machines up",
-    options: (y) => labOptions(y).option("force", { type: "boolean", describe: "overwrite a hand-edited Vagrantfile" }),
+    options: (y) => labOptions(y).option("force", { type: "boolean", describe: "overwrite a hand-edited Vagrantfile" }).option(...OVERCOMMIT_OPTION),
     run: async (io, args) => (await import("./commands/lab.js")).upCommand(io, args),
   },
   {
@@ -87,7 +90,8 @@ const COMMANDS: CommandSpec[] = [
         .option("keep", { type: "boolean", describe: "leave the machines running" })
         .option("network", { type: "boolean", describe: "after the KVM checks, prove the network matrix live too (see check --network)" })
         .option("outside", { type: "string", describe: "with --network: the stand-in outside address, ADDRESS[:PORT]" })
-        .option("force", { type: "boolean", describe: "overwrite a hand-edited Vagrantfile" }),
+        .option("force", { type: "boolean", describe: "overwrite a hand-edited Vagrantfile" })
+        .option(...OVERCOMMIT_OPTION),
     run: async (io, args) => (await import("./commands/lab.js")).testCommand(io, args),
   },
   {

@@ -4,7 +4,7 @@
 // staging folder (and any parent folder we made) is removed.
 import path from "node:path";
 import fs from "fs-extra";
-import { OverwriteRefusedError, UsageError, KvmLabError } from "../errors.js";
+import { OverwriteRefusedError, UsageError, KvmLabError, type Problem } from "../errors.js";
 import { watchInterrupts } from "../interrupts.js";
 import { loadLab } from "../config/load.js";
 import { renderVagrantfile } from "../render/vagrantfile.js";
@@ -12,6 +12,7 @@ import { writeFileAtomic } from "../render/write.js";
 import { topologyOf } from "../net/topology.js";
 import { drawMermaid } from "../net/draw/mermaid.js";
 import { drawSvg } from "../net/draw/svg.js";
+import { ciRunnerWarnings } from "../host/resources.js";
 import {
   CONFIG_FILE,
   README_FILE,
@@ -29,6 +30,8 @@ export interface ScaffoldResult {
   files: string[];
   /** Files that were in the way (with --force), and where each was kept. */
   backups: { file: string; keptAs: string }[];
+  /** Where the lab will not fit (or is tight on) the runner of the generated CI workflow. */
+  warnings: Problem[];
 }
 
 export type TargetState = "missing" | "empty" | "not-empty" | "not-a-directory";
@@ -69,11 +72,11 @@ export async function scaffoldProject(
   await fs.chmod(staging, 0o755); // mkdtemp makes it private; the project folder should not be
   const interrupts = watchInterrupts();
   try {
-    const files = await stageProject(staging, choices, options.kvmLabVersion, () => interrupts.throwIfInterrupted("create-kvm-lab"));
+    const { files, warnings } = await stageProject(staging, choices, options.kvmLabVersion, () => interrupts.throwIfInterrupted("create-kvm-lab"));
     interrupts.throwIfInterrupted("create-kvm-lab");
     // 3. Move into place: the whole folder when the target is new, else file by file.
     const backups = state === "missing" ? (await fs.rename(staging, dir), []) : await moveInto(staging, dir, files);
-    return { dir, files, backups };
+    return { dir, files, backups, warnings };
   } catch (error) {
     await fs.remove(staging);
     if (madeParent) await fs.remove(madeParent);
@@ -83,7 +86,7 @@ export async function scaffoldProject(
   }
 }
 
-async function stageProject(staging: string, choices: ProjectChoices, version: string, checkpoint: () => void): Promise<string[]> {
+async function stageProject(staging: string, choices: ProjectChoices, version: string, checkpoint: () => void): Promise<{ files: string[]; warnings: Problem[] }> {
   const written: string[] = [];
   const put = async (rel: string, text: string) => {
     checkpoint();
@@ -106,7 +109,7 @@ async function stageProject(staging: string, choices: ProjectChoices, version: s
   const topology = topologyOf(lab);
   await put(TOPOLOGY_FILE, await drawSvg(topology));
   await put(README_FILE, await renderReadme(choices, lab, drawMermaid(topology)));
-  return written.sort();
+  return { files: written.sort(), warnings: await ciRunnerWarnings(lab) };
 }
 
 async function moveInto(staging: string, dir: string, files: string[]): Promise<ScaffoldResult["backups"]> {

@@ -10,7 +10,7 @@ import { scaffoldProject, targetStateOf } from "../../create/scaffold.js";
 import type { ProjectChoices } from "../../create/files.js";
 import { defaultRouteDevice } from "../../host/default-device.js";
 import { PACKAGE_VERSION } from "../../version.js";
-import type { Io } from "../context.js";
+import { printWarnings, type Io } from "../context.js";
 
 export interface CreateArgs {
   dir?: string;
@@ -89,6 +89,7 @@ export async function createCommand(io: Io, args: CreateArgs): Promise<number> {
   };
   // 3. Write it.
   const result = await scaffoldProject(dir, choices, { force, kvmLabVersion: PACKAGE_VERSION });
+  printWarnings(io, result.warnings);
   const shown = path.relative(io.cwd, dir) || ".";
   const lines = [
     `${template} lab "${name}" for ${provider} in ${shown}:`,

@@ -21,10 +21,13 @@ import { cachedSshConfig, writeSshConfig, type SshConfig } from "../../vagrant/s
 import { formatTable } from "../table.js";
 import { parseIpv4 } from "../../net/ipv4.js";
 import { loadForCommand, printWarnings, type Io, type LabArgs } from "../context.js";
+import { ensureLabFits } from "../fit.js";
 
 export interface MachineArgs extends LabArgs {
   machine?: string[];
   force?: boolean;
+  /** Bring the lab up even when it does not fit the host (memory, vCPUs). */
+  allowOvercommit?: boolean;
 }
 
 interface Loaded {
@@ -80,6 +83,7 @@ async function bringUp(io: Io, loaded: Loaded, force: boolean | undefined, onUp:
 
 export async function upCommand(io: Io, args: MachineArgs): Promise<number> {
   const loaded = await open(io, args);
+  await ensureLabFits(io, loaded.lab, loaded.dirs.dir, loaded.machines, args.allowOvercommit);
   await bringUp(io, loaded, args.force);
   io.out(`up: ${loaded.machines.join(", ")}`);
   return 0;
@@ -210,6 +214,7 @@ export async function sshConfigCommand(io: Io, args: MachineArgs): Promise<numbe
 export async function testCommand(io: Io, args: CheckArgs & NetworkArgs & { keep?: boolean }): Promise<number> {
   const outside = outsideOf(args.outside, args.network);
   const loaded = await open(io, args);
+  await ensureLabFits(io, loaded.lab, loaded.dirs.dir, loaded.machines, args.allowOvercommit);
   let upStarted = false;
   const cleanup = async () => {
     if (!upStarted || args.keep) return;

@@ -1,15 +1,18 @@
+import path from "node:path";
 import { planLab } from "../../net/plan.js";
 import { expectedMatrix, type ExpectedPair } from "../../net/matrix.js";
 import { formatTable } from "../table.js";
 import { loadForCommand, type Io, type LabArgs } from "../context.js";
+import { planFit } from "../fit.js";
 
 /** Per machine: each adapter's slot, mode, network, address, MAC and what the mode reaches. */
 export async function planCommand(io: Io, args: LabArgs & { json?: boolean; matrix?: boolean }): Promise<number> {
-  const { lab } = await loadForCommand(io, args);
+  const { lab, file } = await loadForCommand(io, args);
   if (args.matrix) return printMatrix(io, lab.name, lab.provider, expectedMatrix(lab), args.json);
   const plan = planLab(lab);
+  const fit = await planFit(lab, path.dirname(file));
   if (args.json) {
-    io.out(JSON.stringify({ lab: lab.name, provider: lab.provider, machines: plan }, null, 2));
+    io.out(JSON.stringify({ lab: lab.name, provider: lab.provider, machines: plan, resources: fit.json }, null, 2));
     return 0;
   }
   const header = ["slot", "mode", "network", "attached to", "ip", "mac", "host", "other VMs", "outside", "from host"];
@@ -24,6 +27,7 @@ export async function planCommand(io: Io, args: LabArgs & { json?: boolean; matr
   );
   io.out(`lab ${lab.name} (${lab.provider}); reach per VirtualBox's table of network modes\n`);
   io.out(blocks.join("\n\n"));
+  io.out(`\n${fit.lines.join("\n")}`);
   return 0;
 }
 

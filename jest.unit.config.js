@@ -1,0 +1,24 @@
+// The contributors' fast path, `npm run test:unit`: the tests that need no libvirtd, boot no
+// VM and build no box, so no global setup (the full suite's starts libvirtd). `npm test`
+// (jest.config.js) still runs every test, these included. Left to the full suite:
+// test/golden.test.ts and test/cli/validate-plan.test.ts (`vagrant validate` of libvirt
+// Vagrantfiles needs libvirtd), test/cli/create.test.ts (the same, plus tmux and a tmpfs),
+// test/cli/box.test.ts (builds boxes), test/unit/vbox-twin/ (Vagrant's VirtualBox driver
+// against the twin, a network namespace as root), test/e2e/ (boots VMs).
+import os from "node:os";
+import base from "./jest.config.js";
+
+const { globalSetup, globalTeardown, ...rest } = base;
+
+export default {
+  ...rest,
+  // At least two workers even on two cores: much of the time goes to waiting on child
+  // processes (the built CLI, Ruby, the fault tests' timeouts), not to the CPU.
+  maxWorkers: Math.max(2, os.availableParallelism() - 1),
+  testMatch: ["<rootDir>/test/unit/**/*.test.ts", "<rootDir>/test/cli/*.test.ts"],
+  testPathIgnorePatterns: [
+    "/node_modules/",
+    "<rootDir>/test/unit/vbox-twin/",
+    "<rootDir>/test/cli/(create|box|validate-plan)\\.test\\.ts$",
+  ],
+};

@@ -1,0 +1,25 @@
+// The resource-fit step of `up` and `test` (before anything runs vagrant) and the summary
+// `plan` shows; the checks themselves are in src/host/resources.ts.
+import type { Lab } from "../config/types.js";
+import { checkLabFits, fitJson, formatFit, refusalOf, OVERRIDE_FLAG, type FitReport } from "../host/resources.js";
+import { printWarnings, type Io } from "./context.js";
+
+/** Refuses (throws) when the machines to bring up do not fit this host, unless overridden; prints the warnings. */
+export async function ensureLabFits(io: Io, lab: Lab, labDir: string, machines: string[], allowOvercommit?: boolean): Promise<void> {
+  const report = await checkLabFits(lab, { only: machines, labDir });
+  const refusal = refusalOf(report, allowOvercommit);
+  if (refusal) throw refusal;
+  printWarnings(
+    io,
+    report.findings.map(({ level, path, message, fix }) =>
+      level === "refuse" ? { path, message: `${message} (going ahead: ${OVERRIDE_FLAG})` } : { path, message, ...(fix ? { fix } : {}) },
+    ),
+  );
+}
+
+/** The lab's needs against this host, for `plan`: lines for people and numbers for --json. */
+export async function planFit(lab: Lab, labDir: string): Promise<{ report: FitReport; lines: string[]; json: object }> {
+  const report = await checkLabFits(lab, { labDir });
+  const findings = report.findings.map((f) => `  ${f.level === "refuse" ? `kvm-lab up would refuse (${OVERRIDE_FLAG} overrides)` : "warning"}: ${f.path}: ${f.message}; ${f.fix}`);
+  return { report, lines: [...formatFit(report), ...findings], json: fitJson(report) };
+}
