@@ -112,7 +112,7 @@ test("create-kvm-lab: openstack with 4 computes is too big for the generated wor
   const big = await createKvmLab(["big", "--template", "openstack", "--machines", "4", "--provider", "libvirt", "--yes"], { cwd: dir, env: quiet });
   expect(big.exitCode).toBe(0);
   expect(big.stderr).toContain(
-    "warning: machines: too big for the CI workflow's runner (4 CPUs, 16 GB RAM, 14 GB SSD): the 6 machines need 34816 MiB (34.0 GiB) of memory; GitHub's ubuntu-24.04 runner has 16384 MiB (16.0 GiB) in all; use fewer or smaller machines",
+    "warning: machines: too big for the CI workflow's runner (4 CPUs, 16 GB RAM, 14 GB SSD): the 6 machines need 24576 MiB (24.0 GiB) of memory; GitHub's ubuntu-24.04 runner has 16384 MiB (16.0 GiB) in all; use fewer or smaller machines",
   );
   expect(await fs.pathExists(path.join(dir, "big", "kvm-lab.config.ts"))).toBe(true); // a warning, not a refusal
   const small = await createKvmLab(["small", "--template", "minimal", "--yes"], { cwd: dir, env: quiet });
