@@ -3,10 +3,10 @@
 // to QEMU's software emulation with a warning.
 import os from "node:os";
 import path from "node:path";
-import { execa } from "execa";
 import fs from "fs-extra";
 import type { Lab } from "../config/types.js";
 import { ConfigError, VagrantMissingError, VagrantTooOldError, type Problem } from "../errors.js";
+import { runProcess } from "../process/run.js";
 import { hostOnlyRangeProblems, readNetworksConf } from "./host-only-ranges.js";
 import { vagrantVersion } from "../vagrant/execute.js";
 import { vagrantTooOldFor } from "../vagrant/virtualbox-support.js";
@@ -37,14 +37,14 @@ export async function probeKvm(timeoutMs = 15_000): Promise<{ runs: boolean; evi
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "kvm-lab-probe-"));
   try {
     await fs.writeFile(path.join(dir, "bios"), probeBios());
-    const result = await execa(
+    const result = await runProcess(
       "qemu-system-x86_64",
       ["-accel", "kvm", "-machine", "pc", "-m", "16", "-nodefaults", "-display", "none", "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-bios", path.join(dir, "bios"), "-serial", "stdio"],
-      { reject: false, timeout: timeoutMs, killSignal: "SIGKILL", stdin: "ignore", buffer: true },
+      { timeoutMs, graceMs: 0 },
     );
-    if (String(result.stdout).startsWith("K")) return { runs: true, evidence: "a test guest ran under -accel kvm" };
-    if (result.code === "ENOENT") return { runs: false, evidence: "qemu-system-x86_64 is not installed" };
-    return { runs: false, evidence: `/dev/kvm exists but a test guest produced nothing under -accel kvm${result.timedOut ? ` within ${timeoutMs / 1000} s` : `: ${String(result.stderr).split("\n")[0]}`}` };
+    if (result.stdout.startsWith("K")) return { runs: true, evidence: "a test guest ran under -accel kvm" };
+    if (result.notFound) return { runs: false, evidence: "qemu-system-x86_64 is not installed" };
+    return { runs: false, evidence: `/dev/kvm exists but a test guest produced nothing under -accel kvm${result.timedOut ? ` within ${timeoutMs / 1000} s` : `: ${result.stderr.split("\n")[0]}`}` };
   } finally {
     await fs.remove(dir);
   }
@@ -55,12 +55,12 @@ async function providerVersion(lab: Lab): Promise<string> {
     lab.provider === "virtualbox"
       ? ["VBoxManage", ["--version"], "install VirtualBox (6.1 or 7.x)"]
       : ["virsh", ["-c", "qemu:///system", "version", "--daemon"], "apt-get install -y libvirt-daemon-system vagrant-libvirt, and start libvirtd"];
-  const result = await execa(command, args, { reject: false, timeout: 20_000 });
+  const result = await runProcess(command, args, { timeoutMs: 20_000 });
   if (result.exitCode !== 0) {
-    throw new VagrantMissingError(`the ${lab.provider} provider is not usable: ${command} ${args.join(" ")} ${result.code === "ENOENT" ? "is not installed" : `failed: ${String(result.stderr).trim().split("\n")[0]}`}`, { hint });
+    throw new VagrantMissingError(`the ${lab.provider} provider is not usable: ${command} ${args.join(" ")} ${result.notFound ? "is not installed" : `failed: ${result.stderr.trim().split("\n")[0]}`}`, { hint });
   }
-  const match = /(\d+\.\d+\.\d+)/.exec(String(result.stdout));
-  return `${lab.provider} ${match?.[1] ?? String(result.stdout).trim()}`;
+  const match = /(\d+\.\d+\.\d+)/.exec(result.stdout);
+  return `${lab.provider} ${match?.[1] ?? result.stdout.trim()}`;
 }
 
 /** Vagrant refuses a VirtualBox newer than its drivers; say so before any trigger runs. */
@@ -104,8 +104,7 @@ export async function virtualboxNestedWarnings(run: (command: string, args: stri
 }
 
 async function runQuietly(command: string, args: string[]): Promise<string> {
-  const result = await execa(command, args, { reject: false, timeout: 20_000 });
-  return String(result.stdout ?? "");
+  return (await runProcess(command, args, { timeoutMs: 20_000 })).stdout;
 }
 
 /**

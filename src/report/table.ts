@@ -1,5 +1,5 @@
 // The check report for people: one table per lab, then each failure's cause and fix.
-import { formatTable } from "../cli/table.js";
+import { formatTable } from "../text/table.js";
 import { machinePassed, type MachineReport } from "../checks/results.js";
 
 export function formatCheckTable(reports: MachineReport[]): string {

@@ -18,7 +18,7 @@ import { formatCheckTable } from "../../report/table.js";
 import { stopRunningVagrant, vagrantVersion } from "../../vagrant/execute.js";
 import { destroyLab, labDirs, machineStates, upLab, type LabDirs } from "../../vagrant/lab.js";
 import { cachedSshConfig, writeSshConfig, type SshConfig } from "../../vagrant/ssh-config.js";
-import { formatTable } from "../table.js";
+import { formatTable } from "../../text/table.js";
 import { parseIpv4 } from "../../net/ipv4.js";
 import { loadForCommand, printWarnings, type Io, type LabArgs } from "../context.js";
 

@@ -1,6 +1,6 @@
 import { planLab } from "../../net/plan.js";
 import { expectedMatrix, type ExpectedPair } from "../../net/matrix.js";
-import { formatTable } from "../table.js";
+import { formatTable } from "../../text/table.js";
 import { loadForCommand, type Io, type LabArgs } from "../context.js";
 
 /** Per machine: each adapter's slot, mode, network, address, MAC and what the mode reaches. */
