@@ -1,6 +1,6 @@
 // What the host must have before `kvm-lab up`: vagrant, the provider, and (for libvirt)
-// hardware virtualization that can really run a guest; where it cannot, the lab falls back
-// to QEMU's software emulation with a warning.
+// hardware virtualization that can really run a guest; where it cannot, the decision that
+// the lab falls back to QEMU's software emulation, with a warning.
 import os from "node:os";
 import path from "node:path";
 import fs from "fs-extra";
@@ -17,6 +17,8 @@ export interface HostFacts {
   /** Whether a guest really ran under -accel kvm (not only whether /dev/kvm exists). */
   kvmRunsGuests: boolean;
   kvmEvidence: string;
+  /** Machines asking for KVM that are to run under QEMU's software emulation, because KVM cannot run guests here. */
+  tcg: string[];
   warnings: Problem[];
 }
 
@@ -107,13 +109,21 @@ async function runQuietly(command: string, args: string[]): Promise<string> {
   return (await runProcess(command, args, { timeoutMs: 20_000 })).stdout;
 }
 
+export interface PreflightOptions {
+  /** Where the Vagrantfile is (vagrant runs there). */
+  cwd: string;
+  /** Whether KVM runs a guest here (default: probeKvm; tests inject the answer). */
+  probe?: () => Promise<{ runs: boolean; evidence: string }>;
+}
+
 /**
- * Checks the host; for libvirt labs that ask for KVM where it cannot run a guest, switches
- * them to QEMU software emulation (in `lab`, so the rendered Vagrantfile says so) and warns.
+ * Checks the host. For libvirt labs that ask for KVM where it cannot run a guest, decides
+ * that those machines use QEMU software emulation (`tcg` in the facts: the caller renders
+ * them so) and warns; the lab itself is left as loaded.
  */
-export async function preflightHost(lab: Lab, cwd: string): Promise<HostFacts> {
+export async function preflightHost(lab: Lab, options: PreflightOptions): Promise<HostFacts> {
   const warnings: Problem[] = [];
-  const vagrant = await vagrantVersion({ cwd });
+  const vagrant = await vagrantVersion({ cwd: options.cwd });
   const provider = await providerVersion(lab);
   if (lab.provider === "virtualbox") {
     const virtualbox = provider.replace(/^virtualbox /, "");
@@ -121,18 +131,15 @@ export async function preflightHost(lab: Lab, cwd: string): Promise<HostFacts> {
     const problems = hostOnlyRangeProblems(lab, { platform: process.platform, virtualbox, ranges: readNetworksConf() });
     if (problems.length) throw new ConfigError(problems, { hint: "VirtualBox refuses host-only networks outside these ranges on this host" });
   }
-  const kvm = await probeKvm();
+  const kvm = await (options.probe ?? probeKvm)();
   if (lab.provider === "virtualbox" && lab.machines.some((m) => m.nested)) warnings.push(...(await virtualboxNestedWarnings()));
-  if (lab.provider === "libvirt" && !kvm.runs) {
-    const onKvm = lab.machines.filter((m) => m.accel === "kvm");
-    if (onKvm.length) {
-      for (const machine of onKvm) machine.accel = "tcg";
-      warnings.push({
-        path: "host",
-        message: `KVM cannot run guests here (${kvm.evidence}); ${onKvm.map((m) => m.name).join(", ")} will use QEMU software emulation (slow)`,
-        fix: 'set accel: "tcg" in the config to make this explicit, or fix the host\'s KVM',
-      });
-    }
+  const tcg = lab.provider === "libvirt" && !kvm.runs ? lab.machines.filter((m) => m.accel === "kvm").map((m) => m.name) : [];
+  if (tcg.length) {
+    warnings.push({
+      path: "host",
+      message: `KVM cannot run guests here (${kvm.evidence}); ${tcg.join(", ")} will use QEMU software emulation (slow)`,
+      fix: 'set accel: "tcg" in the config to make this explicit, or fix the host\'s KVM',
+    });
   }
-  return { vagrant, provider, kvmRunsGuests: kvm.runs, kvmEvidence: kvm.evidence, warnings };
+  return { vagrant, provider, kvmRunsGuests: kvm.runs, kvmEvidence: kvm.evidence, tcg, warnings };
 }

@@ -44,10 +44,9 @@ async function open(io: Io, args: MachineArgs): Promise<Loaded> {
 }
 
 /** Writes the lab's Vagrantfile when the config changed (never over hand edits without --force). */
-async function renderForUp(io: Io, loaded: Loaded, force?: boolean): Promise<void> {
+async function renderForUp(io: Io, loaded: Loaded, tcg: string[], force?: boolean): Promise<void> {
   const target = path.join(loaded.dirs.dir, "Vagrantfile");
-  loaded.lab.source = path.basename(loaded.file);
-  const result = await writeVagrantfile(target, renderVagrantfile(loaded.lab), { force });
+  const result = await writeVagrantfile(target, renderVagrantfile(loaded.lab, { source: path.basename(loaded.file), tcg }), { force });
   if (result.outcome !== "unchanged") io.err(`${result.outcome === "created" ? "wrote" : "updated"} ${path.relative(io.cwd, target) || target}`);
 }
 
@@ -70,10 +69,10 @@ function progressPrinter(io: Io, machines: string[]): (machine: string, message:
 
 /** Host preflight, the Vagrantfile when the config changed, then `vagrant up`; `onUp` marks when machines may exist. */
 async function bringUp(io: Io, loaded: Loaded, force: boolean | undefined, onUp: () => void = () => undefined): Promise<void> {
-  const host = await preflightHost(loaded.lab, loaded.dirs.dir);
+  const host = await preflightHost(loaded.lab, { cwd: loaded.dirs.dir });
   io.err(`host: vagrant ${host.vagrant}, ${host.provider}, KVM ${host.kvmRunsGuests ? "runs guests" : `cannot run guests (${host.kvmEvidence})`}`);
   printWarnings(io, host.warnings);
-  await renderForUp(io, loaded, force);
+  await renderForUp(io, loaded, host.tcg, force);
   onUp();
   await upLab(loaded.lab, loaded.dirs, { machines: loaded.machines, timeoutMs: loaded.lab.upTimeoutMinutes * 60_000, progress: progressPrinter(io, loaded.machines) });
 }
