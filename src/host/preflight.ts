@@ -33,6 +33,11 @@ function probeBios(): Buffer {
   return bios;
 }
 
+/** The QEMU the host probe runs: $KVM_LAB_QEMU, else qemu-system-x86_64 on PATH. */
+export function qemuBinary(): string {
+  return process.env.KVM_LAB_QEMU || "qemu-system-x86_64";
+}
+
 /** Runs a few bytes of guest code under `qemu-system-x86_64 -accel kvm`, bounded by a timeout. */
 export async function probeKvm(timeoutMs = 15_000): Promise<{ runs: boolean; evidence: string }> {
   if (!(await fs.pathExists("/dev/kvm"))) return { runs: false, evidence: "no /dev/kvm" };
@@ -40,12 +45,13 @@ export async function probeKvm(timeoutMs = 15_000): Promise<{ runs: boolean; evi
   try {
     await fs.writeFile(path.join(dir, "bios"), probeBios());
     const result = await runProcess(
-      "qemu-system-x86_64",
+      qemuBinary(),
       ["-accel", "kvm", "-machine", "pc", "-m", "16", "-nodefaults", "-display", "none", "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-bios", path.join(dir, "bios"), "-serial", "stdio"],
-      { timeoutMs, graceMs: 0 },
+      // A group of its own: a timeout ends a wrapper script and the QEMU it started alike.
+      { timeoutMs, graceMs: 0, group: true },
     );
     if (result.stdout.startsWith("K")) return { runs: true, evidence: "a test guest ran under -accel kvm" };
-    if (result.notFound) return { runs: false, evidence: "qemu-system-x86_64 is not installed" };
+    if (result.notFound) return { runs: false, evidence: `${qemuBinary()} is not installed` };
     return { runs: false, evidence: `/dev/kvm exists but a test guest produced nothing under -accel kvm${result.timedOut ? ` within ${timeoutMs / 1000} s` : `: ${result.stderr.split("\n")[0]}`}` };
   } finally {
     await fs.remove(dir);
@@ -57,7 +63,7 @@ async function providerVersion(lab: Lab): Promise<string> {
     lab.provider === "virtualbox"
       ? ["VBoxManage", ["--version"], "install VirtualBox (6.1 or 7.x)"]
       : ["virsh", ["-c", "qemu:///system", "version", "--daemon"], "apt-get install -y libvirt-daemon-system vagrant-libvirt, and start libvirtd"];
-  const result = await runProcess(command, args, { timeoutMs: 20_000 });
+  const result = await runProcess(command, args, { timeoutMs: 20_000, group: true });
   if (result.exitCode !== 0) {
     throw new VagrantMissingError(`the ${lab.provider} provider is not usable: ${command} ${args.join(" ")} ${result.notFound ? "is not installed" : `failed: ${result.stderr.trim().split("\n")[0]}`}`, { hint });
   }
@@ -106,7 +112,7 @@ export async function virtualboxNestedWarnings(run: (command: string, args: stri
 }
 
 async function runQuietly(command: string, args: string[]): Promise<string> {
-  return (await runProcess(command, args, { timeoutMs: 20_000 })).stdout;
+  return (await runProcess(command, args, { timeoutMs: 20_000, group: true })).stdout;
 }
 
 export interface PreflightOptions {

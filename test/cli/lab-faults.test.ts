@@ -25,7 +25,13 @@ async function lab(machines: string[]): Promise<void> {
 beforeEach(async () => {
   dir = await tempDir("kvm-lab-faults-");
   log = path.join(dir, "vagrant-calls.log");
-  env = { KVM_LAB_VAGRANT: path.join(FAKES, "vagrant"), FAKE_LOG: log, PATH: `${FAKES}:${TWIN_BIN}:${process.env.PATH}` };
+  // The host preflight of up and test probes KVM with the stand-in guest's QEMU, never the build host's.
+  env = {
+    KVM_LAB_VAGRANT: path.join(FAKES, "vagrant"),
+    KVM_LAB_QEMU: path.join(FAKES, "guest", "bin", "qemu-system-x86_64"),
+    FAKE_LOG: log,
+    PATH: `${FAKES}:${TWIN_BIN}:${process.env.PATH}`,
+  };
 });
 afterEach(() => fs.remove(dir));
 

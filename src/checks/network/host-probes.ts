@@ -48,7 +48,7 @@ export async function listenOnHost(addresses: string[], port: number): Promise<H
 }
 
 async function icmpFromHost(address: string): Promise<ProbeOutcome> {
-  const result = await runProcess("ping", ["-n", "-c", "2", "-i", "1", "-W", "1", "-w", "3", address], { timeoutMs: 5000, graceMs: 0 });
+  const result = await runProcess("ping", ["-n", "-c", "2", "-i", "1", "-W", "1", "-w", "3", address], { timeoutMs: 5000, graceMs: 0, group: true });
   if (result.notFound) return { reached: false, unavailable: true, evidence: "ping is not installed on the host (apt-get install iputils-ping)" };
   if (result.exitCode === 0) return { reached: true, evidence: `echo reply from ${address}` };
   const said = result.all.split("\n").find((l) => /unreachable|100% packet loss|connect:/i.test(l));
