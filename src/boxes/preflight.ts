@@ -2,7 +2,7 @@
 // key, and room on disk. Every missing piece is reported at once with its fix.
 import fs from "fs-extra";
 import path from "node:path";
-import { execa } from "execa";
+import { runProcess } from "../process/run.js";
 import { UsageError } from "../errors.js";
 import { toolPath } from "./run.js";
 
@@ -24,7 +24,7 @@ export const SYSLINUX_MBR = "/usr/lib/syslinux/mbr/mbr.bin";
 const VAGRANT_GEMS = "/usr/share/rubygems-integration/all/gems";
 
 async function onPath(tool: string): Promise<boolean> {
-  const result = await execa("sh", ["-c", 'command -v "$1"', "sh", tool], { reject: false, env: { PATH: toolPath() } });
+  const result = await runProcess("sh", ["-c", 'command -v "$1"', "sh", tool], { env: { PATH: toolPath() } });
   return result.exitCode === 0;
 }
 

@@ -1,8 +1,8 @@
 // Running the build's external tools: argv arrays, output appended to the build log, and a
 // failure turned into a BoxBuildError that names the step and shows the end of its output.
 import fs from "fs-extra";
-import { execa } from "execa";
 import { BoxBuildError } from "../errors.js";
+import { runProcess, stopRunningProcesses } from "../process/run.js";
 
 export interface RunContext {
   /** The build log every command's output is appended to. */
@@ -19,18 +19,9 @@ export interface RunOptions {
   onLine?: (line: string) => void;
 }
 
-/** Process-group leaders of the tools running now (each runs in a group of its own). */
-const running = new Set<number>();
-
 /** Stops every tool the build is running, with all it started (on Ctrl-C or SIGTERM), so cleanup can start at once. */
 export function stopRunningTools(): void {
-  for (const pid of running) {
-    try {
-      process.kill(-pid, "SIGTERM");
-    } catch {
-      // already gone
-    }
-  }
+  stopRunningProcesses();
 }
 
 /** PATH for build tools: the caller's, plus the sbin folders a plain user's PATH may lack. */
@@ -45,36 +36,25 @@ function tail(text: string, lines = 15): string {
 /** Runs `command args...`; throws BoxBuildError on failure. Returns its stdout. */
 export async function run(ctx: RunContext, command: string, args: string[], options: RunOptions = {}): Promise<string> {
   await fs.appendFile(ctx.log, `\n$ ${[command, ...args].join(" ")}\n`);
-  const child = execa(command, args, {
+  // The log grows while the command runs, so a long step can be followed with tail -f.
+  const log = fs.createWriteStream(ctx.log, { flags: "a" });
+  // A group of its own: stopRunningTools ends the tool and its children (apt under chroot's shell).
+  const result = await runProcess(command, args, {
     cwd: options.cwd,
     input: options.input,
     env: { PATH: toolPath(), ...options.env },
-    reject: false,
-    all: true,
-    stdin: options.input === undefined ? "ignore" : undefined,
-    // A group of its own: stopRunningTools ends the tool and its children (apt under chroot's shell).
-    detached: true,
+    onOutput: (chunk) => log.write(chunk),
+    onLine: options.onLine,
+    linesOf: "all",
+    group: true,
   });
-  // The log grows while the command runs, so a long step can be followed with tail -f.
-  const log = fs.createWriteStream(ctx.log, { flags: "a" });
-  let pending = "";
-  child.all?.on("data", (chunk: Buffer) => {
-    log.write(chunk);
-    if (!options.onLine) return;
-    const lines = (pending + chunk.toString("utf8")).split("\n");
-    pending = lines.pop() ?? "";
-    lines.forEach(options.onLine);
-  });
-  const pid = child.pid;
-  if (pid !== undefined) running.add(pid);
-  const result = await child.finally(() => pid !== undefined && running.delete(pid));
   await new Promise<void>((resolve) => log.end(resolve));
-  const output = String(result.all ?? "");
+  const output = result.all;
   if (result.failed) {
-    const why = result.code === "ENOENT" ? `${command} is not installed` : `${command} exited with ${result.exitCode}`;
+    const why = result.notFound ? `${command} is not installed` : `${command} exited with ${result.exitCode}`;
     throw new BoxBuildError(`${ctx.step}: ${why}\n${tail(output)}`, { cause: result });
   }
-  return String(result.stdout ?? "");
+  return result.stdout;
 }
 
 /** Runs a shell script inside the root file system. */

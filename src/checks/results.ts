@@ -9,7 +9,7 @@ export interface CheckResult {
   status: CheckStatus;
   required: boolean;
   evidence: string;
-  /** For failures: the likely cause and the fix. */
+  /** For failures, and for required checks that were skipped: the likely cause and the fix. */
   cause?: string;
   fix?: string;
 }
@@ -20,6 +20,10 @@ export interface MachineReport {
   reachable: boolean;
   /** Why it was unreachable or unreadable. */
   error?: string;
+  /** Its state from `vagrant status` when it is not running (not_created, shutoff, poweroff...). */
+  state?: string;
+  /** What to do about `error`, when there is one clear thing (run kvm-lab up). */
+  fix?: string;
   seconds: number;
   checks: CheckResult[];
 }
@@ -60,6 +64,35 @@ const EXPLAIN: Record<CheckId, { cause: string; fix: string }> = {
   },
 };
 
+/**
+ * What lets a skipped check run: the guest lacks a tool (Debian package names: qemu-system-x86
+ * ships /usr/bin/qemu-system-x86_64, cpu-checker /usr/sbin/kvm-ok, libvirt-daemon-system
+ * libvirtd with its units and the default network; `dpkg -S` on Debian 12).
+ */
+const WHEN_SKIPPED: Record<CheckId, string> = {
+  "cpu-flags": "see the evidence",
+  "kvm-modules": "see the evidence",
+  "dev-kvm": "see the evidence",
+  "kvm-runs": "install QEMU in the guest (Debian/Ubuntu: apt-get install -y qemu-system-x86; a box recipe's packages)",
+  "kvm-ok": "install kvm-ok in the guest (Debian/Ubuntu: apt-get install -y cpu-checker)",
+  "nested-param": "load kvm_intel or kvm_amd in the guest (fix kvm-modules first)",
+  libvirtd: "install libvirt in the guest (Debian/Ubuntu: apt-get install -y libvirt-daemon-system)",
+  virbr0: "install libvirt in the guest (Debian/Ubuntu: apt-get install -y libvirt-daemon-system)",
+};
+
+/** Why a required check that was skipped fails its machine, and the two ways out. */
+export function requiredSkipExplained(id: CheckId, evidence: string): { cause: string; fix: string } {
+  return {
+    cause: `${id} is in checks.required, so a skip counts as a failure (${evidence})`,
+    fix: `${WHEN_SKIPPED[id]}, or leave ${id} out of checks.required in the lab config`,
+  };
+}
+
+/** Whether this result fails its machine: a required check that did not pass. */
+export function checkFails(check: CheckResult): boolean {
+  return check.required && check.status !== "pass";
+}
+
 export class GuestOutputError extends Error {}
 
 /** Parses the script's output; lines without the mark are ignored, garbage in marked lines is an error. */
@@ -74,6 +107,7 @@ export function parseCheckOutput(output: string, required: readonly CheckId[], e
     const checkId = id as CheckId;
     const result: CheckResult = { id: checkId, status: status as CheckStatus, required: required.includes(checkId), evidence: rest.join("\t").trim() };
     if (result.status === "fail") Object.assign(result, EXPLAIN[checkId]);
+    else if (result.status === "skip" && result.required) Object.assign(result, requiredSkipExplained(checkId, result.evidence));
     results.set(checkId, result);
   }
   const missing = expected.filter((id) => !results.has(id));
@@ -84,7 +118,7 @@ export function parseCheckOutput(output: string, required: readonly CheckId[], e
 
 /** A machine passes when it was reached and no required check failed or was skipped. */
 export function machinePassed(report: MachineReport): boolean {
-  return report.reachable && report.checks.every((c) => !c.required || c.status === "pass");
+  return report.reachable && !report.checks.some(checkFails);
 }
 
 export function allPassed(reports: MachineReport[]): boolean {

@@ -1,6 +1,7 @@
 // Runs the guest checks: one SSH session per machine, all machines at once, each bounded
 // by its own timeout, so one hung machine is reported unreachable and the rest still checked.
-import { execa } from "execa";
+import { runProcess } from "../process/run.js";
+import { sshCommand } from "../process/ssh.js";
 import { checkScript } from "./script.js";
 import { CHECK_IDS, scriptFunctionOf, type CheckId } from "./ids.js";
 import { GuestOutputError, parseCheckOutput, type MachineReport } from "./results.js";
@@ -21,22 +22,19 @@ export async function checkMachine(machine: string, script: string, options: Gue
   const expected = options.only?.length ? CHECK_IDS.filter((id) => options.only!.includes(id)) : CHECK_IDS;
   const functions = [...new Set(expected.map(scriptFunctionOf))].join(" ");
   const remote = options.only?.length ? `KVMLAB_ONLY='${functions}' sh -s` : "sh -s";
-  const result = await execa(
-    options.ssh ?? "ssh",
-    ["-F", options.sshConfig, "-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=10", machine, remote],
-    { input: script, reject: false, timeout: options.timeoutMs, killSignal: "SIGKILL", all: true },
-  );
+  const [ssh, args] = sshCommand({ ssh: options.ssh, sshConfig: options.sshConfig, machine, remote });
+  const result = await runProcess(ssh, args, { input: script, timeoutMs: options.timeoutMs, graceMs: 0 });
   const seconds = (Date.now() - started) / 1000;
   const base = { machine, seconds, checks: [] };
   if (result.timedOut) {
     return { ...base, reachable: false, error: `no answer within ${Math.round(options.timeoutMs / 1000)} s (SSH hung)` };
   }
   if (result.exitCode === 255 || (result.failed && !result.stdout)) {
-    const said = String(result.stderr ?? "").trim().split("\n").slice(-2).join(" ");
+    const said = result.stderr.trim().split("\n").slice(-2).join(" ");
     return { ...base, reachable: false, error: `ssh failed (exit ${result.exitCode})${said ? `: ${said}` : ""}` };
   }
   try {
-    return { ...base, reachable: true, checks: parseCheckOutput(String(result.stdout), options.required, expected) };
+    return { ...base, reachable: true, checks: parseCheckOutput(result.stdout, options.required, expected) };
   } catch (error) {
     if (!(error instanceof GuestOutputError)) throw error;
     return { ...base, reachable: false, error: error.message };

@@ -6,7 +6,7 @@ import { PROVIDERS } from "../config/types.js";
 import { CHECK_IDS } from "../checks/ids.js";
 import { TOPOLOGY_FORMATS } from "../net/draw/index.js";
 import { processIo, type Io } from "./context.js";
-import { report } from "./report.js";
+import { reportError } from "./report.js";
 import { createOptions } from "./create.js";
 
 type Args = Record<string, unknown>;
@@ -97,7 +97,7 @@ const COMMANDS: CommandSpec[] = [
   {
     command: "status [machine..]",
     describe: "Show each machine's state",
-    options: labOptions,
+    options: (y) => labOptions(y).option("json", { type: "boolean", describe: "print JSON" }),
     run: async (io, args) => (await import("./commands/lab.js")).statusCommand(io, args),
   },
   {
@@ -109,7 +109,7 @@ const COMMANDS: CommandSpec[] = [
   {
     command: "ssh-config [machine..]",
     describe: "Print the SSH config of the machines (as written to .kvm-lab/ssh-config)",
-    options: labOptions,
+    options: (y) => labOptions(y).option("json", { type: "boolean", describe: "print JSON" }),
     run: async (io, args) => (await import("./commands/lab.js")).sshConfigCommand(io, args),
   },
   {
@@ -158,7 +158,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
   try {
     await parser.parseAsync();
   } catch (error) {
-    return report(io, error);
+    return reportError(io, error, argv);
   }
   return exitCode;
 }

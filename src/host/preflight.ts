@@ -1,12 +1,12 @@
 // What the host must have before `kvm-lab up`: vagrant, the provider, and (for libvirt)
-// hardware virtualization that can really run a guest; where it cannot, the lab falls back
-// to QEMU's software emulation with a warning.
+// hardware virtualization that can really run a guest; where it cannot, the decision that
+// the lab falls back to QEMU's software emulation, with a warning.
 import os from "node:os";
 import path from "node:path";
-import { execa } from "execa";
 import fs from "fs-extra";
 import type { Lab } from "../config/types.js";
 import { ConfigError, VagrantMissingError, VagrantTooOldError, type Problem } from "../errors.js";
+import { runProcess } from "../process/run.js";
 import { hostOnlyRangeProblems, readNetworksConf } from "./host-only-ranges.js";
 import { vagrantVersion } from "../vagrant/execute.js";
 import { vagrantTooOldFor } from "../vagrant/virtualbox-support.js";
@@ -17,6 +17,8 @@ export interface HostFacts {
   /** Whether a guest really ran under -accel kvm (not only whether /dev/kvm exists). */
   kvmRunsGuests: boolean;
   kvmEvidence: string;
+  /** Machines asking for KVM that are to run under QEMU's software emulation, because KVM cannot run guests here. */
+  tcg: string[];
   warnings: Problem[];
 }
 
@@ -31,20 +33,26 @@ function probeBios(): Buffer {
   return bios;
 }
 
+/** The QEMU the host probe runs: $KVM_LAB_QEMU, else qemu-system-x86_64 on PATH. */
+export function qemuBinary(): string {
+  return process.env.KVM_LAB_QEMU || "qemu-system-x86_64";
+}
+
 /** Runs a few bytes of guest code under `qemu-system-x86_64 -accel kvm`, bounded by a timeout. */
 export async function probeKvm(timeoutMs = 15_000): Promise<{ runs: boolean; evidence: string }> {
   if (!(await fs.pathExists("/dev/kvm"))) return { runs: false, evidence: "no /dev/kvm" };
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), "kvm-lab-probe-"));
   try {
     await fs.writeFile(path.join(dir, "bios"), probeBios());
-    const result = await execa(
-      "qemu-system-x86_64",
+    const result = await runProcess(
+      qemuBinary(),
       ["-accel", "kvm", "-machine", "pc", "-m", "16", "-nodefaults", "-display", "none", "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-bios", path.join(dir, "bios"), "-serial", "stdio"],
-      { reject: false, timeout: timeoutMs, killSignal: "SIGKILL", stdin: "ignore", buffer: true },
+      // A group of its own: a timeout ends a wrapper script and the QEMU it started alike.
+      { timeoutMs, graceMs: 0, group: true },
     );
-    if (String(result.stdout).startsWith("K")) return { runs: true, evidence: "a test guest ran under -accel kvm" };
-    if (result.code === "ENOENT") return { runs: false, evidence: "qemu-system-x86_64 is not installed" };
-    return { runs: false, evidence: `/dev/kvm exists but a test guest produced nothing under -accel kvm${result.timedOut ? ` within ${timeoutMs / 1000} s` : `: ${String(result.stderr).split("\n")[0]}`}` };
+    if (result.stdout.startsWith("K")) return { runs: true, evidence: "a test guest ran under -accel kvm" };
+    if (result.notFound) return { runs: false, evidence: `${qemuBinary()} is not installed` };
+    return { runs: false, evidence: `/dev/kvm exists but a test guest produced nothing under -accel kvm${result.timedOut ? ` within ${timeoutMs / 1000} s` : `: ${result.stderr.split("\n")[0]}`}` };
   } finally {
     await fs.remove(dir);
   }
@@ -55,12 +63,12 @@ async function providerVersion(lab: Lab): Promise<string> {
     lab.provider === "virtualbox"
       ? ["VBoxManage", ["--version"], "install VirtualBox (6.1 or 7.x)"]
       : ["virsh", ["-c", "qemu:///system", "version", "--daemon"], "apt-get install -y libvirt-daemon-system vagrant-libvirt, and start libvirtd"];
-  const result = await execa(command, args, { reject: false, timeout: 20_000 });
+  const result = await runProcess(command, args, { timeoutMs: 20_000, group: true });
   if (result.exitCode !== 0) {
-    throw new VagrantMissingError(`the ${lab.provider} provider is not usable: ${command} ${args.join(" ")} ${result.code === "ENOENT" ? "is not installed" : `failed: ${String(result.stderr).trim().split("\n")[0]}`}`, { hint });
+    throw new VagrantMissingError(`the ${lab.provider} provider is not usable: ${command} ${args.join(" ")} ${result.notFound ? "is not installed" : `failed: ${result.stderr.trim().split("\n")[0]}`}`, { hint });
   }
-  const match = /(\d+\.\d+\.\d+)/.exec(String(result.stdout));
-  return `${lab.provider} ${match?.[1] ?? String(result.stdout).trim()}`;
+  const match = /(\d+\.\d+\.\d+)/.exec(result.stdout);
+  return `${lab.provider} ${match?.[1] ?? result.stdout.trim()}`;
 }
 
 /** Vagrant refuses a VirtualBox newer than its drivers; say so before any trigger runs. */
@@ -104,17 +112,24 @@ export async function virtualboxNestedWarnings(run: (command: string, args: stri
 }
 
 async function runQuietly(command: string, args: string[]): Promise<string> {
-  const result = await execa(command, args, { reject: false, timeout: 20_000 });
-  return String(result.stdout ?? "");
+  return (await runProcess(command, args, { timeoutMs: 20_000, group: true })).stdout;
+}
+
+export interface PreflightOptions {
+  /** Where the Vagrantfile is (vagrant runs there). */
+  cwd: string;
+  /** Whether KVM runs a guest here (default: probeKvm; tests inject the answer). */
+  probe?: () => Promise<{ runs: boolean; evidence: string }>;
 }
 
 /**
- * Checks the host; for libvirt labs that ask for KVM where it cannot run a guest, switches
- * them to QEMU software emulation (in `lab`, so the rendered Vagrantfile says so) and warns.
+ * Checks the host. For libvirt labs that ask for KVM where it cannot run a guest, decides
+ * that those machines use QEMU software emulation (`tcg` in the facts: the caller renders
+ * them so) and warns; the lab itself is left as loaded.
  */
-export async function preflightHost(lab: Lab, cwd: string): Promise<HostFacts> {
+export async function preflightHost(lab: Lab, options: PreflightOptions): Promise<HostFacts> {
   const warnings: Problem[] = [];
-  const vagrant = await vagrantVersion({ cwd });
+  const vagrant = await vagrantVersion({ cwd: options.cwd });
   const provider = await providerVersion(lab);
   if (lab.provider === "virtualbox") {
     const virtualbox = provider.replace(/^virtualbox /, "");
@@ -122,18 +137,15 @@ export async function preflightHost(lab: Lab, cwd: string): Promise<HostFacts> {
     const problems = hostOnlyRangeProblems(lab, { platform: process.platform, virtualbox, ranges: readNetworksConf() });
     if (problems.length) throw new ConfigError(problems, { hint: "VirtualBox refuses host-only networks outside these ranges on this host" });
   }
-  const kvm = await probeKvm();
+  const kvm = await (options.probe ?? probeKvm)();
   if (lab.provider === "virtualbox" && lab.machines.some((m) => m.nested)) warnings.push(...(await virtualboxNestedWarnings()));
-  if (lab.provider === "libvirt" && !kvm.runs) {
-    const onKvm = lab.machines.filter((m) => m.accel === "kvm");
-    if (onKvm.length) {
-      for (const machine of onKvm) machine.accel = "tcg";
-      warnings.push({
-        path: "host",
-        message: `KVM cannot run guests here (${kvm.evidence}); ${onKvm.map((m) => m.name).join(", ")} will use QEMU software emulation (slow)`,
-        fix: 'set accel: "tcg" in the config to make this explicit, or fix the host\'s KVM',
-      });
-    }
+  const tcg = lab.provider === "libvirt" && !kvm.runs ? lab.machines.filter((m) => m.accel === "kvm").map((m) => m.name) : [];
+  if (tcg.length) {
+    warnings.push({
+      path: "host",
+      message: `KVM cannot run guests here (${kvm.evidence}); ${tcg.join(", ")} will use QEMU software emulation (slow)`,
+      fix: 'set accel: "tcg" in the config to make this explicit, or fix the host\'s KVM',
+    });
   }
-  return { vagrant, provider, kvmRunsGuests: kvm.runs, kvmEvidence: kvm.evidence, warnings };
+  return { vagrant, provider, kvmRunsGuests: kvm.runs, kvmEvidence: kvm.evidence, tcg, warnings };
 }

@@ -56,8 +56,27 @@ export function viewOf(lab: Lab): LabView & { preludePartial: string } {
   return { ...view, preludePartial: `${lab.provider}-prelude` };
 }
 
-/** The Vagrantfile for a checked lab, with its digest line. Same lab, same bytes. */
-export function renderVagrantfile(lab: Lab): string {
+/** What a command decided for one render; the loaded lab itself is never changed. */
+export interface RenderOptions {
+  /** The config file as the header names it, relative to the Vagrantfile (default: the lab's own `source`). */
+  source?: string;
+  /** Machines that run under QEMU's software emulation though the config asks for KVM (the host's KVM cannot run guests). */
+  tcg?: readonly string[];
+}
+
+/** The lab as this render sees it: a copy with the decisions applied (the lab itself when there are none). */
+function withDecisions(lab: Lab, options: RenderOptions): Lab {
+  const tcg = new Set(options.tcg ?? []);
+  if (options.source === undefined && !tcg.size) return lab;
+  return {
+    ...lab,
+    source: options.source ?? lab.source,
+    machines: lab.machines.map((m) => (tcg.has(m.name) && m.accel === "kvm" ? { ...m, accel: "tcg" as const } : m)),
+  };
+}
+
+/** The Vagrantfile for a checked lab, with its digest line. Same lab and options, same bytes. */
+export function renderVagrantfile(lab: Lab, options: RenderOptions = {}): string {
   compiled ??= compileTemplates();
-  return stampDigest(tidy(compiled(viewOf(lab))));
+  return stampDigest(tidy(compiled(viewOf(withDecisions(lab, options)))));
 }

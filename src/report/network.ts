@@ -1,7 +1,7 @@
 // Reports of kvm-lab check --network: a table (expected vs actual per pair, then each
 // failure in the mode's terms), JSON, and JUnit XML (one test case per pair).
 import type { NetworkReport, PairResult } from "../checks/network/run.js";
-import { formatTable } from "../cli/table.js";
+import { formatTable } from "../text/table.js";
 import { junitDocument, xml } from "./junit.js";
 
 function actualText(result: PairResult): string {

@@ -1,7 +1,7 @@
 // The one place kvm-lab runs vagrant. Failures come back as typed errors: vagrant not
 // installed (exit 3, with an install hint), vagrant failing (exit 4, its stderr kept).
-import { execa, type Options as ExecaOptions } from "execa";
 import { VagrantFailedError, VagrantMissingError, VagrantTooOldError } from "../errors.js";
+import { runProcess, stopRunningProcesses } from "../process/run.js";
 
 export interface VagrantOptions {
   /** The lab folder (where the Vagrantfile is). */
@@ -14,12 +14,9 @@ export interface VagrantOptions {
   onLine?: (line: string) => void;
 }
 
-/** Process groups of the vagrant runs under way. */
-const running = new Set<number>();
-
 /** Stops every vagrant run under way (Ctrl-C during `kvm-lab test`), so cleanup can start at once. */
 export function stopRunningVagrant(): void {
-  for (const pid of running) killGroup(pid, "SIGTERM");
+  stopRunningProcesses();
 }
 
 export interface VagrantResult {
@@ -37,60 +34,23 @@ export function vagrantBinary(options: Pick<VagrantOptions, "binary"> = {}): str
 /** Runs `vagrant ...args`; resolves on exit 0, throws a typed error otherwise. */
 export async function executeVagrant(args: string[], options: VagrantOptions): Promise<VagrantResult> {
   const binary = vagrantBinary(options);
-  const execaOptions: ExecaOptions = {
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: true,
-    reject: false,
-    stdin: "ignore",
-    encoding: "utf8",
-    // Its own process group, so a timeout ends vagrant and everything it started (ruby, ssh).
-    detached: true,
-  };
-  const child = execa(binary, args, execaOptions);
-  if (options.onLine) {
-    let pending = "";
-    child.stdout?.on("data", (chunk: Buffer) => {
-      const lines = (pending + chunk.toString("utf8")).split("\n");
-      pending = lines.pop() ?? "";
-      lines.forEach(options.onLine!);
-    });
-  }
-  let timedOut = false;
-  const timer = options.timeoutMs === undefined ? undefined : setTimeout(() => {
-    timedOut = true;
-    killGroup(child.pid, "SIGTERM");
-    setTimeout(() => killGroup(child.pid, "SIGKILL"), 5000).unref();
-  }, options.timeoutMs);
-  const pid = child.pid;
-  if (pid !== undefined) running.add(pid);
-  const result = await child.finally(() => pid !== undefined && running.delete(pid));
-  if (timer) clearTimeout(timer);
+  // A process group of its own, so a timeout ends vagrant and everything it started (ruby, ssh).
+  const result = await runProcess(binary, args, { cwd: options.cwd, env: options.env, timeoutMs: options.timeoutMs, onLine: options.onLine, group: true });
   const command = `vagrant ${args.join(" ")}`;
-  const stdout = String(result.stdout ?? "");
-  const stderr = String(result.stderr ?? "");
-  if (result.failed && (result.code === "ENOENT" || (result.exitCode === 127 && !timedOut))) {
+  const { stdout, stderr } = result;
+  if (result.notFound || (result.exitCode === 127 && !result.timedOut)) {
     throw new VagrantMissingError(`vagrant is not installed (looked for "${binary}")`, { hint: INSTALL_HINT, cause: result });
   }
-  if (result.failed && (result.code === "EACCES" || result.exitCode === 126)) {
+  if (result.notExecutable || (result.exitCode === 126 && !result.timedOut)) {
     throw new VagrantMissingError(`"${binary}" cannot be run (exit 126: not executable)`, { hint: INSTALL_HINT, cause: result });
   }
-  if (timedOut) {
+  if (result.timedOut) {
     throw new VagrantFailedError(command, `${stderr}\n(timed out after ${options.timeoutMs} ms)`, { cause: result });
   }
   if (result.failed) {
     throw new VagrantFailedError(command, stderr || stdout, { cause: result });
   }
   return { stdout, stderr, exitCode: result.exitCode ?? 0 };
-}
-
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (pid === undefined) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // the group is gone already
-  }
 }
 
 export const MINIMUM_VAGRANT = "2.2.19";

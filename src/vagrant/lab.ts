@@ -4,7 +4,8 @@ import fs from "fs-extra";
 import type { Lab } from "../config/types.js";
 import { VagrantFailedError } from "../errors.js";
 import { executeVagrant, vagrantVersion, type VagrantOptions } from "./execute.js";
-import { messageOf, parseMachineReadable, statesOf } from "./machine-readable.js";
+import { messageOf, parseMachineReadable } from "./machine-readable.js";
+import { machineStates } from "./status.js";
 
 export interface LabDirs {
   /** Where the Vagrantfile is. */
@@ -14,6 +15,7 @@ export interface LabDirs {
   logs: string;
 }
 
+/** The folders of a lab whose Vagrantfile is in `dir`. */
 export function labDirs(dir: string): LabDirs {
   const state = path.join(dir, ".kvm-lab");
   return { dir, state, logs: path.join(state, "logs") };
@@ -34,11 +36,6 @@ export interface UpOptions {
   /** Per-machine progress messages. */
   progress: (machine: string, message: string) => void;
   env?: Record<string, string>;
-}
-
-export async function machineStates(dirs: LabDirs, env?: Record<string, string>): Promise<Map<string, string>> {
-  const { stdout } = await executeVagrant(["status", "--machine-readable"], { cwd: dirs.dir, env });
-  return statesOf(stdout);
 }
 
 /**
@@ -78,7 +75,7 @@ export async function upLab(lab: Lab, dirs: LabDirs, options: UpOptions): Promis
   } catch (error) {
     if (!(error instanceof VagrantFailedError)) throw error;
     await Promise.all([...logs.values()].map((s) => new Promise((r) => s.end(r))));
-    const states = await machineStates(dirs, options.env).catch(() => new Map<string, string>());
+    const states = await machineStates(dirs.dir, options.env).catch(() => new Map<string, string>());
     const failed = options.machines.filter((m) => states.get(m) !== "running");
     const named = failed.length ? failed : options.machines;
     const tails = await Promise.all(
@@ -93,6 +90,7 @@ export async function upLab(lab: Lab, dirs: LabDirs, options: UpOptions): Promis
   }
 }
 
+/** `vagrant destroy -f` of the named machines, or of all of them when none is named. */
 export async function destroyLab(dirs: LabDirs, machines: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<void> {
   await executeVagrant(["destroy", "-f", ...machines], { cwd: dirs.dir, env: options.env, timeoutMs: options.timeoutMs ?? 10 * 60_000 });
 }

@@ -4,9 +4,10 @@
 // until told to stop (others may still be probing it).
 import path from "node:path";
 import readline from "node:readline";
-import { execa, type ResultPromise } from "execa";
 import fs from "fs-extra";
 import { TEMPLATES_DIR } from "../../paths.js";
+import { startProcess, type RunningProcess } from "../../process/run.js";
+import { sshCommand } from "../../process/ssh.js";
 
 export interface GuestAddress {
   iface: string;
@@ -47,26 +48,20 @@ export class GuestSession {
 
   private constructor(
     readonly machine: string,
-    private readonly child: ResultPromise,
+    private readonly child: RunningProcess,
   ) {
     readline.createInterface({ input: child.stdout! }).on("line", (line) => {
       this.lines.push(line);
       this.wake();
     });
     child.stderr!.on("data", (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-2000)));
-    child.then(
-      () => this.end(),
-      () => this.end(),
-    );
+    void child.result.then(() => this.end());
   }
 
   /** Opens the session and sends the program; the guest answers with its addresses. */
   static open(machine: string, options: { sshConfig: string; ssh?: string; program: string; port: number }): GuestSession {
-    const child = execa(
-      options.ssh ?? "ssh",
-      ["-F", options.sshConfig, "-o", "BatchMode=yes", "-o", "ConnectTimeout=15", "-o", "ServerAliveInterval=10", machine, "sudo -n perl -"],
-      { stdin: "pipe", stdout: "pipe", stderr: "pipe", reject: false, killSignal: "SIGKILL", buffer: false },
-    );
+    const [ssh, args] = sshCommand({ ssh: options.ssh, sshConfig: options.sshConfig, machine, remote: "sudo -n perl -" });
+    const child = startProcess(ssh, args, { stdin: "pipe", buffer: false });
     const session = new GuestSession(machine, child);
     session.send(`${options.program}\n__END__\nLISTEN ${options.port}\n`);
     return session;
@@ -142,7 +137,7 @@ export class GuestSession {
     this.send("STOP\n");
     this.child.stdin!.end();
     const timer = setTimeout(() => this.child.kill("SIGKILL"), options.now ? 0 : 10_000);
-    await this.child.catch(() => undefined);
+    await this.child.result;
     clearTimeout(timer);
   }
 }

@@ -3,7 +3,7 @@
 // system's ping, TCP by connecting. Each bounded like the guests' probes.
 import net from "node:net";
 import os from "node:os";
-import { execa } from "execa";
+import { runProcess } from "../../process/run.js";
 import type { Probe, ProbeOutcome } from "./guest-session.js";
 
 /** The host's IPv4 addresses by interface name. */
@@ -48,10 +48,10 @@ export async function listenOnHost(addresses: string[], port: number): Promise<H
 }
 
 async function icmpFromHost(address: string): Promise<ProbeOutcome> {
-  const result = await execa("ping", ["-n", "-c", "2", "-i", "1", "-W", "1", "-w", "3", address], { reject: false, all: true, timeout: 5000 });
-  if ((result as { code?: string }).code === "ENOENT") return { reached: false, unavailable: true, evidence: "ping is not installed on the host (apt-get install iputils-ping)" };
+  const result = await runProcess("ping", ["-n", "-c", "2", "-i", "1", "-W", "1", "-w", "3", address], { timeoutMs: 5000, graceMs: 0, group: true });
+  if (result.notFound) return { reached: false, unavailable: true, evidence: "ping is not installed on the host (apt-get install iputils-ping)" };
   if (result.exitCode === 0) return { reached: true, evidence: `echo reply from ${address}` };
-  const said = String(result.all ?? "").split("\n").find((l) => /unreachable|100% packet loss|connect:/i.test(l));
+  const said = result.all.split("\n").find((l) => /unreachable|100% packet loss|connect:/i.test(l));
   return { reached: false, evidence: said?.trim() ?? "no echo reply within 3 s" };
 }
 

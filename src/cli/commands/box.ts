@@ -3,7 +3,7 @@ import { UsageError } from "../../errors.js";
 import { buildBox } from "../../boxes/build.js";
 import { BOX_PROVIDERS, type BoxProvider } from "../../boxes/formats.js";
 import { listRecipeNames, loadRecipe } from "../../boxes/registry.js";
-import { formatTable } from "../table.js";
+import { formatTable } from "../../text/table.js";
 import type { Io } from "../context.js";
 
 export interface BoxArgs {

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { planLab } from "../../net/plan.js";
 import { expectedMatrix, type ExpectedPair } from "../../net/matrix.js";
-import { formatTable } from "../table.js";
+import { formatTable } from "../../text/table.js";
 import { loadForCommand, type Io, type LabArgs } from "../context.js";
 import { planFit } from "../fit.js";
 

@@ -16,8 +16,7 @@ export interface RenderArgs extends LabArgs {
 export async function renderCommand(io: Io, args: RenderArgs): Promise<number> {
   const loaded = await loadForCommand(io, args);
   const target = vagrantfilePath(io, loaded, args.out);
-  loaded.lab.source = path.relative(path.dirname(target), loaded.file) || path.basename(loaded.file);
-  const text = renderVagrantfile(loaded.lab);
+  const text = renderVagrantfile(loaded.lab, { source: path.relative(path.dirname(target), loaded.file) || path.basename(loaded.file) });
   if (args.stdout) {
     io.out(text.trimEnd());
     return 0;
