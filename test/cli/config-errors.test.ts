@@ -1,0 +1,72 @@
+// What the built kvm-lab prints for configs that cannot load or do not check out: each
+// cause named once, located (file:line:column and the source line with a caret), exit 2.
+import path from "node:path";
+import fs from "fs-extra";
+import { kvmLab } from "../support/cli.js";
+import { tempDir } from "../support/tools.js";
+
+let dir: string;
+beforeEach(async () => {
+  dir = await tempDir("kvm-lab-config-errors-");
+});
+afterEach(async () => {
+  await fs.remove(dir);
+});
+
+async function renderWith(name: string, text: string, args: string[] = []) {
+  await fs.writeFile(path.join(dir, name), text);
+  return kvmLab(["render", "--stdout", ...args], { cwd: dir });
+}
+
+test("an unclosed brace: file, line, column, the source line and a caret", async () => {
+  const result = await renderWith(
+    "kvm-lab.config.ts",
+    'import { defineLab } from "kvm-lab";\n\nexport default defineLab({\n  name: "lab",\n  machines: [{ name: "node1" }],\n',
+  );
+  expect(result.exitCode).toBe(2);
+  expect(result.stderr).toContain(
+    [
+      "  - kvm-lab.config.ts:3:26: syntax error: the file ends (line 5) before the { here is closed; close what is still open: add }) where it ends",
+      "      1 | import { defineLab } from \"kvm-lab\";",
+      "      2 |",
+      "    > 3 | export default defineLab({",
+      "        |                          ^",
+    ].join("\n"),
+  );
+  expect(await fs.pathExists(path.join(dir, "Vagrantfile"))).toBe(false);
+});
+
+test("a config without a default export is named as such, not as a syntax error", async () => {
+  const result = await renderWith("kvm-lab.config.ts", 'export const lab = { name: "lab", machines: [{ name: "node1" }] };\n');
+  expect(result.exitCode).toBe(2);
+  expect(result.stderr).toContain("kvm-lab.config.ts: has no default export (it exports lab); export the lab as the default: export default lab");
+  expect(result.stderr).not.toContain("syntax");
+});
+
+test("a wrong import from kvm-lab is named with the export it meant", async () => {
+  const result = await renderWith("kvm-lab.config.ts", 'import { defineLAB } from "kvm-lab";\nexport default defineLAB({ name: "lab", machines: [] });\n');
+  expect(result.exitCode).toBe(2);
+  expect(result.stderr).toContain('kvm-lab.config.ts:1:10: "kvm-lab" has no export named defineLAB; did you mean defineLab?');
+  expect(result.stderr).not.toContain("syntax");
+});
+
+test("a config that throws says so and where", async () => {
+  const result = await renderWith("kvm-lab.config.ts", 'const names: string[] = [];\nexport default { name: names[0].trim(), machines: [] };\n');
+  expect(result.exitCode).toBe(2);
+  expect(result.stderr).toContain("kvm-lab.config.ts:2: threw TypeError: Cannot read properties of undefined (reading 'trim') while loading");
+  expect(result.stderr).toContain("    > 2 | export default { name: names[0].trim(), machines: [] };");
+});
+
+test("--config naming a folder names the file inside it", async () => {
+  await fs.outputFile(path.join(dir, "lab", "kvm-lab.config.json"), '{ "name": "lab", "machines": [] }');
+  const result = await kvmLab(["render", "--stdout", "--config", "lab"], { cwd: dir });
+  expect(result.exitCode).toBe(2);
+  expect(result.stderr).toContain("--config: lab is a folder, not a config file; pass the file: --config lab/kvm-lab.config.json");
+});
+
+test("a JSON syntax error gets line, column and a caret", async () => {
+  const result = await renderWith("kvm-lab.config.json", '{\n  "name": "lab",\n  "machines": [{ "name": "node1" },]\n}\n');
+  expect(result.exitCode).toBe(2);
+  expect(result.stderr).toContain("kvm-lab.config.json:3:35: JSON syntax error: a comma before ] (JSON allows no trailing comma); remove the last comma");
+  expect(result.stderr).toContain('    > 3 |   "machines": [{ "name": "node1" },]\n        |                                   ^');
+});
