@@ -7,6 +7,7 @@ import { ConfigError, type Problem } from "../errors.js";
 import { checkShape } from "./shape.js";
 import { normalizeLab } from "./normalize.js";
 import { checkRules } from "./rules.js";
+import { isWithin } from "./paths.js";
 import type { Lab, Provider } from "./types.js";
 
 export const CONFIG_NAMES = [
@@ -132,7 +133,10 @@ export function checkConfig(raw: unknown, options: CheckOptions = {}): { lab: La
       ? Object.keys((raw as { networks: object }).networks ?? {})
       : [];
   const rules = checkRules(lab, networkKeys);
-  const errors = dedupe([...shapeProblems, ...problems, ...rules.errors]);
+  // A rule's error at (or inside) a place already reported is a follow-on of that problem.
+  const reported = [...shapeProblems, ...problems];
+  const followOn = (p: Problem): boolean => reported.some((root) => isWithin(p.path, root.path));
+  const errors = dedupe([...reported, ...rules.errors.filter((p) => !followOn(p))]);
   if (errors.length) throw new ConfigError(errors, { file: options.file });
   return { lab, warnings: rules.warnings };
 }

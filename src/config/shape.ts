@@ -5,6 +5,7 @@ import { NETWORK_MODES } from "../net/modes.js";
 import { ACCELS, NIC_TYPES, PROMISC_MODES, PROTOCOLS, PROVIDERS } from "./types.js";
 import { closest } from "./suggest.js";
 import { CHECK_IDS } from "../checks/ids.js";
+import { machinePath } from "./paths.js";
 
 type Field =
   | { kind: "string" }
@@ -159,7 +160,10 @@ function visit(value: unknown, field: Field, path: string, problems: Problem[]):
       return;
     case "array":
       if (!Array.isArray(value)) return wrong("an array");
-      value.forEach((item, index) => visit(item, field.of, join(path, index), problems));
+      value.forEach((item, index) => {
+        const at = path === "machines" ? machinePath(index, isPlainObject(item) ? item.name : undefined) : join(path, index);
+        visit(item, field.of, at, problems);
+      });
       return;
     case "record":
       if (!isPlainObject(value)) return wrong("an object");

@@ -70,3 +70,17 @@ test("a JSON syntax error gets line, column and a caret", async () => {
   expect(result.stderr).toContain("kvm-lab.config.json:3:35: JSON syntax error: a comma before ] (JSON allows no trailing comma); remove the last comma");
   expect(result.stderr).toContain('    > 3 |   "machines": [{ "name": "node1" },]\n        |                                   ^');
 });
+
+test("a bad default is reported once, at defaults, and warnings name the machine", async () => {
+  const lab = (defaults: string) =>
+    `import { defineLab } from "kvm-lab";\nexport default defineLab({\n  name: "lab", box: "debian/bookworm64", ${defaults}\n` +
+    `  networks: { tenant: { mode: "intnet", cidr: "10.10.0.0/24" } },\n` +
+    `  machines: [{ name: "controller" }, { name: "compute1", nics: [{ network: "tenant" }] }, { name: "compute2" }],\n});\n`;
+  const bad = await renderWith("kvm-lab.config.ts", lab("defaults: { cpus: 0 },"));
+  expect(bad.exitCode).toBe(2);
+  expect(bad.stderr).toContain("config has 1 problem in");
+  expect(bad.stderr).toContain("  - defaults.cpus: 0 CPUs; use 1 or more");
+  const good = await renderWith("kvm-lab.config.ts", lab(""));
+  expect(good.exitCode).toBe(0);
+  expect(good.stderr).toContain('warning: machines[1] (compute1).nics[0].ip: internal network "tenant" has no DHCP server');
+});
