@@ -305,10 +305,45 @@ function checkNic(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem[]): v
     });
   }
   if (lab.provider === "libvirt") {
-    if (nic.promisc) warnings.push({ path: `${nic.path}.promisc`, message: "libvirt bridges always pass all traffic; promisc is a VirtualBox setting and is ignored" });
+    const promisc = libvirtPromiscWarning(nic);
+    if (promisc) warnings.push(promisc);
     if (!nic.cable) warnings.push({ path: `${nic.path}.cable`, message: "vagrant-libvirt cannot unplug a NIC's cable; the NIC is rendered connected" });
     if (network.mode === "generic") warnings.push({ path: nic.path, message: "generic drivers have no libvirt equivalent; the NIC is attached to an isolated network of its own" });
   }
+}
+
+/**
+ * promisc is VirtualBox's (`--nicpromiscN`); libvirt has no such switch, so on libvirt the
+ * setting is dropped. That matters only where libvirt's NIC behaves otherwise than asked:
+ * - on a Linux bridge (every libvirt network kvm-lab makes, and bridged with linuxBridge)
+ *   frames for MACs behind the NIC reach it (the bridge forwards by its learned table and
+ *   floods unknown ones: linux net/bridge/br_input.c br_handle_frame_finish), which is
+ *   "allow-all"; "deny" and "allow-vms" cannot be enforced there.
+ * - macvtap (bridged without linuxBridge) hands the NIC only frames for its own MAC (linux
+ *   drivers/net/macvlan.c macvlan_handle_frame: unicast goes by macvlan_hash_lookup on
+ *   the destination), so "allow-all" does not hold: guests bridged behind it hear nothing.
+ * So "allow-all" on a bridge, as the openstack template asks, is what libvirt does anyway.
+ */
+function libvirtPromiscWarning(nic: Nic): Problem | undefined {
+  if (!nic.promisc) return undefined;
+  const path = `${nic.path}.promisc`;
+  const macvtap = nic.network.mode === "bridged" && !nic.network.linuxBridge;
+  if (macvtap) {
+    // "deny" is what macvtap does: the NIC gets its own frames only.
+    if (nic.promisc === "deny") return undefined;
+    return {
+      path,
+      message: "macvtap passes a NIC only the frames for its own MAC, so guests bridged behind this NIC get no traffic (promisc is a VirtualBox setting)",
+      fix: 'bridge to a Linux bridge on the host instead: linuxBridge: true with bridge: "br0"',
+    };
+  }
+  // "allow-all" is what a bridge does.
+  if (nic.promisc === "allow-all") return undefined;
+  return {
+    path,
+    message: `"${nic.promisc}" cannot be enforced on libvirt: promisc is a VirtualBox setting, and a libvirt bridge passes the NIC the frames for every MAC behind it whatever it says`,
+    fix: 'remove promisc for libvirt, or use "allow-all" where the NIC carries guests\' traffic',
+  };
 }
 
 function checkIp(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem[]): void {

@@ -2,7 +2,7 @@
 // cause named once, located (file:line:column and the source line with a caret), exit 2.
 import path from "node:path";
 import fs from "fs-extra";
-import { kvmLab } from "../support/cli.js";
+import { createKvmLab, kvmLab } from "../support/cli.js";
 import { tempDir } from "../support/tools.js";
 
 let dir: string;
@@ -83,4 +83,12 @@ test("a bad default is reported once, at defaults, and warnings name the machine
   const good = await renderWith("kvm-lab.config.ts", lab(""));
   expect(good.exitCode).toBe(0);
   expect(good.stderr).toContain('warning: machines[1] (compute1).nics[0].ip: internal network "tenant" has no DHCP server');
+});
+
+test("the openstack template on libvirt does not trip our own promisc warning", async () => {
+  const made = await createKvmLab(["os", "--template", "openstack", "--provider", "libvirt", "--yes"], { cwd: dir });
+  expect(made.exitCode).toBe(0);
+  const result = await kvmLab(["render", "--stdout"], { cwd: path.join(dir, "os") });
+  expect(result.exitCode).toBe(0);
+  expect(result.stderr).not.toContain("promisc");
 });

@@ -397,9 +397,30 @@ describe("warnings", () => {
     });
     expect(at(warningsOf(config), "networks.tenant.cidr").message).toMatch(/overlaps 192\.168\.122\.0\/24, libvirt's default network/);
   });
-  test("VirtualBox-only settings under libvirt", () => {
-    const w = warningsOf(edit((c) => (c.machines[0].nics![0].promisc = "allow-all")), "libvirt");
-    expect(at(w, "machines[0] (m1).nics[0].promisc").message).toMatch(/promisc is a VirtualBox setting and is ignored/);
+  test("promisc under libvirt: warned only where libvirt does otherwise than asked", () => {
+    const withPromisc = (promisc: string, network?: Record<string, unknown>) =>
+      warningsOf(
+        edit((c) => {
+          if (network) c.networks!.lan = network as any;
+          c.machines[0].nics!.push({ network: network ? "lan" : "tenant", promisc } as any);
+          c.machines[0].nics!.splice(1, 1);
+        }),
+        "libvirt",
+      ).filter((w) => w.path.endsWith(".promisc"));
+    // A libvirt bridge passes every MAC behind the NIC: "allow-all" is what it does anyway.
+    expect(withPromisc("allow-all")).toEqual([]);
+    expect(withPromisc("allow-all", { mode: "bridged", bridge: "br0", linuxBridge: true })).toEqual([]);
+    expect(withPromisc("deny")[0].message).toMatch(/^"deny" cannot be enforced on libvirt: promisc is a VirtualBox setting/);
+    expect(withPromisc("allow-vms")).toHaveLength(1);
+    // macvtap passes only the NIC's own MAC: "deny" holds, "allow-all" does not.
+    const macvtap = { mode: "bridged", bridge: "eth0" };
+    expect(withPromisc("deny", macvtap)).toEqual([]);
+    const [w] = withPromisc("allow-all", macvtap);
+    expect(w.path).toBe("machines[0] (m1).nics[1].promisc");
+    expect(w.message).toMatch(/^macvtap passes a NIC only the frames for its own MAC/);
+    expect(w.fix).toBe('bridge to a Linux bridge on the host instead: linuxBridge: true with bridge: "br0"');
+    // VirtualBox takes promisc as it is.
+    expect(warningsOf(edit((c) => (c.machines[0].nics![1].promisc = "deny")))).toEqual([]);
   });
 });
 
