@@ -89,6 +89,8 @@ const network: Field = {
 export const LAB_SHAPE: Field = {
   kind: "object",
   fields: {
+    // A JSON config's pointer to its JSON Schema (editor completion); ignored.
+    $schema: string,
     name: string,
     provider: oneOf(PROVIDERS),
     box: string,

@@ -92,3 +92,16 @@ test("the openstack template on libvirt does not trip our own promisc warning", 
   expect(result.exitCode).toBe(0);
   expect(result.stderr).not.toContain("promisc");
 });
+
+test('a JSON config pointing at the shipped schema with "$schema" renders', async () => {
+  const config = {
+    $schema: "./node_modules/kvm-lab/schema/kvm-lab.config.schema.json",
+    name: "json-lab",
+    box: "debian/bookworm64",
+    machines: [{ name: "node1" }],
+  };
+  const result = await renderWith("kvm-lab.config.json", JSON.stringify(config, null, 2));
+  expect(result.stderr).toBe("");
+  expect(result.exitCode).toBe(0);
+  expect(result.stdout).toContain('config.vm.define "node1"');
+});
