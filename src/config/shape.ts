@@ -174,6 +174,8 @@ function visit(value: unknown, field: Field, path: string, problems: Problem[]):
     case "object": {
       if (!isPlainObject(value)) return wrong("an object");
       const known = Object.keys(field.fields);
+      // "$schema" is a pointer for editors, not a setting to offer.
+      const settings = known.filter((key) => !key.startsWith("$"));
       for (const required of field.required ?? []) {
         if (value[required] === undefined) {
           problems.push({ path: join(path, required), message: "is required" });
@@ -186,7 +188,7 @@ function visit(value: unknown, field: Field, path: string, problems: Problem[]):
           problems.push({
             path: join(path, key),
             message: "is not a known setting",
-            fix: guess ? `did you mean "${guess}"?` : `known settings here: ${known.join(", ")}`,
+            fix: guess ? `did you mean "${guess}"?` : `known settings here: ${settings.join(", ")}`,
           });
         } else if (item !== undefined) {
           visit(item, sub, join(path, key), problems);
