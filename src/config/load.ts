@@ -4,7 +4,7 @@ import fs from "fs-extra";
 import { importNamespace } from "./import-module.js";
 import { explainLoadFailure, jsonSyntaxProblem } from "./load-errors.js";
 import { ConfigError, type Problem } from "../errors.js";
-import { checkShape } from "./shape.js";
+import { checkShapeFully } from "./shape.js";
 import { normalizeLab } from "./normalize.js";
 import { checkRules } from "./rules.js";
 import { isWithin } from "./paths.js";
@@ -126,7 +126,7 @@ export interface CheckOptions {
 
 /** Checks a raw config fully; throws ConfigError listing every problem, else returns the lab. */
 export function checkConfig(raw: unknown, options: CheckOptions = {}): { lab: Lab; warnings: Problem[] } {
-  const shapeProblems = checkShape(raw);
+  const { problems: shapeProblems, meant } = checkShapeFully(raw);
   const { lab, problems } = normalizeLab(raw, { provider: options.provider, source: options.source });
   const networkKeys =
     typeof raw === "object" && raw !== null && typeof (raw as { networks?: unknown }).networks === "object"
@@ -134,8 +134,10 @@ export function checkConfig(raw: unknown, options: CheckOptions = {}): { lab: La
       : [];
   const rules = checkRules(lab, networkKeys);
   // A rule's error at (or inside) a place already reported is a follow-on of that problem.
+  // So is one at a key a misspelled key was meant for ("cdir" given, "cidr" missing).
   const reported = [...shapeProblems, ...problems];
-  const followOn = (p: Problem): boolean => reported.some((root) => isWithin(p.path, root.path));
+  const roots = [...reported.map((p) => p.path), ...meant];
+  const followOn = (p: Problem): boolean => roots.some((root) => isWithin(p.path, root));
   const errors = dedupe([...reported, ...rules.errors.filter((p) => !followOn(p))]);
   if (errors.length) throw new ConfigError(errors, { file: options.file });
   return { lab, warnings: rules.warnings };

@@ -497,6 +497,13 @@ describe("each root problem is reported once", () => {
       expect(problems[0].message).not.toMatch(/needs an address block/);
     }
   });
+  test("a misspelled key is one problem, not also the key it was meant for missing", () => {
+    const problems = problemsOf(edit((c) => {
+      (c.networks!.mgmt as any).cidrs = c.networks!.mgmt.cidr;
+      delete c.networks!.mgmt.cidr;
+    }));
+    expect(problems).toEqual([{ path: "networks.mgmt.cidrs", message: "is not a known setting", fix: 'did you mean "cidr"?' }]);
+  });
   test("a bad lab name is one problem, not one more per network", () => {
     for (const name of ["My Lab", "-lab", "x".repeat(41)]) {
       expect(paths(problemsOf(edit((c) => (c.name = name))))).toEqual(["name"]);
