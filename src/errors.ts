@@ -19,12 +19,15 @@ export interface Problem {
   message: string;
   /** How to fix it, when there is one clear fix. */
   fix?: string;
+  /** For problems in a file's text: the source lines, the last with a caret under the spot. */
+  frame?: string;
 }
 
-/** One line per problem: `path: message (fix)`. */
+/** One line per problem, `path: message; fix`, then its code frame (if any) indented below. */
 export function formatProblem(problem: Problem): string {
   const where = problem.path ? `${problem.path}: ` : "";
-  return problem.fix ? `${where}${problem.message}; ${problem.fix}` : `${where}${problem.message}`;
+  const line = problem.fix ? `${where}${problem.message}; ${problem.fix}` : `${where}${problem.message}`;
+  return problem.frame ? `${line}\n${problem.frame.replace(/^/gm, "    ")}` : line;
 }
 
 export class KvmLabError extends Error {

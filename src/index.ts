@@ -1,6 +1,6 @@
 // The library API of kvm-lab.
 export { defineLab } from "./config/define.js";
-export { loadLab, checkConfig, findConfigFile, importConfig, CONFIG_NAMES } from "./config/load.js";
+export { loadLab, checkConfig, findConfigFile, importConfig, CONFIG_NAMES, CONFIG_EXTENSIONS } from "./config/load.js";
 export type * from "./config/types.js";
 export { renderVagrantfile } from "./render/vagrantfile.js";
 export { writeVagrantfile } from "./render/write.js";

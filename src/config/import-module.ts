@@ -8,18 +8,31 @@ import fs from "fs-extra";
 import { createJiti } from "jiti";
 
 /** Where `import { defineLab } from "kvm-lab"` resolves inside a config or recipe. */
-function selfEntry(): string {
+export function selfEntry(): string {
   const here = path.dirname(fileURLToPath(import.meta.url));
   const js = path.join(here, "..", "index.js");
   return fs.existsSync(js) ? js : path.join(here, "..", "index.ts");
 }
 
-export async function importDefault(file: string): Promise<unknown> {
-  const jiti = createJiti(import.meta.url, {
+function loader(interopDefault: boolean, parent = import.meta.url) {
+  return createJiti(parent, {
     alias: { "kvm-lab": selfEntry() },
     moduleCache: false,
     fsCache: false,
-    interopDefault: true,
+    interopDefault,
   });
-  return jiti.import(file, { default: true });
+}
+
+/** A module's default export (or the module itself when it has none): box recipes. */
+export async function importDefault(file: string): Promise<unknown> {
+  return loader(true).import(file, { default: true });
+}
+
+/**
+ * A module's namespace, exactly: `default` is there only when the module has a default
+ * export (a CommonJS module's `module.exports` counts), so a config without one can be named.
+ * `file` may be a specifier, resolved from `parent` (a file path or URL).
+ */
+export async function importNamespace(file: string, parent?: string): Promise<Record<string, unknown>> {
+  return (await loader(false, parent).import(file)) as Record<string, unknown>;
 }

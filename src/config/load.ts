@@ -1,11 +1,13 @@
 // Finding, importing and checking a lab config: parse -> shape -> normalize -> rules.
 import path from "node:path";
 import fs from "fs-extra";
-import { importDefault } from "./import-module.js";
+import { importNamespace } from "./import-module.js";
+import { explainLoadFailure, jsonSyntaxProblem } from "./load-errors.js";
 import { ConfigError, type Problem } from "../errors.js";
-import { checkShape } from "./shape.js";
+import { checkShapeFully } from "./shape.js";
 import { normalizeLab } from "./normalize.js";
 import { checkRules } from "./rules.js";
+import { isWithin } from "./paths.js";
 import type { Lab, Provider } from "./types.js";
 
 export const CONFIG_NAMES = [
@@ -23,6 +25,9 @@ export interface LoadedLab {
   file: string;
 }
 
+/** The extensions a config may have: what jiti transpiles, and JSON. */
+export const CONFIG_EXTENSIONS = [".ts", ".mts", ".cts", ".js", ".mjs", ".cjs", ".json"] as const;
+
 /** The config file to use: the one named, or the first of CONFIG_NAMES in `cwd`. */
 export async function findConfigFile(cwd: string, named?: string): Promise<string> {
   if (named) {
@@ -30,6 +35,7 @@ export async function findConfigFile(cwd: string, named?: string): Promise<strin
     if (!(await fs.pathExists(file))) {
       throw new ConfigError([{ path: "--config", message: `${named} does not exist`, fix: "check the path" }]);
     }
+    await refuseDirectory(file, named, "--config");
     return file;
   }
   for (const name of CONFIG_NAMES) {
@@ -45,18 +51,70 @@ export async function findConfigFile(cwd: string, named?: string): Promise<strin
   ]);
 }
 
+/** A folder where a config file belongs: the fix names the config inside it when there is one. */
+async function refuseDirectory(file: string, shown: string, at: string): Promise<void> {
+  if (!(await fs.stat(file)).isDirectory()) return;
+  const inside = [];
+  for (const name of CONFIG_NAMES) if (await fs.pathExists(path.join(file, name))) inside.push(name);
+  throw new ConfigError([
+    {
+      path: at,
+      message: `${shown} is a folder, not a config file`,
+      fix: inside.length
+        ? `pass the file: --config ${path.join(shown, inside[0])}`
+        : `pass a config file (${CONFIG_NAMES.join(", ")}), or run kvm-lab in the folder that has one`,
+    },
+  ]);
+}
+
+const EXAMPLE_EXPORT = 'export default defineLab({ name: "lab", box: "debian/bookworm64", machines: [{ name: "node1" }] })';
+
 /** The config file's default export (or the JSON document), before any checking. */
 export async function importConfig(file: string): Promise<unknown> {
-  try {
-    if (file.endsWith(".json")) return await fs.readJson(file);
-    return await importDefault(file);
-  } catch (error) {
-    const reason = error instanceof Error ? error.message.split("\n")[0] : String(error);
-    throw new ConfigError([{ path: "", message: `could not load ${path.basename(file)}: ${reason}`, fix: "fix the syntax error it names" }], {
-      file,
-      cause: error,
+  const fail = (problem: Problem, cause?: unknown): never => {
+    throw new ConfigError([problem], { file, cause });
+  };
+  const name = path.basename(file);
+  if (!(await fs.pathExists(file))) fail({ path: "", message: `${file} does not exist`, fix: "check the path" });
+  await refuseDirectory(file, file, "");
+  const extension = path.extname(file).toLowerCase();
+  if (!(CONFIG_EXTENSIONS as readonly string[]).includes(extension)) {
+    fail({ path: name, message: `kvm-lab cannot read ${extension || "extensionless"} files`, fix: `write the config as ${CONFIG_EXTENSIONS.join(", ")}` });
+  }
+  // A UTF-8 byte order mark is not part of the text (JSON.parse would refuse it).
+  const text = (await fs.readFile(file, "utf8")).replace(/^\uFEFF/, "");
+  if (!text.trim()) {
+    fail({
+      path: name,
+      message: "is empty",
+      fix: extension === ".json" ? 'write the lab in it: { "name": "lab", "box": "debian/bookworm64", "machines": [{ "name": "node1" }] }' : `write the lab in it: ${EXAMPLE_EXPORT}`,
     });
   }
+  if (extension === ".json") {
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      fail(jsonSyntaxProblem(text, file) ?? { path: name, message: `JSON syntax error: ${(error as Error).message}` }, error);
+    }
+  }
+  let namespace: Record<string, unknown>;
+  try {
+    namespace = await importNamespace(file);
+  } catch (error) {
+    return fail(await explainLoadFailure(error, file), error);
+  }
+  if (!("default" in namespace)) {
+    const named = Object.keys(namespace).filter((key) => key !== "__esModule");
+    fail({
+      path: name,
+      message: named.length ? `has no default export (it exports ${named.join(", ")})` : "has no default export",
+      fix: named.length === 1 ? `export the lab as the default: export default ${named[0]}` : `export the lab as the default: ${EXAMPLE_EXPORT}`,
+    });
+  }
+  if (typeof namespace.default === "function") {
+    fail({ path: name, message: "its default export is a function, not the lab", fix: `export the lab object itself: ${EXAMPLE_EXPORT}` });
+  }
+  return namespace.default;
 }
 
 export interface CheckOptions {
@@ -68,14 +126,19 @@ export interface CheckOptions {
 
 /** Checks a raw config fully; throws ConfigError listing every problem, else returns the lab. */
 export function checkConfig(raw: unknown, options: CheckOptions = {}): { lab: Lab; warnings: Problem[] } {
-  const shapeProblems = checkShape(raw);
+  const { problems: shapeProblems, meant } = checkShapeFully(raw);
   const { lab, problems } = normalizeLab(raw, { provider: options.provider, source: options.source });
   const networkKeys =
     typeof raw === "object" && raw !== null && typeof (raw as { networks?: unknown }).networks === "object"
       ? Object.keys((raw as { networks: object }).networks ?? {})
       : [];
   const rules = checkRules(lab, networkKeys);
-  const errors = dedupe([...shapeProblems, ...problems, ...rules.errors]);
+  // A rule's error at (or inside) a place already reported is a follow-on of that problem.
+  // So is one at a key a misspelled key was meant for ("cdir" given, "cidr" missing).
+  const reported = [...shapeProblems, ...problems];
+  const roots = [...reported.map((p) => p.path), ...meant];
+  const followOn = (p: Problem): boolean => roots.some((root) => isWithin(p.path, root));
+  const errors = dedupe([...reported, ...rules.errors.filter((p) => !followOn(p))]);
   if (errors.length) throw new ConfigError(errors, { file: options.file });
   return { lab, warnings: rules.warnings };
 }

@@ -6,6 +6,7 @@ import { parseCidr, type Cidr } from "../net/ipv4.js";
 import { isNetworkMode, MODES } from "../net/modes.js";
 import { defaultSyncedFolder, DEFAULTS } from "./defaults.js";
 import { CHECK_IDS, DEFAULT_REQUIRED, type CheckId } from "../checks/ids.js";
+import { machinePath } from "./paths.js";
 import {
   ACCELS,
   NIC_TYPES,
@@ -43,6 +44,39 @@ function cidrAt(text: string | undefined, path: string, problems: Problem[]): Ci
   return undefined;
 }
 
+/** A count that must be 1 or more (CPUs, MB of memory), checked once where it is written. */
+const COUNTS = {
+  cpus: { what: (n: number) => `${n} CPUs`, fix: "use 1 or more" },
+  memory: { what: (n: number) => `${n} MB of memory`, fix: "use a positive number of MB, e.g. 2048" },
+} as const;
+
+function countAt(value: unknown, key: keyof typeof COUNTS, path: string, problems: Problem[]): number | undefined {
+  const n = int(value);
+  if (n === undefined) return undefined;
+  if (n >= 1) return n;
+  problems.push({ path: `${path}.${key}`, message: COUNTS[key].what(n), fix: COUNTS[key].fix });
+  return undefined;
+}
+
+/** The machine defaults the config sets (each value checked here, once, at `defaults.*`). */
+interface Defaults {
+  box?: string;
+  cpus?: number;
+  memory?: number;
+  nested?: boolean;
+  accel?: (typeof ACCELS)[number];
+}
+
+function readDefaults(raw: Raw, problems: Problem[]): Defaults {
+  return {
+    box: str(raw.box),
+    cpus: countAt(raw.cpus, "cpus", "defaults", problems),
+    memory: countAt(raw.memory, "memory", "defaults", problems),
+    nested: bool(raw.nested),
+    accel: oneOf(ACCELS, raw.accel),
+  };
+}
+
 export interface NormalizeOptions {
   /** Overrides the config's provider (`--provider`). */
   provider?: Provider;
@@ -55,9 +89,10 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
   const config = obj(raw);
   const name = str(config.name) ?? "lab";
   const provider = options.provider ?? oneOf(PROVIDERS, config.provider) ?? DEFAULTS.provider;
-  const defaults = obj(config.defaults);
+  const defaults = readDefaults(obj(config.defaults), problems);
 
   const networks = new Map<string, Network>();
+  const declared = new Set(Object.keys(obj(config.networks)));
   for (const [key, value] of Object.entries(obj(config.networks))) {
     const net = obj(value);
     const mode = isNetworkMode(net.mode) ? net.mode : undefined;
@@ -75,7 +110,7 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
   }
 
   const machines = arr(config.machines).map((value, index) =>
-    normalizeMachine(obj(value), `machines[${index}]`, { lab: name, config, defaults, networks, problems }),
+    normalizeMachine(obj(value), machinePath(index, obj(value).name), { lab: name, config, defaults, networks, declared, problems }),
   );
 
   const hostOnlyRanges = arr(obj(config.virtualbox).hostOnlyRanges)
@@ -108,8 +143,10 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
 interface Context {
   lab: string;
   config: Raw;
-  defaults: Raw;
+  defaults: Defaults;
   networks: Map<string, Network>;
+  /** Every key under `networks`, usable or not: a NIC naming an unusable one is not a second problem. */
+  declared: Set<string>;
   problems: Problem[];
 }
 
@@ -126,17 +163,16 @@ function normalizeForward(value: unknown): Forward {
 
 function normalizeMachine(raw: Raw, path: string, ctx: Context): Machine {
   const name = str(raw.name) ?? "";
-  const pick = <T>(read: (v: unknown) => T | undefined, key: string): T | undefined =>
-    read(raw[key]) ?? read(ctx.defaults[key]);
+  const { defaults, problems } = ctx;
   return {
     name,
     hostname: str(raw.hostname) ?? name,
-    box: str(raw.box) ?? str(ctx.defaults.box) ?? str(ctx.config.box) ?? "",
+    box: str(raw.box) ?? defaults.box ?? str(ctx.config.box) ?? "",
     boxUrl: str(raw.boxUrl) ?? str(ctx.config.boxUrl),
-    cpus: pick(int, "cpus") ?? DEFAULTS.cpus,
-    memory: pick(int, "memory") ?? DEFAULTS.memory,
-    nested: pick(bool, "nested") ?? DEFAULTS.nested,
-    accel: pick((v) => oneOf(ACCELS, v), "accel") ?? DEFAULTS.accel,
+    cpus: countAt(raw.cpus, "cpus", path, problems) ?? defaults.cpus ?? DEFAULTS.cpus,
+    memory: countAt(raw.memory, "memory", path, problems) ?? defaults.memory ?? DEFAULTS.memory,
+    nested: bool(raw.nested) ?? defaults.nested ?? DEFAULTS.nested,
+    accel: oneOf(ACCELS, raw.accel) ?? defaults.accel ?? DEFAULTS.accel,
     cpuModel: str(raw.cpuModel),
     nics: normalizeNics(arr(raw.nics), `${path}.nics`, name, ctx),
     forwards: arr(raw.forwards).map(normalizeForward),
@@ -227,6 +263,7 @@ function resolveNetwork(raw: Raw, path: string, machine: string, ctx: Context): 
   }
   if (ref !== undefined) {
     const network = networks.get(ref);
+    if (!network && ctx.declared.has(ref)) return undefined; // the network itself is reported
     if (!network) {
       const known = [...networks.keys()];
       problems.push({

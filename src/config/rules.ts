@@ -17,13 +17,13 @@ import { MODES } from "../net/modes.js";
 import { defaultNatCidr, DEFAULTS } from "./defaults.js";
 import { normalizeMac } from "../net/mac.js";
 import type { Forward, Lab, Machine, Network, Nic } from "./types.js";
+import { HOST_LABEL, machinePath } from "./paths.js";
 
 export interface RuleResult {
   errors: Problem[];
   warnings: Problem[];
 }
 
-const HOST_LABEL = /^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const NETWORK_KEY = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$/;
 const PROVIDER_NETWORK_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 function hostnameProblem(value: string): string | undefined {
@@ -39,8 +39,9 @@ export function checkRules(lab: Lab, rawNetworkKeys: string[]): RuleResult {
   const warnings: Problem[] = [];
   checkNatSettings(lab, errors, warnings);
   checkNames(lab, rawNetworkKeys, errors);
-  checkNetworks(lab, errors, warnings);
-  lab.machines.forEach((machine, index) => checkMachine(lab, machine, `machines[${index}]`, errors, warnings));
+  checkNetworks(lab, rawNetworkKeys, errors, warnings);
+  checkBoxes(lab, errors);
+  lab.machines.forEach((machine, index) => checkMachine(lab, machine, machinePath(index, machine.name), errors, warnings));
   checkAddressesAcrossMachines(lab, errors);
   checkForwardsAcrossMachines(lab, errors);
   checkMacsAcrossMachines(lab, errors);
@@ -60,8 +61,12 @@ function checkNatSettings(lab: Lab, errors: Problem[], warnings: Problem[]): voi
   }
 }
 
+function labNameOk(name: string): boolean {
+  return HOST_LABEL.test(name) && name.length <= 40;
+}
+
 function checkNames(lab: Lab, networkKeys: string[], errors: Problem[]): void {
-  if (!HOST_LABEL.test(lab.name) || lab.name.length > 40) {
+  if (!labNameOk(lab.name)) {
     errors.push({
       path: "name",
       message: `"${lab.name}" cannot name a lab`,
@@ -82,7 +87,8 @@ function checkNames(lab: Lab, networkKeys: string[], errors: Problem[]): void {
   }
   const seen = new Map<string, number>();
   lab.machines.forEach((machine, index) => {
-    const path = `machines[${index}].name`;
+    const at = machinePath(index, machine.name);
+    const path = `${at}.name`;
     if (!HOST_LABEL.test(machine.name)) {
       errors.push({
         path,
@@ -101,28 +107,33 @@ function checkNames(lab: Lab, networkKeys: string[], errors: Problem[]): void {
     }
     const first = seen.get(machine.name.toLowerCase());
     if (first !== undefined) {
-      errors.push({ path, message: `"${machine.name}" is already the name of machines[${first}]`, fix: "give every machine its own name" });
+      errors.push({ path, message: `"${machine.name}" is already the name of ${machinePath(first, lab.machines[first].name)}`, fix: "give every machine its own name" });
     } else {
       seen.set(machine.name.toLowerCase(), index);
     }
     if (machine.hostname !== machine.name) {
       const problem = hostnameProblem(machine.hostname);
-      if (problem) errors.push({ path: `machines[${index}].hostname`, message: problem, fix: "use dot-separated labels of letters, digits and hyphens" });
+      if (problem) errors.push({ path: `${at}.hostname`, message: problem, fix: "use dot-separated labels of letters, digits and hyphens" });
     }
   });
 }
 
-function checkNetworks(lab: Lab, errors: Problem[], warnings: Problem[]): void {
+function checkNetworks(lab: Lab, networkKeys: string[], errors: Problem[], warnings: Problem[]): void {
   const withCidr = lab.networks.filter((n): n is Network & { cidr: Cidr } => n.cidr !== undefined);
   for (const network of lab.networks) {
     const path = `networks.${network.key}`;
     const info = MODES[network.mode];
     checkNetworkSettings(network, path, errors);
-    if (!PROVIDER_NETWORK_NAME.test(network.providerName) || network.providerName.length > 50) {
+    // A name made from the lab's name and the key is bad only through them, reported once above.
+    const derived = network.providerName === `${lab.name}-${network.key}`;
+    const partsOk = labNameOk(lab.name) && NETWORK_KEY.test(network.key) && networkKeys.includes(network.key);
+    if ((!derived || partsOk) && (!PROVIDER_NETWORK_NAME.test(network.providerName) || network.providerName.length > 50)) {
       errors.push({
         path: `${path}.name`,
         message: `"${network.providerName}" cannot name a provider network`,
-        fix: "use letters, digits, '-', '_' or '.', at most 50 characters",
+        fix: derived
+          ? `it is made from the lab's name and the network's key (at most 50 characters together): shorten them, or set name`
+          : "use letters, digits, '-', '_' or '.', at most 50 characters",
       });
     }
     if (!info.shared && network.mode !== "nat") {
@@ -211,12 +222,20 @@ function checkReservedOverlaps(lab: Lab, block: Cidr, path: string, errors: Prob
   }
 }
 
-function checkMachine(lab: Lab, machine: Machine, path: string, errors: Problem[], warnings: Problem[]): void {
-  if (!machine.box) {
-    errors.push({ path: `${path}.box`, message: "no box", fix: 'set box on the lab or the machine, e.g. box: "debian/bookworm64"' });
+/** Every machine needs a box: one problem when none has one (the lab lacks it), else one per machine. */
+function checkBoxes(lab: Lab, errors: Problem[]): void {
+  const without = lab.machines.map((machine, index) => ({ machine, index })).filter(({ machine }) => !machine.box);
+  if (without.length > 1 && without.length === lab.machines.length) {
+    errors.push({ path: "box", message: "no box for any machine", fix: 'set box on the lab, e.g. box: "debian/bookworm64" (or on each machine)' });
+    return;
   }
-  if (machine.cpus < 1) errors.push({ path: `${path}.cpus`, message: `${machine.cpus} CPUs`, fix: "use 1 or more" });
-  if (machine.memory < 1) errors.push({ path: `${path}.memory`, message: `${machine.memory} MB of memory`, fix: "use a positive number of MB, e.g. 2048" });
+  for (const { machine, index } of without) {
+    errors.push({ path: `${machinePath(index, machine.name)}.box`, message: "no box", fix: 'set box on the lab or the machine, e.g. box: "debian/bookworm64"' });
+  }
+}
+
+/** CPUs and memory are checked where they are written (normalize.ts), defaults once. */
+function checkMachine(lab: Lab, machine: Machine, path: string, errors: Problem[], warnings: Problem[]): void {
   if (machine.cpuModel !== undefined && lab.provider === "virtualbox") {
     warnings.push({ path: `${path}.cpuModel`, message: "is a libvirt setting; VirtualBox ignores it" });
   }
@@ -286,10 +305,45 @@ function checkNic(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem[]): v
     });
   }
   if (lab.provider === "libvirt") {
-    if (nic.promisc) warnings.push({ path: `${nic.path}.promisc`, message: "libvirt bridges always pass all traffic; promisc is a VirtualBox setting and is ignored" });
+    const promisc = libvirtPromiscWarning(nic);
+    if (promisc) warnings.push(promisc);
     if (!nic.cable) warnings.push({ path: `${nic.path}.cable`, message: "vagrant-libvirt cannot unplug a NIC's cable; the NIC is rendered connected" });
     if (network.mode === "generic") warnings.push({ path: nic.path, message: "generic drivers have no libvirt equivalent; the NIC is attached to an isolated network of its own" });
   }
+}
+
+/**
+ * promisc is VirtualBox's (`--nicpromiscN`); libvirt has no such switch, so on libvirt the
+ * setting is dropped. That matters only where libvirt's NIC behaves otherwise than asked:
+ * - on a Linux bridge (every libvirt network kvm-lab makes, and bridged with linuxBridge)
+ *   frames for MACs behind the NIC reach it (the bridge forwards by its learned table and
+ *   floods unknown ones: linux net/bridge/br_input.c br_handle_frame_finish), which is
+ *   "allow-all"; "deny" and "allow-vms" cannot be enforced there.
+ * - macvtap (bridged without linuxBridge) hands the NIC only frames for its own MAC (linux
+ *   drivers/net/macvlan.c macvlan_handle_frame: unicast goes by macvlan_hash_lookup on
+ *   the destination), so "allow-all" does not hold: guests bridged behind it hear nothing.
+ * So "allow-all" on a bridge, as the openstack template asks, is what libvirt does anyway.
+ */
+function libvirtPromiscWarning(nic: Nic): Problem | undefined {
+  if (!nic.promisc) return undefined;
+  const path = `${nic.path}.promisc`;
+  const macvtap = nic.network.mode === "bridged" && !nic.network.linuxBridge;
+  if (macvtap) {
+    // "deny" is what macvtap does: the NIC gets its own frames only.
+    if (nic.promisc === "deny") return undefined;
+    return {
+      path,
+      message: "macvtap passes a NIC only the frames for its own MAC, so guests bridged behind this NIC get no traffic (promisc is a VirtualBox setting)",
+      fix: 'bridge to a Linux bridge on the host instead: linuxBridge: true with bridge: "br0"',
+    };
+  }
+  // "allow-all" is what a bridge does.
+  if (nic.promisc === "allow-all") return undefined;
+  return {
+    path,
+    message: `"${nic.promisc}" cannot be enforced on libvirt: promisc is a VirtualBox setting, and a libvirt bridge passes the NIC the frames for every MAC behind it whatever it says`,
+    fix: 'remove promisc for libvirt, or use "allow-all" where the NIC carries guests\' traffic',
+  };
 }
 
 function checkIp(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem[]): void {
@@ -347,7 +401,8 @@ function checkAddressesAcrossMachines(lab: Lab, errors: Problem[]): void {
   const owners = new Map<string, string>();
   for (const machine of lab.machines) {
     for (const nic of machine.nics) {
-      if (!nic.ip || !nic.named) continue;
+      // An address that is not one is reported by checkIp; it cannot clash as well.
+      if (!nic.ip || !nic.named || parseIpv4(nic.ip) === undefined) continue;
       const key = `${nic.network.key}/${nic.ip}`;
       const owner = owners.get(key);
       if (owner) {
@@ -363,10 +418,11 @@ function checkForwardsAcrossMachines(lab: Lab, errors: Problem[]): void {
   const seen: { host: number; hostIp: string; protocol: string; path: string }[] = [];
   // Every forward binds a port on the host: the machine's (adapter 1) and its NICs' alike.
   const all = lab.machines.flatMap((machine, m) => [
-    ...machine.forwards.map((forward, f) => ({ forward, path: `machines[${m}].forwards[${f}].host` })),
+    ...machine.forwards.map((forward, f) => ({ forward, path: `${machinePath(m, machine.name)}.forwards[${f}].host` })),
     ...machine.nics.flatMap((nic) => nic.forwards.map((forward, f) => ({ forward, path: `${nic.path}.forwards[${f}].host` }))),
   ]);
   for (const { forward, path } of all) {
+    if (forward.host < 1 || forward.host > 65535) continue; // not a port: reported by checkForward
     const clash = seen.find(
       (s) =>
         s.host === forward.host &&

@@ -5,6 +5,7 @@ import { NETWORK_MODES } from "../net/modes.js";
 import { ACCELS, NIC_TYPES, PROMISC_MODES, PROTOCOLS, PROVIDERS } from "./types.js";
 import { closest } from "./suggest.js";
 import { CHECK_IDS } from "../checks/ids.js";
+import { machinePath } from "./paths.js";
 
 type Field =
   | { kind: "string" }
@@ -88,6 +89,8 @@ const network: Field = {
 export const LAB_SHAPE: Field = {
   kind: "object",
   fields: {
+    // A JSON config's pointer to its JSON Schema (editor completion); ignored.
+    $schema: string,
     name: string,
     provider: oneOf(PROVIDERS),
     box: string,
@@ -125,12 +128,21 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 
 /** Collects every shape problem of `value` against `field`, each with its dot-path. */
 export function checkShape(value: unknown, field: Field = LAB_SHAPE, path = ""): Problem[] {
-  const problems: Problem[] = [];
-  visit(value, field, path, problems);
-  return problems;
+  return checkShapeFully(value, field, path).problems;
 }
 
-function visit(value: unknown, field: Field, path: string, problems: Problem[]): void {
+/**
+ * The shape problems, and the paths a misspelled key was probably meant for (`cdir` ->
+ * `networks.x.cidr`): a later "cidr is missing" there follows from the typo.
+ */
+export function checkShapeFully(value: unknown, field: Field = LAB_SHAPE, path = ""): { problems: Problem[]; meant: string[] } {
+  const problems: Problem[] = [];
+  const meant: string[] = [];
+  visit(value, field, path, problems, meant);
+  return { problems, meant };
+}
+
+function visit(value: unknown, field: Field, path: string, problems: Problem[], meant: string[]): void {
   const wrong = (expected: string, fix?: string): void => {
     problems.push({ path: path || "(config)", message: `expected ${expected}, got ${describe(value)}`, fix });
   };
@@ -159,15 +171,20 @@ function visit(value: unknown, field: Field, path: string, problems: Problem[]):
       return;
     case "array":
       if (!Array.isArray(value)) return wrong("an array");
-      value.forEach((item, index) => visit(item, field.of, join(path, index), problems));
+      value.forEach((item, index) => {
+        const at = path === "machines" ? machinePath(index, isPlainObject(item) ? item.name : undefined) : join(path, index);
+        visit(item, field.of, at, problems, meant);
+      });
       return;
     case "record":
       if (!isPlainObject(value)) return wrong("an object");
-      for (const [key, item] of Object.entries(value)) visit(item, field.of, join(path, key), problems);
+      for (const [key, item] of Object.entries(value)) visit(item, field.of, join(path, key), problems, meant);
       return;
     case "object": {
       if (!isPlainObject(value)) return wrong("an object");
       const known = Object.keys(field.fields);
+      // "$schema" is a pointer for editors, not a setting to offer.
+      const settings = known.filter((key) => !key.startsWith("$"));
       for (const required of field.required ?? []) {
         if (value[required] === undefined) {
           problems.push({ path: join(path, required), message: "is required" });
@@ -177,13 +194,14 @@ function visit(value: unknown, field: Field, path: string, problems: Problem[]):
         const sub = field.fields[key];
         if (!sub) {
           const guess = closest(key, known);
+          if (guess && value[guess] === undefined) meant.push(join(path, guess));
           problems.push({
             path: join(path, key),
             message: "is not a known setting",
-            fix: guess ? `did you mean "${guess}"?` : `known settings here: ${known.join(", ")}`,
+            fix: guess ? `did you mean "${guess}"?` : `known settings here: ${settings.join(", ")}`,
           });
         } else if (item !== undefined) {
-          visit(item, sub, join(path, key), problems);
+          visit(item, sub, join(path, key), problems, meant);
         }
       }
       return;

@@ -43,7 +43,12 @@ export interface NicConfig {
   network?: string;
   /** An inline mode for per-NIC modes: nat, null, generic, bridged. */
   mode?: NetworkMode;
-  /** The adapter slot (2..8); default: the next free one. */
+  /**
+   * The adapter slot (2..8); default: the next free one.
+   * @asType integer
+   * @minimum 2
+   * @maximum 8
+   */
   adapter?: number;
   /** A static address; none means DHCP where the mode has it. */
   ip?: string;
@@ -68,7 +73,19 @@ export interface NicConfig {
 }
 
 export interface ForwardConfig {
+  /**
+   * The guest's port.
+   * @asType integer
+   * @minimum 1
+   * @maximum 65535
+   */
   guest: number;
+  /**
+   * The host's port; one host port is forwarded once in the whole lab.
+   * @asType integer
+   * @minimum 1
+   * @maximum 65535
+   */
   host: number;
   /** The host address to bind; default 127.0.0.1 so the lab is not exposed to the LAN. */
   hostIp?: string;
@@ -78,7 +95,16 @@ export interface ForwardConfig {
 /** Settings every machine gets unless it sets its own. */
 export interface MachineDefaults {
   box?: string;
+  /**
+   * @asType integer
+   * @minimum 1
+   */
   cpus?: number;
+  /**
+   * Memory in MB.
+   * @asType integer
+   * @minimum 1
+   */
   memory?: number;
   nested?: boolean;
   /** libvirt: hardware KVM (host-passthrough CPU) or QEMU software emulation. */
@@ -98,7 +124,11 @@ export interface MachineConfig extends MachineDefaults {
   provision?: string[];
 }
 
+/** A kvm-lab lab: its networks and machines (kvm-lab.config.ts, or .json). */
 export interface LabConfig {
+  /** JSON configs: the JSON Schema of this file, for editor completion; kvm-lab ignores it. */
+  $schema?: string;
+  /** The lab's name: letters, digits and hyphens; it prefixes every network name. */
   name: string;
   provider?: Provider;
   box?: string;
@@ -124,10 +154,16 @@ export interface LabConfig {
   checks?: {
     /** Checks that must pass for exit code 0 (default: cpu-flags, kvm-modules, dev-kvm, kvm-runs). */
     required?: CheckId[];
-    /** Per machine, for the whole SSH session (default 180). */
+    /**
+     * Per machine, for the whole SSH session (default 180).
+     * @asType integer
+     */
     timeoutSeconds?: number;
   };
-  /** `kvm-lab up`: the time one `vagrant up` may take (default 30 minutes). */
+  /**
+   * `kvm-lab up`: the time one `vagrant up` may take (default 30 minutes).
+   * @asType integer
+   */
   upTimeoutMinutes?: number;
 }
 
