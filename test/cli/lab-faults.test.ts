@@ -202,6 +202,6 @@ test("status --json: typed states; errors in --json mode are JSON on stdout too,
   expect(config.exitCode).toBe(2);
   const error = JSON.parse(config.stdout).error;
   expect(error.code).toBe("CONFIG_INVALID");
-  expect(error.problems[0]).toMatchObject({ path: "machines[0].cpus" });
+  expect(error.problems[0]).toMatchObject({ path: "machines[0] (good).cpus" });
   expect(typeof error.problems[0].message).toBe("string");
 });
