@@ -8,13 +8,13 @@ import {
   formatIpv4,
   hostAt,
   overlaps,
-  parseCidr,
   parseIpv4,
   within,
   type Cidr,
 } from "../net/ipv4.js";
 import { MODES } from "../net/modes.js";
-import { defaultNatCidr, DEFAULTS } from "./defaults.js";
+import { DEFAULTS } from "./defaults.js";
+import { natBlockOf } from "../net/provider-addresses.js";
 import { normalizeMac } from "../net/mac.js";
 import type { Forward, Lab, Machine, Network, Nic } from "./types.js";
 
@@ -56,7 +56,7 @@ function checkNatSettings(lab: Lab, errors: Problem[], warnings: Problem[]): voi
     return;
   }
   if (overlaps(lab.natCidr, DEFAULTS.libvirtDefaultNetwork)) {
-    errors.push({ path: "virtualbox.natCidr", message: `${lab.natCidr.text} overlaps 192.168.122.0/24, libvirt's default network inside the guests`, fix: "pick another block, e.g. 10.0.3.0/24" });
+    errors.push({ path: "virtualbox.natCidr", message: `${lab.natCidr.text} overlaps ${DEFAULTS.libvirtDefaultNetwork.text}, libvirt's default network inside the guests`, fix: "pick another block, e.g. 10.0.3.0/24" });
   }
 }
 
@@ -142,7 +142,7 @@ function checkNetworks(lab: Lab, errors: Problem[], warnings: Problem[]): void {
         warnings.push({
           path: `${path}.cidr`,
           message: `${network.cidr.text} is outside 192.168.56.0/21, the only host-only range VirtualBox 6.1.28+ allows by default: vagrant up fails on Linux hosts and on macOS before VirtualBox 7 (Windows and macOS with VirtualBox 7 accept it)`,
-          fix: `on those hosts add the line "* ${network.cidr.text}" to /etc/vbox/networks.conf (then list it in virtualbox.hostOnlyRanges), or pick a block inside 192.168.56.0/21`,
+          fix: `on those hosts add the line "* ${network.cidr.text}" to /etc/vbox/networks.conf (then list it in virtualbox.hostOnlyRanges), or pick a block inside ${DEFAULTS.hostOnlyRange.text}`,
         });
       }
     }
@@ -205,7 +205,7 @@ function checkReservedOverlaps(lab: Lab, block: Cidr, path: string, errors: Prob
   if (overlaps(block, DEFAULTS.libvirtDefaultNetwork)) {
     warnings.push({
       path,
-      message: `${block.text} overlaps 192.168.122.0/24, libvirt's default network (virbr0) inside the guests: NAT for nested guests would break`,
+      message: `${block.text} overlaps ${DEFAULTS.libvirtDefaultNetwork.text}, libvirt's default network (virbr0) inside the guests: NAT for nested guests would break`,
       fix: "pick another block",
     });
   }
@@ -249,7 +249,7 @@ function checkNicExtras(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem
   } else if (nic.forwards.length && network.mode === "natnetwork" && lab.provider === "virtualbox" && !nic.ip) {
     errors.push({ path: `${nic.path}.forwards`, message: "a NAT Network forwards ports to a guest address, and this NIC has none fixed", fix: `give the NIC an ip in ${network.cidr?.text ?? "the network's block"}` });
   }
-  const natBlock = network.mode === "nat" && lab.provider === "virtualbox" ? natCidrOf(nic) : undefined;
+  const natBlock = network.mode === "nat" && lab.provider === "virtualbox" ? natBlockOf(nic) : undefined;
   if (natBlock && overlaps(natBlock, lab.natCidr)) {
     errors.push({ path: `${nic.path}.cidr`, message: `${natBlock.text} overlaps ${lab.natCidr.text}, adapter 1's NAT`, fix: "give this NAT its own block with cidr, e.g. 10.0.9.0/24" });
   }
@@ -400,7 +400,7 @@ function checkLibvirtNatBlocks(lab: Lab, errors: Problem[]): void {
   for (const machine of lab.machines) {
     for (const nic of machine.nics) {
       if (nic.network.mode !== "nat") continue;
-      const block = natCidrOf(nic);
+      const block = natBlockOf(nic);
       const owner = used.get(block.text);
       if (owner) {
         errors.push({
@@ -413,12 +413,4 @@ function checkLibvirtNatBlocks(lab: Lab, errors: Problem[]): void {
       }
     }
   }
-}
-
-/** The address block of an extra NAT adapter: its own, or VirtualBox's default for the slot. */
-export function natCidrOf(nic: Nic): Cidr {
-  if (nic.network.cidr) return nic.network.cidr;
-  const parsed = parseCidr(defaultNatCidr(nic.slot));
-  if (!parsed.ok) throw new Error("unreachable: default NAT block");
-  return parsed.cidr;
 }

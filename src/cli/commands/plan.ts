@@ -22,7 +22,8 @@ export async function planCommand(io: Io, args: LabArgs & { json?: boolean; matr
       ),
     ].join("\n"),
   );
-  io.out(`lab ${lab.name} (${lab.provider}); reach per VirtualBox's table of network modes\n`);
+  const source = lab.provider === "libvirt" ? "as libvirt renders each mode" : "per VirtualBox's table of networking modes";
+  io.out(`lab ${lab.name} (${lab.provider}); reach ${source} (plan --matrix lists every pair)\n`);
   io.out(blocks.join("\n\n"));
   return 0;
 }
