@@ -187,7 +187,7 @@ const LIBVIRT: Record<ReachKey, ReachRow> = {
     source: "vagrant-libvirt lib/vagrant-libvirt/config.rb, Config#finalize! (management_network_mode 'nat', management_network_address)",
   },
   nat: {
-    label: "NAT network (this NIC's own)",
+    label: "NAT network, its own",
     rendering: "a libvirt NAT network of this machine's own (forward mode 'nat'), the host on the first address",
     toHost: yes("a libvirt NAT network has the host on its first address"),
     fromHost: yes("libvirt gives the host the NAT network's first address, so the host reaches its machines directly"),

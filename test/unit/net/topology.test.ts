@@ -48,9 +48,40 @@ describe("topology of every mode", () => {
   test("every machine is drawn with adapter 1 in its label", () => {
     const machines = vbox.nodes.filter((n) => n.kind === "machine");
     expect(machines.length).toBeGreaterThan(0);
-    for (const m of machines) expect(m.lines).toContain("nic1: NAT 10.0.2.15 (vagrant ssh)");
+    // every-mode moves adapter 1's NAT to 10.0.3.0/24 (virtualbox.natCidr): the guest is .15 there.
+    for (const m of machines) expect(m.lines).toContain("nic1: NAT 10.0.3.15 (vagrant ssh)");
     for (const m of libvirt.nodes.filter((n) => n.kind === "machine")) expect(m.lines.join(" ")).toMatch(/vagrant-libvirt mgmt/);
   });
+});
+
+test("an extra NAT is drawn on the block VirtualBox gives its adapter (10.0.(N+1).0/24), as the renderer and the twin use", () => {
+  for (const provider of ["virtualbox", "libvirt"] as const) {
+    const { lab } = checkConfig({
+      name: "lab",
+      provider,
+      box: "b",
+      networks: { mgmt: { mode: "hostonly", cidr: "192.168.56.0/24" } },
+      machines: [{ name: "m1", nics: [{ network: "mgmt", ip: "192.168.56.10" }, { mode: "nat" }, { mode: "nat", cidr: "10.0.9.0/24" }] }],
+    });
+    const nats = topologyOf(lab).nodes.filter((n) => n.kind === "nat").map((n) => n.lines[1]);
+    expect(nats).toEqual(["10.0.4.0/24", "10.0.9.0/24"]); // adapter 3: VirtualBox's instance 2, so 10.0.(2+2).0/24
+  }
+});
+
+test("the drawing follows the provider's reach table: libvirt's NAT networks join the host, macvtap does not", () => {
+  const config = {
+    name: "lab",
+    box: "b",
+    networks: { ext: { mode: "natnetwork" as const, cidr: "10.0.5.0/24" }, lan: { mode: "bridged" as const, bridge: "eth0" } },
+    machines: [{ name: "m1", nics: [{ network: "ext" }, { network: "lan" }] }],
+  };
+  const vbox = topologyOf(checkConfig({ ...config, provider: "virtualbox" }).lab);
+  const libvirt = topologyOf(checkConfig({ ...config, provider: "libvirt" }).lab);
+  expect(neighbours(vbox, "ext")).not.toContain("host");
+  expect(neighbours(libvirt, "ext")).toContain("host");
+  expect(neighbours(vbox, "eth0")).toContain("host");
+  expect(neighbours(libvirt, "eth0")).not.toContain("host");
+  expect(libvirt.nodes.find((n) => n.lines[0] === "ext")!.lines).toContain("NAT network");
 });
 
 describe("config strings in drawings stay text", () => {
