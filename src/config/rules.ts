@@ -14,6 +14,7 @@ import {
 } from "../net/ipv4.js";
 import { MODES } from "../net/modes.js";
 import { DEFAULTS } from "./defaults.js";
+import { withArticle } from "../words.js";
 import { natBlockOf } from "../net/provider-addresses.js";
 import { normalizeMac } from "../net/mac.js";
 import type { Forward, Lab, Machine, Network, Nic } from "./types.js";
@@ -164,10 +165,10 @@ function checkNetworks(lab: Lab, errors: Problem[], warnings: Problem[]): void {
 function checkNetworkSettings(network: Network, path: string, errors: Problem[]): void {
   const info = MODES[network.mode];
   if (info.cidr === "required" && !network.cidr) {
-    errors.push({ path: `${path}.cidr`, message: `a ${network.mode} network needs an address block`, fix: 'add cidr: "a.b.c.0/24"' });
+    errors.push({ path: `${path}.cidr`, message: `${withArticle(network.mode)} network needs an address block`, fix: 'add cidr: "a.b.c.0/24"' });
   }
   if (info.cidr === "none" && network.cidr) {
-    errors.push({ path: `${path}.cidr`, message: `a ${network.mode} NIC has no address block`, fix: "remove cidr" });
+    errors.push({ path: `${path}.cidr`, message: `${withArticle(network.mode)} NIC has no address block`, fix: "remove cidr" });
   }
   if (network.mode === "bridged" && !network.bridge) {
     errors.push({
@@ -245,7 +246,7 @@ function checkNicExtras(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem
   const { network } = nic;
   nic.forwards.forEach((forward, index) => checkForward(forward, `${nic.path}.forwards[${index}]`, errors, warnings));
   if (nic.forwards.length && network.mode !== "nat" && network.mode !== "natnetwork") {
-    errors.push({ path: `${nic.path}.forwards`, message: `a ${network.mode} NIC has no NAT to forward ports through`, fix: "forward on a nat or natnetwork NIC, or in the machine's forwards (adapter 1)" });
+    errors.push({ path: `${nic.path}.forwards`, message: `${withArticle(network.mode)} NIC has no NAT to forward ports through`, fix: "forward on a nat or natnetwork NIC, or in the machine's forwards (adapter 1)" });
   } else if (nic.forwards.length && network.mode === "natnetwork" && lab.provider === "virtualbox" && !nic.ip) {
     errors.push({ path: `${nic.path}.forwards`, message: "a NAT Network forwards ports to a guest address, and this NIC has none fixed", fix: `give the NIC an ip in ${network.cidr?.text ?? "the network's block"}` });
   }
@@ -305,7 +306,7 @@ function checkIp(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem[]): vo
     const dhcpOnly = network.mode === "hostonlynet";
     const why = dhcpOnly ? "takes its address from the network's DHCP server (Vagrant cannot configure it)" : "has no static address";
     const fix = dhcpOnly ? 'remove ip; for a fixed address use a "hostonly" or "intnet" network' : "remove ip";
-    errors.push({ path: at, message: `a ${network.mode} NIC ${why}`, fix });
+    errors.push({ path: at, message: `${withArticle(network.mode)} NIC ${why}`, fix });
     return;
   }
   const block = network.cidr;

@@ -78,3 +78,17 @@ test("plan on libvirt: reach as libvirt renders each mode, the same verdicts as 
   expect(verdict("controller -> host @outside")).toBe(true);
   expect(verdict("compute -> host @lan")).toBe(false);
 });
+
+test("plan --matrix fits 120 columns when piped: long rules wrap under their column", async () => {
+  const dir = path.join(ROOT, "test", "golden", "every-mode");
+  for (const provider of ["virtualbox", "libvirt"]) {
+    const result = await kvmLab(["plan", "--matrix", "--provider", provider], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines.filter((line) => line.length > 120)).toEqual([]);
+    const ruleAt = lines.find((line) => line.startsWith("from "))!.indexOf("rule");
+    const continued = lines.filter((line) => /^ +\S/.test(line));
+    expect(continued.length).toBeGreaterThan(0);
+    for (const line of continued) expect(line.search(/\S/)).toBe(ruleAt); // wrapped text stays in the rule column
+  }
+});

@@ -114,3 +114,14 @@ test("every row of both tables names its upstream source", () => {
     }
   }
 });
+
+test("every rule and summary reads as English: articles by sound, modes named in lower case", () => {
+  const texts = Object.values(REACH).flatMap((table) =>
+    Object.values(table).flatMap((row) => [row.summary, row.toHost.rule, row.fromHost.rule, row.toOtherVms.rule, row.toOutside.rule, row.fromOffNetwork.rule]),
+  );
+  for (const text of texts) {
+    expect(text).not.toMatch(/\ba [aeiou]/i);
+    expect(text).not.toMatch(/\ban [b-df-hj-np-tv-z]/i);
+    expect(text).not.toMatch(/same (Bridged|Host-only|Internal|Not attached|Generic)/);
+  }
+});

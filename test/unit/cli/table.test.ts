@@ -1,0 +1,27 @@
+// Plain-text tables: padded columns, and a last column that wraps to a width.
+import { formatTable, wrap } from "../../../src/cli/table.js";
+
+test("without a width, rows stay one line each", () => {
+  expect(formatTable(["a", "rule"], [["x", "one two three"]])).toBe("a  rule\n-  -------------\nx  one two three");
+});
+
+test("with a width, the last column wraps word by word under itself and no line is wider", () => {
+  const text = formatTable(["from", "rule"], [["m1", "machines on the same host-only network reach each other"], ["m2", "short"]], { width: 30 });
+  const lines = text.split("\n");
+  expect(lines.every((line) => line.length <= 30)).toBe(true);
+  expect(lines).toEqual([
+    "from  rule",
+    "----  ------------------------",
+    "m1    machines on the same",
+    "      host-only network reach",
+    "      each other",
+    "m2    short",
+  ]);
+});
+
+test("the last column keeps 24 characters even when the others fill the width; long words are cut", () => {
+  expect(wrap("abcdefghij", 4)).toEqual(["abcd", "efgh", "ij"]);
+  expect(wrap("", 10)).toEqual([""]);
+  const text = formatTable(["a".repeat(40), "rule"], [["x", "y ".repeat(30)]], { width: 50 });
+  expect(text.split("\n")[1]).toBe(`${"-".repeat(40)}  ${"-".repeat(24)}`);
+});
