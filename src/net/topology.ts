@@ -57,8 +57,8 @@ export function topologyOf(lab: Lab): Topology {
     shared(`network:${network.key}`, () => {
       const row = reachOf(lab.provider, network);
       const id = add("network", [network.key, row.label, network.cidr?.text ?? ""].filter(Boolean), network.mode);
-      if (row.fromHost.reach === "yes") edges.push({ from: host(), to: id, label: network.cidr ? formatIpv4(hostAt(network.cidr, 1)) : "", dashed: false });
-      if (row.toOutside.reach === "yes") edges.push({ from: id, to: outside(), label: "NAT", dashed: false });
+      if (row.fromHost.reach === "yes") edges.push({ from: host(), to: id, label: `(${network.key})${network.cidr ? ` ${formatIpv4(hostAt(network.cidr, 1))}` : ""}`, dashed: false });
+      if (row.toOutside.reach === "yes") edges.push({ from: id, to: outside(), label: "", dashed: false });
       return id;
     });
 
@@ -79,7 +79,8 @@ export function topologyOf(lab: Lab): Topology {
   return { title: `${lab.name} (${lab.provider})`, nodes, edges };
 
   function attach(nic: Nic, self: string): void {
-    const label = `nic${nic.slot}${nic.ip ? ` ${nic.ip}` : ""}`;
+    // "nic3 (tenant) 10.10.0.10": the adapter, where it leads, and its address when fixed.
+    const label = `nic${nic.slot} (${nic.named ? nic.network.key : nic.network.mode})${nic.ip ? ` ${nic.ip}` : ""}`;
     const { network } = nic;
     switch (network.mode) {
       case "nat": {
@@ -89,7 +90,7 @@ export function topologyOf(lab: Lab): Topology {
         const nat = add("nat", [row.label, block.text], "nat");
         edges.push({ from: self, to: nat, label, dashed: false });
         edges.push({ from: nat, to: outside(), label: "", dashed: false });
-        if (row.fromHost.reach === "yes") edges.push({ from: host(), to: nat, label: formatIpv4(hostAt(block, 1)), dashed: false });
+        if (row.fromHost.reach === "yes") edges.push({ from: host(), to: nat, label: `(${network.key}) ${formatIpv4(hostAt(block, 1))}`, dashed: false });
         return;
       }
       case "bridged":
