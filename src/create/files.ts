@@ -7,7 +7,7 @@ import fs from "fs-extra";
 import Handlebars from "handlebars";
 import type { Lab, Provider } from "../config/types.js";
 import { MODES } from "../net/modes.js";
-import { reachSummary } from "../net/reach.js";
+import { reachOf } from "../net/reach.js";
 import { vboxNatGuestAddress, vboxNatHostAddress } from "../net/provider-addresses.js";
 import { planLab } from "../net/plan.js";
 import { TEMPLATES, COMMON_DIR, templateDir, type TemplateName } from "./templates.js";
@@ -117,9 +117,9 @@ export async function renderReadme(choices: ProjectChoices, lab: Lab, mermaid: s
       .filter((network) => MODES[network.mode].shared)
       .map((network) => ({
         key: network.key,
-        mode: `${MODES[network.mode].label}${network.mode === "bridged" ? ` (to ${network.bridge})` : ""}`,
+        mode: `${reachOf(lab.provider, network).label}${network.mode === "bridged" ? ` (to ${network.bridge})` : ""}`,
         cidr: network.cidr?.text ?? "the LAN's",
-        summary: reachSummary(network.mode, lab.provider),
+        summary: reachOf(lab.provider, network).summary,
       })),
     mermaid,
   });

@@ -270,11 +270,6 @@ export function adapterOneReach(provider: Provider): ReachRow {
   return REACH[provider].adapter1;
 }
 
-/** The mode's reach in one sentence, as the provider renders it. */
-export function reachSummary(mode: NetworkMode, provider: Provider): string {
-  return REACH[provider][mode].summary;
-}
-
 export type Direction = "toHost" | "fromHost" | "toOtherVms" | "toOutside" | "fromOffNetwork";
 
 /** Whether libvirt's rendering of a mode reaches otherwise than VirtualBox does in one direction. */
