@@ -97,7 +97,7 @@ const VIRTUALBOX: Record<ReachKey, ReachRow> = {
     toOutside: yes("a NAT Network leads out through its NAT"),
     fromOffNetwork: no("its NAT leads only where the host reaches: the host reaches NAT Network machines only through port forwards"),
     summary: "VMs on it reach each other and the outside; the host only via forwarded ports",
-    source: `${VBOX_TABLE} (row NAT Network); network_nat_service.dita`,
+    source: `${VBOX_TABLE} (row NATservice, its NAT Network); network_nat_service.dita`,
   },
   bridged: VBOX_BRIDGED,
   "bridged-linux": VBOX_BRIDGED,
