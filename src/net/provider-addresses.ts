@@ -6,9 +6,11 @@ import { cidr, formatIpv4, hostAt, type Cidr } from "./ipv4.js";
  * VirtualBox NAT: the NAT of the adapter with 0-based instance i is 10.0.(i+2).0/24 unless
  * `--natnetN` says otherwise: "x corresponds to the instance of the NAT interface +2. So x is
  * 2 when there is only one NAT instance active" (VirtualBox manual, doc/manual/en_US/dita/
- * topics/nat-address-config.dita, "Configuring the Address of a NAT Network Interface"; Main
- * builds the CFGM "Network" value from the adapter's slot in Console::i_configNetwork).
- * VBoxManage counts adapters from 1, so adapter N (`--nicN`) has instance N-1: 10.0.(N+1).0/24.
+ * topics/nat-address-config.dita, "Configuring the Address of a NAT Network Interface"), and
+ * in code: Console::i_configNetwork, case NetworkAttachmentType_NAT, writes "Network" as
+ * "10.0.%d.0/24" with uSlot+2 when the NAT engine has no network set (src/VBox/Main/
+ * src-client/ConsoleImplConfigCommon.cpp; ConsoleImpl2.cpp before 7.1). INetworkAdapter's
+ * Slot counts from 0 and VBoxManage's `--nicN` from 1, so adapter N is 10.0.(N+1).0/24.
  */
 export const VBOX_NAT_ADAPTER1 = cidr("10.0.2.0/24");
 
