@@ -13,6 +13,7 @@ const MIN_LAST_COLUMN = 24;
 const MIN_COLUMN = 8;
 const GAP = 2;
 
+/** A table with a header and a rule under it; with `width`, wrapped to fit it. */
 export function formatTable(header: string[], rows: string[][], options: TableOptions = {}): string {
   const natural = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? "").length)));
   const widths = options.width === undefined ? natural : fitWidths(header, natural, options.width);
