@@ -12,6 +12,8 @@ export interface Io {
   write?: (text: string) => void;
   isTTY?: boolean;
   columns?: number;
+  /** stdout's width where stdout is a terminal (tables wrap to it); unset when piped. */
+  outColumns?: number;
 }
 
 export const processIo: Io = {
@@ -21,6 +23,7 @@ export const processIo: Io = {
   write: (text) => process.stderr.write(text),
   isTTY: Boolean(process.stderr.isTTY) && !process.env.CI,
   columns: process.stderr.columns,
+  outColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
 };
 
 export interface LabArgs {

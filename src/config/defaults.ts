@@ -1,5 +1,5 @@
 // Every default of the config, in one place.
-import { cidr } from "../net/ipv4.js";
+import { LIBVIRT_DEFAULT_NETWORK, VAGRANT_LIBVIRT_MANAGEMENT, VBOX_HOST_ONLY_RANGE, VBOX_NAT_ADAPTER1 } from "../net/provider-addresses.js";
 import type { Accel, Protocol, Provider } from "./types.js";
 
 export const DEFAULTS = {
@@ -12,13 +12,13 @@ export const DEFAULTS = {
   forwardHostIp: "127.0.0.1",
   protocol: "tcp" as Protocol,
   /** VirtualBox 6.1.28+ allows host-only networks only here unless /etc/vbox/networks.conf says more. */
-  hostOnlyRange: cidr("192.168.56.0/21"),
+  hostOnlyRange: VBOX_HOST_ONLY_RANGE,
   /** vagrant-libvirt's management network. */
-  managementNetwork: cidr("192.168.121.0/24"),
+  managementNetwork: VAGRANT_LIBVIRT_MANAGEMENT,
   /** The network of VirtualBox NAT adapter 1, which Vagrant uses for SSH. */
-  vagrantNat: cidr("10.0.2.0/24"),
+  vagrantNat: VBOX_NAT_ADAPTER1,
   /** libvirt's default network inside a guest that runs libvirtd (virbr0). */
-  libvirtDefaultNetwork: cidr("192.168.122.0/24"),
+  libvirtDefaultNetwork: LIBVIRT_DEFAULT_NETWORK,
   checkTimeoutSeconds: 180,
   upTimeoutMinutes: 30,
   firstSlot: 2,
@@ -28,9 +28,4 @@ export const DEFAULTS = {
 /** The default synced-folder choice: VirtualBox shares natively; libvirt would need an NFS server. */
 export function defaultSyncedFolder(provider: Provider): boolean {
   return provider === "virtualbox";
-}
-
-/** VirtualBox's default block for NAT adapter N is 10.0.(N+1).0/24 (adapter 1: 10.0.2.0/24). */
-export function defaultNatCidr(slot: number): string {
-  return `10.0.${slot + 1}.0/24`;
 }

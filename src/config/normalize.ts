@@ -2,6 +2,7 @@
 // assigned. Values of the wrong type are skipped here (checkShape reports them), so one
 // typo yields one message, not a cascade.
 import type { Problem } from "../errors.js";
+import { withArticle } from "../words.js";
 import { parseCidr, type Cidr } from "../net/ipv4.js";
 import { isNetworkMode, MODES } from "../net/modes.js";
 import { defaultSyncedFolder, DEFAULTS } from "./defaults.js";
@@ -292,7 +293,7 @@ function resolveNetwork(raw: Raw, path: string, machine: string, ctx: Context): 
   if (MODES[mode].shared && mode !== "bridged") {
     problems.push({
       path: `${path}.mode`,
-      message: `a ${mode} network is shared by machines, so it must be declared once`,
+      message: `${withArticle(mode)} network is shared by machines, so it must be declared once`,
       fix: `declare it under networks (for example networks: { mynet: { mode: "${mode}", cidr: ... } }) and use network: "mynet"`,
     });
     return undefined;

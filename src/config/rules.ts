@@ -8,13 +8,14 @@ import {
   formatIpv4,
   hostAt,
   overlaps,
-  parseCidr,
   parseIpv4,
   within,
   type Cidr,
 } from "../net/ipv4.js";
 import { MODES } from "../net/modes.js";
-import { defaultNatCidr, DEFAULTS } from "./defaults.js";
+import { DEFAULTS } from "./defaults.js";
+import { withArticle } from "../words.js";
+import { natBlockOf } from "../net/provider-addresses.js";
 import { normalizeMac } from "../net/mac.js";
 import type { Forward, Lab, Machine, Network, Nic } from "./types.js";
 import { HOST_LABEL, machinePath } from "./paths.js";
@@ -57,7 +58,7 @@ function checkNatSettings(lab: Lab, errors: Problem[], warnings: Problem[]): voi
     return;
   }
   if (overlaps(lab.natCidr, DEFAULTS.libvirtDefaultNetwork)) {
-    errors.push({ path: "virtualbox.natCidr", message: `${lab.natCidr.text} overlaps 192.168.122.0/24, libvirt's default network inside the guests`, fix: "pick another block, e.g. 10.0.3.0/24" });
+    errors.push({ path: "virtualbox.natCidr", message: `${lab.natCidr.text} overlaps ${DEFAULTS.libvirtDefaultNetwork.text}, libvirt's default network inside the guests`, fix: "pick another block, e.g. 10.0.3.0/24" });
   }
 }
 
@@ -153,7 +154,7 @@ function checkNetworks(lab: Lab, networkKeys: string[], errors: Problem[], warni
         warnings.push({
           path: `${path}.cidr`,
           message: `${network.cidr.text} is outside 192.168.56.0/21, the only host-only range VirtualBox 6.1.28+ allows by default: vagrant up fails on Linux hosts and on macOS before VirtualBox 7 (Windows and macOS with VirtualBox 7 accept it)`,
-          fix: `on those hosts add the line "* ${network.cidr.text}" to /etc/vbox/networks.conf (then list it in virtualbox.hostOnlyRanges), or pick a block inside 192.168.56.0/21`,
+          fix: `on those hosts add the line "* ${network.cidr.text}" to /etc/vbox/networks.conf (then list it in virtualbox.hostOnlyRanges), or pick a block inside ${DEFAULTS.hostOnlyRange.text}`,
         });
       }
     }
@@ -175,10 +176,10 @@ function checkNetworks(lab: Lab, networkKeys: string[], errors: Problem[], warni
 function checkNetworkSettings(network: Network, path: string, errors: Problem[]): void {
   const info = MODES[network.mode];
   if (info.cidr === "required" && !network.cidr) {
-    errors.push({ path: `${path}.cidr`, message: `a ${network.mode} network needs an address block`, fix: 'add cidr: "a.b.c.0/24"' });
+    errors.push({ path: `${path}.cidr`, message: `${withArticle(network.mode)} network needs an address block`, fix: 'add cidr: "a.b.c.0/24"' });
   }
   if (info.cidr === "none" && network.cidr) {
-    errors.push({ path: `${path}.cidr`, message: `a ${network.mode} NIC has no address block`, fix: "remove cidr" });
+    errors.push({ path: `${path}.cidr`, message: `${withArticle(network.mode)} NIC has no address block`, fix: "remove cidr" });
   }
   if (network.mode === "bridged" && !network.bridge) {
     errors.push({
@@ -216,7 +217,7 @@ function checkReservedOverlaps(lab: Lab, block: Cidr, path: string, errors: Prob
   if (overlaps(block, DEFAULTS.libvirtDefaultNetwork)) {
     warnings.push({
       path,
-      message: `${block.text} overlaps 192.168.122.0/24, libvirt's default network (virbr0) inside the guests: NAT for nested guests would break`,
+      message: `${block.text} overlaps ${DEFAULTS.libvirtDefaultNetwork.text}, libvirt's default network (virbr0) inside the guests: NAT for nested guests would break`,
       fix: "pick another block",
     });
   }
@@ -264,11 +265,11 @@ function checkNicExtras(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem
   const { network } = nic;
   nic.forwards.forEach((forward, index) => checkForward(forward, `${nic.path}.forwards[${index}]`, errors, warnings));
   if (nic.forwards.length && network.mode !== "nat" && network.mode !== "natnetwork") {
-    errors.push({ path: `${nic.path}.forwards`, message: `a ${network.mode} NIC has no NAT to forward ports through`, fix: "forward on a nat or natnetwork NIC, or in the machine's forwards (adapter 1)" });
+    errors.push({ path: `${nic.path}.forwards`, message: `${withArticle(network.mode)} NIC has no NAT to forward ports through`, fix: "forward on a nat or natnetwork NIC, or in the machine's forwards (adapter 1)" });
   } else if (nic.forwards.length && network.mode === "natnetwork" && lab.provider === "virtualbox" && !nic.ip) {
     errors.push({ path: `${nic.path}.forwards`, message: "a NAT Network forwards ports to a guest address, and this NIC has none fixed", fix: `give the NIC an ip in ${network.cidr?.text ?? "the network's block"}` });
   }
-  const natBlock = network.mode === "nat" && lab.provider === "virtualbox" ? natCidrOf(nic) : undefined;
+  const natBlock = network.mode === "nat" && lab.provider === "virtualbox" ? natBlockOf(nic) : undefined;
   if (natBlock && overlaps(natBlock, lab.natCidr)) {
     errors.push({ path: `${nic.path}.cidr`, message: `${natBlock.text} overlaps ${lab.natCidr.text}, adapter 1's NAT`, fix: "give this NAT its own block with cidr, e.g. 10.0.9.0/24" });
   }
@@ -359,7 +360,7 @@ function checkIp(lab: Lab, nic: Nic, errors: Problem[], warnings: Problem[]): vo
     const dhcpOnly = network.mode === "hostonlynet";
     const why = dhcpOnly ? "takes its address from the network's DHCP server (Vagrant cannot configure it)" : "has no static address";
     const fix = dhcpOnly ? 'remove ip; for a fixed address use a "hostonly" or "intnet" network' : "remove ip";
-    errors.push({ path: at, message: `a ${network.mode} NIC ${why}`, fix });
+    errors.push({ path: at, message: `${withArticle(network.mode)} NIC ${why}`, fix });
     return;
   }
   const block = network.cidr;
@@ -456,7 +457,7 @@ function checkLibvirtNatBlocks(lab: Lab, errors: Problem[]): void {
   for (const machine of lab.machines) {
     for (const nic of machine.nics) {
       if (nic.network.mode !== "nat") continue;
-      const block = natCidrOf(nic);
+      const block = natBlockOf(nic);
       const owner = used.get(block.text);
       if (owner) {
         errors.push({
@@ -469,12 +470,4 @@ function checkLibvirtNatBlocks(lab: Lab, errors: Problem[]): void {
       }
     }
   }
-}
-
-/** The address block of an extra NAT adapter: its own, or VirtualBox's default for the slot. */
-export function natCidrOf(nic: Nic): Cidr {
-  if (nic.network.cidr) return nic.network.cidr;
-  const parsed = parseCidr(defaultNatCidr(nic.slot));
-  if (!parsed.ok) throw new Error("unreachable: default NAT block");
-  return parsed.cidr;
 }

@@ -6,7 +6,9 @@ import path from "node:path";
 import fs from "fs-extra";
 import Handlebars from "handlebars";
 import type { Lab, Provider } from "../config/types.js";
-import { MODES, reachSummary } from "../net/modes.js";
+import { MODES } from "../net/modes.js";
+import { reachOf } from "../net/reach.js";
+import { vboxNatGuestAddress, vboxNatHostAddress } from "../net/provider-addresses.js";
 import { planLab } from "../net/plan.js";
 import { TEMPLATES, COMMON_DIR, templateDir, type TemplateName } from "./templates.js";
 
@@ -109,7 +111,7 @@ export async function renderReadme(choices: ProjectChoices, lab: Lab, mermaid: s
       : "VirtualBox 6.1 or 7 (on Linux, KVM must not hold the CPU's virtualization: unload kvm_intel/kvm_amd)",
     firstAdapter: libvirt
       ? `vagrant-libvirt's management network (${lab.managementNetwork.text}, NAT), which Vagrant uses for SSH`
-      : "its own VirtualBox NAT (10.0.2.15, gateway 10.0.2.2), which Vagrant uses for SSH through a port forwarded on 127.0.0.1",
+      : `its own VirtualBox NAT (${vboxNatGuestAddress(lab.natCidr)}, gateway ${vboxNatHostAddress(lab.natCidr)}), which Vagrant uses for SSH through a port forwarded on 127.0.0.1`,
     machines: lab.machines.map((machine, index) => ({
       name: machine.name,
       cpus: machine.cpus,
@@ -124,9 +126,9 @@ export async function renderReadme(choices: ProjectChoices, lab: Lab, mermaid: s
       .filter((network) => MODES[network.mode].shared)
       .map((network) => ({
         key: network.key,
-        mode: `${MODES[network.mode].label}${network.mode === "bridged" ? ` (to ${network.bridge})` : ""}`,
+        mode: `${reachOf(lab.provider, network).label}${network.mode === "bridged" ? ` (to ${network.bridge})` : ""}`,
         cidr: network.cidr?.text ?? "the LAN's",
-        summary: reachSummary(network.mode, lab.provider),
+        summary: reachOf(lab.provider, network).summary,
       })),
     mermaid,
   });

@@ -2,11 +2,14 @@
 // each shared network (and across networks: isolation is a feature), machine to host, host
 // to machine, and machine to the outside through each NIC. Each verdict carries the rule of
 // the mode that decides it, written so a report can say "... but <rule>".
-// VirtualBox semantics follow the manual's table of networking modes (section 6.2); where
-// the libvirt rendering of a mode behaves otherwise, the rule says so.
+// Every verdict and its rule come from the provider's reach table (reach.ts), the one
+// source `plan` reads too; where libvirt's rendering reaches otherwise than VirtualBox, the
+// pair says so.
 import type { Lab, Machine, Network, Nic, Provider } from "../config/types.js";
 import { formatIpv4, hostAt } from "./ipv4.js";
-import { MODES, type NetworkMode } from "./modes.js";
+import type { NetworkMode } from "./modes.js";
+import { VBOX_NAT_HOST_OFFSET, natBlockOf } from "./provider-addresses.js";
+import { adapterOneReach, libvirtDiffers, reachOf, type Direction } from "./reach.js";
 
 export type PairKind = "vm-vm" | "vm-host" | "host-vm" | "vm-outside";
 
@@ -77,36 +80,45 @@ function member(machine: Machine, network: Network): Nic | undefined {
   return machine.nics.find((nic) => nic.named && nic.network.key === network.key);
 }
 
-// Machine to machine on one network: its members reach each other (all shared modes do);
-// a machine off the network reaches a member's address only by a route through the host.
+/** The verdict of one direction of the provider's reach table: expected only where the reach is a plain yes. */
+function verdictOf(provider: Provider, network: Network, direction: Direction): Pick<ExpectedPair, "expected" | "rule" | "libvirtDiffers"> | undefined {
+  const { reach, rule } = reachOf(provider, network)[direction];
+  if (reach === "depends") return undefined;
+  const differs = provider === "libvirt" && libvirtDiffers(network, direction);
+  return { expected: reach === "yes", rule, ...(differs ? { libvirtDiffers: true } : {}) };
+}
+
+// Machine to machine on one network: its members reach each other as the table says; a
+// machine off the network reaches a member's address only by a route through the host.
 function machinePairs(lab: Lab, network: Network): ExpectedPair[] {
   const pairs: ExpectedPair[] = [];
-  const label = MODES[network.mode].label;
   for (const to of lab.machines) {
     const targetNic = member(to, network);
     if (!targetNic) continue;
     for (const from of lab.machines) {
       if (from === to) continue;
-      const base = {
-        kind: "vm-vm" as const,
+      const fromNic = member(from, network);
+      const verdict = verdictOf(lab.provider, network, fromNic ? "toOtherVms" : "fromOffNetwork");
+      if (!verdict) continue; // the LAN decides, not the lab
+      const cut = [fromNic, targetNic].find((nic) => nic && unplugged(lab.provider, nic));
+      pairs.push({
+        kind: "vm-vm",
         from: from.name,
         to: to.name,
         network: network.key,
         mode: network.mode,
         id: `${from.name} -> ${to.name} @${network.key}`,
-        target: { kind: "machine" as const, machine: to.name, network: network.key, ...(targetNic.ip ? { address: targetNic.ip } : {}) },
-      };
-      const fromNic = member(from, network);
-      const cut = [fromNic, targetNic].find((nic) => nic && unplugged(lab.provider, nic));
-      if (fromNic) {
-        pairs.push({ ...base, ...(cut ? unpluggedVerdict(cut === fromNic ? from : to) : { expected: true, rule: `machines on the same ${label} reach each other` }) });
-        continue;
-      }
-      if (network.mode === "bridged") continue; // the LAN decides, not the lab
-      pairs.push({ ...base, ...(cut ? unpluggedVerdict(to) : crossNetwork(lab.provider, network.mode, from.name)) });
+        target: { kind: "machine", machine: to.name, network: network.key, ...(targetNic.ip ? { address: targetNic.ip } : {}) },
+        ...(cut ? unpluggedVerdict(cut === fromNic ? from : to) : fromNic ? verdict : offNetwork(verdict, from.name)),
+      });
     }
   }
   return pairs;
+}
+
+/** An off-network verdict names the machine it is about: "m3 is not on it, and ...". */
+function offNetwork(verdict: Pick<ExpectedPair, "expected" | "rule" | "libvirtDiffers">, from: string): Pick<ExpectedPair, "expected" | "rule" | "libvirtDiffers"> {
+  return { ...verdict, rule: `${from} is not on it, ${verdict.expected ? "but" : "and"} ${verdict.rule}` };
 }
 
 /**
@@ -122,98 +134,49 @@ function unpluggedVerdict(owner: Machine): Pick<ExpectedPair, "expected" | "rule
   return { expected: false, rule: `${owner.name}'s NIC on it has its cable unplugged (cable: false)` };
 }
 
-function crossNetwork(provider: Provider, mode: NetworkMode, from: string): Pick<ExpectedPair, "expected" | "rule" | "libvirtDiffers"> {
-  if (provider === "libvirt") {
-    const how = mode === "intnet" ? "has no route into it" : mode === "natnetwork" ? "lets only replies into a NAT network" : "does not forward into an isolated network";
-    const differs = mode === "hostonly" || mode === "hostonlynet";
-    return { expected: false, rule: `${from} is not on it, and the libvirt host ${how}`, ...(differs ? { libvirtDiffers: true } : {}) };
-  }
-  // VirtualBox NAT sends a machine's traffic out as the host's own: where the host reaches, so does the machine.
-  if (mode === "hostonly" || mode === "hostonlynet") {
-    return { expected: true, rule: `${from}'s NAT traffic leaves as the host's own, and the host is on every host-only network` };
-  }
-  const why = mode === "intnet" ? "internal networks do not include the host" : "the host reaches NAT Network machines only through port forwards";
-  return { expected: false, rule: `${from} is not on it, and its NAT leads only where the host reaches: ${why}` };
-}
-
 /** The host's address on a network: .1 where the host (or the NAT's gateway) sits, VirtualBox NAT's 10.0.x.2. */
-function hostAddressOn(provider: Provider, network: Network): string | undefined {
-  if (!network.cidr) return undefined;
-  const offset = provider === "virtualbox" && network.mode === "nat" ? 2 : 1;
-  return formatIpv4(hostAt(network.cidr, offset));
+function hostAddressOn(provider: Provider, nic: Nic): string | undefined {
+  const { network } = nic;
+  if (network.mode === "nat") {
+    const block = natBlockOf(nic);
+    return formatIpv4(hostAt(block, provider === "virtualbox" ? VBOX_NAT_HOST_OFFSET : 1));
+  }
+  return network.cidr ? formatIpv4(hostAt(network.cidr, 1)) : undefined;
 }
 
 function machineToHost(provider: Provider, machine: Machine, nic: Nic): ExpectedPair | undefined {
   const { network } = nic;
-  const base = { kind: "vm-host" as const, from: machine.name, to: "host", network: network.key, mode: network.mode };
-  const id = `${machine.name} -> host @${network.key}`;
-  switch (network.mode) {
-    case "hostonly":
-    case "hostonlynet":
-      return { ...base, id, target: { kind: "host", network: network.key, address: hostAddressOn(provider, network) }, expected: true, rule: "a host-only network includes the host (its first address)" };
-    case "intnet":
-      if (!network.cidr) return undefined;
-      // Nobody should answer on the block's first address: that is where a host would sit.
-      return { ...base, id, target: { kind: "host", network: network.key, address: hostAddressOn(provider, network) }, expected: false, rule: "internal networks do not include the host" };
-    case "natnetwork":
-    case "nat": {
-      const address = hostAddressOn(provider, network);
-      if (!address) return undefined;
-      const rule =
-        provider === "libvirt"
-          ? "a libvirt NAT network has the host on its first address"
-          : network.mode === "nat"
-            ? "VirtualBox NAT maps the host to the block's second address (10.0.x.2)"
-            : "a NAT Network's gateway (its first address) answers for the host side";
-      return { ...base, id, target: { kind: "host", network: network.key, address }, expected: true, rule };
-    }
-    case "bridged":
-      return { ...base, id, target: { kind: "host", network: network.key, device: network.bridge }, ...bridgedToHost(provider, network) };
-    default:
-      return undefined;
-  }
-}
-
-// libvirt's default bridged attachment is macvtap, which keeps a guest and its own host apart.
-function bridgedToHost(provider: Provider, network: Network): Pick<ExpectedPair, "expected" | "rule" | "libvirtDiffers"> {
-  if (provider === "libvirt" && !network.linuxBridge) {
-    return { expected: false, libvirtDiffers: true, rule: "libvirt bridges by macvtap, which keeps a guest and its own host apart (linuxBridge: true joins a host bridge instead)" };
-  }
-  return { expected: true, rule: "a bridged machine shares the host's LAN" };
+  if (network.mode === "null" || network.mode === "generic") return undefined;
+  const verdict = verdictOf(provider, network, "toHost");
+  if (!verdict) return undefined;
+  const base = { kind: "vm-host" as const, id: `${machine.name} -> host @${network.key}`, from: machine.name, to: "host", network: network.key, mode: network.mode };
+  if (network.mode === "bridged") return { ...base, target: { kind: "host", network: network.key, device: network.bridge }, ...verdict };
+  // An internal network has no host: nobody should answer on the first address, where one would sit.
+  const address = hostAddressOn(provider, nic);
+  if (!address) return undefined;
+  return { ...base, target: { kind: "host", network: network.key, address }, ...verdict };
 }
 
 function hostToMachine(provider: Provider, machine: Machine, nic: Nic): ExpectedPair | undefined {
   const { network } = nic;
   if (network.mode === "null" || network.mode === "generic") return undefined;
   if (!nic.ip && !network.cidr) return undefined; // no address to find
-  const base = {
-    kind: "host-vm" as const,
+  const verdict = verdictOf(provider, network, "fromHost");
+  if (!verdict) return undefined;
+  return {
+    kind: "host-vm",
     id: `host -> ${machine.name} @${network.key}`,
     from: "host",
     to: machine.name,
     network: network.key,
     mode: network.mode,
-    target: { kind: "machine" as const, machine: machine.name, network: network.key, ...(nic.ip ? { address: nic.ip } : {}) },
+    target: { kind: "machine", machine: machine.name, network: network.key, ...(nic.ip ? { address: nic.ip } : {}) },
+    ...verdict,
   };
-  switch (network.mode) {
-    case "hostonly":
-    case "hostonlynet":
-      return { ...base, expected: true, rule: "a host-only network includes the host" };
-    case "bridged":
-      return { ...base, ...bridgedToHost(provider, network) };
-    case "intnet":
-      return { ...base, expected: false, rule: "internal networks do not include the host" };
-    case "natnetwork":
-    case "nat":
-      return provider === "libvirt"
-        ? { ...base, expected: true, libvirtDiffers: true, rule: "libvirt gives the host the NAT network's first address, so the host reaches its machines directly (VirtualBox would need port forwards)" }
-        : { ...base, expected: false, rule: `the host reaches a ${MODES[network.mode].label} machine only through port forwards` };
-    default:
-      return undefined;
-  }
 }
 
 function machineToOutside(provider: Provider, machine: Machine): ExpectedPair[] {
+  const first = adapterOneReach(provider).toOutside;
   const pairs: ExpectedPair[] = [
     {
       kind: "vm-outside",
@@ -224,22 +187,15 @@ function machineToOutside(provider: Provider, machine: Machine): ExpectedPair[] 
       mode: provider === "libvirt" ? "management" : "nat",
       via: "nic1",
       target: { kind: "outside" },
-      expected: true,
-      rule: provider === "libvirt" ? "vagrant-libvirt's management network is a NAT network" : "adapter 1 is Vagrant's NAT",
+      expected: first.reach === "yes",
+      rule: first.rule,
     },
   ];
   for (const nic of machine.nics) {
     const { network } = nic;
     if (network.mode === "null" || network.mode === "generic") continue;
-    const reaches = MODES[network.mode].toOutside === "yes";
-    const rules: Partial<Record<NetworkMode, string>> = {
-      hostonly: "a host-only network has no way out",
-      hostonlynet: "a host-only network has no way out",
-      intnet: "an internal network has no way out",
-      natnetwork: "a NAT Network leads out through its NAT",
-      nat: "a NAT leads out",
-      bridged: "a bridged NIC is on the host's LAN, and out from there",
-    };
+    const verdict = verdictOf(provider, network, "toOutside");
+    if (!verdict) continue;
     pairs.push({
       kind: "vm-outside",
       id: `${machine.name} -> outside via ${network.key}`,
@@ -249,7 +205,7 @@ function machineToOutside(provider: Provider, machine: Machine): ExpectedPair[] 
       mode: network.mode,
       via: network.key,
       target: { kind: "outside" },
-      ...(unplugged(provider, nic) ? unpluggedVerdict(machine) : { expected: reaches, rule: rules[network.mode] ?? MODES[network.mode].summary }),
+      ...(unplugged(provider, nic) ? unpluggedVerdict(machine) : verdict),
     });
   }
   return pairs;

@@ -1,8 +1,9 @@
 // The adapter plan of a lab: for every machine, each adapter with its mode, network,
-// address and what that mode lets the machine reach (the VirtualBox manual's table 6.1).
+// address and what that mode lets the machine reach on the lab's provider (reach.ts).
 import type { Lab } from "../config/types.js";
-import { MODES, type Reach } from "./modes.js";
+import { adapterOneReach, reachOf, type Reach, type ReachRow } from "./reach.js";
 import { virtualboxMac } from "./mac.js";
+import { natBlockOf, vboxNatGuestAddress } from "./provider-addresses.js";
 
 export interface AdapterPlan {
   slot: number;
@@ -27,25 +28,20 @@ export interface MachinePlan {
 /** Adapter 1 first (Vagrant's NAT), then the config's NICs in slot order. */
 export function planLab(lab: Lab): MachinePlan[] {
   return lab.machines.map((machine) => {
-    const nat = MODES.nat;
     const first: AdapterPlan = {
       slot: 1,
       mode: lab.provider === "libvirt" ? "management" : "nat",
       network: "(vagrant)",
-      attachedTo: lab.provider === "libvirt" ? `vagrant-libvirt ${lab.managementNetwork.text}` : "10.0.2.0/24",
-      ip: lab.provider === "libvirt" ? "DHCP" : "10.0.2.15",
+      attachedTo: lab.provider === "libvirt" ? `vagrant-libvirt ${lab.managementNetwork.text}` : lab.natCidr.text,
+      ip: lab.provider === "libvirt" ? "DHCP" : vboxNatGuestAddress(lab.natCidr),
       mac: "auto",
-      toHost: nat.toHost,
-      toOtherVms: lab.provider === "libvirt" ? "yes" : nat.toOtherVms,
-      toOutside: nat.toOutside,
-      fromHost: lab.provider === "libvirt" ? "yes" : nat.fromHost,
+      ...reachColumns(adapterOneReach(lab.provider)),
     };
     return {
       machine: machine.name,
       adapters: [
         first,
         ...machine.nics.map((nic): AdapterPlan => {
-          const info = MODES[nic.network.mode];
           const attachedTo =
             nic.network.mode === "bridged"
               ? (nic.network.bridge ?? "")
@@ -53,7 +49,9 @@ export function planLab(lab: Lab): MachinePlan[] {
                 ? "-"
                 : lab.provider === "libvirt" || ["intnet", "natnetwork", "hostonlynet"].includes(nic.network.mode)
                   ? nic.network.providerName
-                  : nic.network.cidr?.text ?? "-";
+                  : nic.network.mode === "nat"
+                    ? natBlockOf(nic).text
+                    : (nic.network.cidr?.text ?? "-");
           return {
             slot: nic.slot,
             mode: nic.network.mode,
@@ -61,13 +59,14 @@ export function planLab(lab: Lab): MachinePlan[] {
             attachedTo,
             ip: nic.ip ?? (nic.network.mode === "null" ? "-" : nic.network.mode === "intnet" ? "none" : "DHCP"),
             mac: nic.mac ? (lab.provider === "virtualbox" ? virtualboxMac(nic.mac) : nic.mac) : "auto",
-            toHost: info.toHost,
-            toOtherVms: info.toOtherVms,
-            toOutside: info.toOutside,
-            fromHost: info.fromHost,
+            ...reachColumns(reachOf(lab.provider, nic.network)),
           };
         }),
       ],
     };
   });
+}
+
+function reachColumns(row: ReachRow): Pick<AdapterPlan, "toHost" | "toOtherVms" | "toOutside" | "fromHost"> {
+  return { toHost: row.toHost.reach, toOtherVms: row.toOtherVms.reach, toOutside: row.toOutside.reach, fromHost: row.fromHost.reach };
 }

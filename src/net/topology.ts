@@ -1,9 +1,12 @@
 // The lab as a graph to draw: machines, the networks they share (hubs), each NAT NIC's
-// own NAT, bridged host devices, and the host and the outside where a mode reaches them.
-// Drawn by draw-mermaid.ts, draw-dot.ts and draw-svg.ts; no layout decisions here.
+// own NAT, bridged host devices, and the host and the outside where the provider's reach
+// table (reach.ts) says a mode reaches them. Drawn by draw/mermaid.ts, draw/dot.ts and
+// draw/svg.ts; no layout decisions here.
 import type { Lab, Machine, Network, Nic } from "../config/types.js";
-import { MODES, type NetworkMode } from "./modes.js";
+import type { NetworkMode } from "./modes.js";
 import { formatIpv4, hostAt } from "./ipv4.js";
+import { natBlockOf, vboxNatGuestAddress } from "./provider-addresses.js";
+import { reachOf } from "./reach.js";
 
 export type NodeKind = "machine" | "network" | "nat" | "device" | "detached" | "host" | "outside";
 
@@ -49,22 +52,23 @@ export function topologyOf(lab: Lab): Topology {
   const host = () => shared("host", () => add("host", ["host"]));
   const outside = () => shared("outside", () => add("outside", ["outside", "LAN / internet"]));
 
+  // The host sits on a network where it reaches the machines directly (on its first address).
   const networkNode = (network: Network): string =>
     shared(`network:${network.key}`, () => {
-      const id = add("network", [network.key, labelOf(network.mode, lab), network.cidr?.text ?? ""].filter(Boolean), network.mode);
-      if (network.mode === "hostonly" || network.mode === "hostonlynet") {
-        const address = network.cidr ? formatIpv4(hostAt(network.cidr, 1)) : "";
-        edges.push({ from: host(), to: id, label: address, dashed: false });
-      }
-      if (network.mode === "natnetwork") edges.push({ from: id, to: outside(), label: "NAT", dashed: false });
+      const row = reachOf(lab.provider, network);
+      const id = add("network", [network.key, row.label, network.cidr?.text ?? ""].filter(Boolean), network.mode);
+      if (row.fromHost.reach === "yes") edges.push({ from: host(), to: id, label: `(${network.key})${network.cidr ? ` ${formatIpv4(hostAt(network.cidr, 1))}` : ""}`, dashed: false });
+      if (row.toOutside.reach === "yes") edges.push({ from: id, to: outside(), label: "", dashed: false });
       return id;
     });
 
+  // A bridged device is the host's, but libvirt's macvtap keeps the guests and the host apart.
   const deviceNode = (network: Network): string =>
-    shared(`device:${network.bridge}`, () => {
-      const id = add("device", [network.bridge ?? "", lab.provider === "libvirt" && network.linuxBridge ? "host bridge" : "host device"], "bridged");
+    shared(`device:${network.bridge}:${lab.provider === "libvirt" && network.linuxBridge ? "bridge" : "device"}`, () => {
+      const row = reachOf(lab.provider, network);
+      const id = add("device", [network.bridge ?? "", lab.provider === "libvirt" ? `host ${network.linuxBridge ? "bridge" : "device (macvtap)"}` : "host device"], "bridged");
       edges.push({ from: id, to: outside(), label: "", dashed: false });
-      edges.push({ from: id, to: host(), label: "", dashed: false });
+      if (row.toHost.reach === "yes") edges.push({ from: id, to: host(), label: "", dashed: false });
       return id;
     });
 
@@ -75,13 +79,18 @@ export function topologyOf(lab: Lab): Topology {
   return { title: `${lab.name} (${lab.provider})`, nodes, edges };
 
   function attach(nic: Nic, self: string): void {
-    const label = `nic${nic.slot}${nic.ip ? ` ${nic.ip}` : ""}`;
+    // "nic3 (tenant) 10.10.0.10": the adapter, where it leads, and its address when fixed.
+    const label = `nic${nic.slot} (${nic.named ? nic.network.key : nic.network.mode})${nic.ip ? ` ${nic.ip}` : ""}`;
     const { network } = nic;
     switch (network.mode) {
       case "nat": {
-        const nat = add("nat", ["NAT", network.cidr?.text ?? "10.0.2.0/24"].filter(Boolean), "nat");
+        // The NAT's block: the NIC's own, or VirtualBox's default for its slot (libvirt renders the same).
+        const block = natBlockOf(nic);
+        const row = reachOf(lab.provider, network);
+        const nat = add("nat", [row.label, block.text], "nat");
         edges.push({ from: self, to: nat, label, dashed: false });
         edges.push({ from: nat, to: outside(), label: "", dashed: false });
+        if (row.fromHost.reach === "yes") edges.push({ from: host(), to: nat, label: `(${network.key}) ${formatIpv4(hostAt(block, 1))}`, dashed: false });
         return;
       }
       case "bridged":
@@ -103,19 +112,10 @@ export function topologyOf(lab: Lab): Topology {
 // alike: it goes in the machine's label, not as a node, so the picture shows the lab's own wiring.
 function machineLines(lab: Lab, machine: Machine): string[] {
   const nested = machine.nested ? ", nested" : "";
-  const first = lab.provider === "libvirt" ? `nic1: vagrant-libvirt mgmt ${lab.managementNetwork.text}` : "nic1: NAT 10.0.2.15 (vagrant ssh)";
+  const first =
+    lab.provider === "libvirt"
+      ? `nic1: vagrant-libvirt mgmt ${lab.managementNetwork.text}`
+      : `nic1: NAT ${vboxNatGuestAddress(lab.natCidr)} (vagrant ssh)`;
   const forwards = machine.forwards.map((f) => `${f.hostIp}:${f.host}→${f.guest}/${f.protocol}`);
   return [machine.name, `${machine.cpus} vCPU, ${machine.memory} MiB${nested}`, first, ...(forwards.length ? [`forwards ${forwards.join(", ")}`] : [])];
-}
-
-/** The mode's name as the provider calls it (libvirt: what the renderer maps it to). */
-function labelOf(mode: NetworkMode, lab: Lab): string {
-  if (lab.provider === "virtualbox") return MODES[mode].label;
-  const libvirt: Partial<Record<NetworkMode, string>> = {
-    hostonly: "host-only (isolated)",
-    hostonlynet: "host-only (isolated)",
-    intnet: "internal (veryisolated)",
-    natnetwork: "NAT network",
-  };
-  return libvirt[mode] ?? MODES[mode].label;
 }

@@ -1,6 +1,7 @@
 // Parts of a machine's view that both providers print the same way.
-import type { Machine, Nic } from "../config/types.js";
-import { MODES, type NetworkMode } from "../net/modes.js";
+import type { Machine, Nic, Provider } from "../config/types.js";
+import type { NetworkMode } from "../net/modes.js";
+import { reachOf } from "../net/reach.js";
 import type { NetworkLineView } from "./view.js";
 
 const ADDRESS_WITHOUT_IP: Record<NetworkMode, string> = {
@@ -14,15 +15,14 @@ const ADDRESS_WITHOUT_IP: Record<NetworkMode, string> = {
   generic: "",
 };
 
-/** Two comment lines: `adapter 3: intnet "tenant" (10.10.0.0/24), ip 10.10.0.10`, then what the mode reaches. */
-export function describeNic(nic: Nic, suffix = ""): string[] {
+/** Two comment lines: `adapter 3: intnet "tenant" (10.10.0.0/24), ip 10.10.0.10`, then what the mode reaches on the provider. */
+export function describeNic(provider: Provider, nic: Nic, suffix = ""): string[] {
   const { network } = nic;
-  const info = MODES[network.mode];
   const name = nic.named ? ` "${network.key}"` : "";
   const block = network.cidr ? ` (${network.cidr.text})` : "";
   const bridge = network.bridge ? ` to ${network.bridge}` : "";
   const address = nic.ip ? `, ip ${nic.ip}` : ADDRESS_WITHOUT_IP[network.mode];
-  return [`adapter ${nic.slot}: ${network.mode}${name}${block}${bridge}${address}${suffix}`, `  ${info.summary}`];
+  return [`adapter ${nic.slot}: ${network.mode}${name}${block}${bridge}${address}${suffix}`, `  ${reachOf(provider, network).summary}`];
 }
 
 /** Forwarded ports: bound to 127.0.0.1 unless the config names another host address. */

@@ -1,9 +1,9 @@
 // The libvirt view of a lab: each network mode mapped to a libvirt network of the same
 // semantics, named after the lab, and the CPU set up for KVM or QEMU's software emulation.
 import type { Lab, Machine, Network, Nic, NicType } from "../config/types.js";
-import { natCidrOf } from "../config/rules.js";
 import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/ipv4.js";
 import { normalizeMac } from "../net/mac.js";
+import { natBlockOf, VAGRANT_LIBVIRT_MANAGEMENT } from "../net/provider-addresses.js";
 import { describeNic, forwardLines, provisionSteps } from "./common.js";
 import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderCallView, ProviderSettingView } from "./view.js";
 
@@ -19,7 +19,7 @@ const MODEL_OF: Record<NicType, string> = {
 
 export function libvirtView(lab: Lab): LabView {
   const labSettings: ProviderSettingView[] = [];
-  if (lab.managementNetwork.text !== "192.168.121.0/24") {
+  if (lab.managementNetwork.text !== VAGRANT_LIBVIRT_MANAGEMENT.text) {
     labSettings.push({
       comment: ["vagrant-libvirt's management network (adapter 1's counterpart)"],
       key: "management_network_address",
@@ -148,7 +148,7 @@ function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
     ["mac", nic.mac ? normalizeMac(nic.mac) : undefined],
   ];
   const named = (forwardMode: string, address: OptionPairs): NetworkLineView => ({
-    comment: [...describeNic(nic), `  libvirt network "${network.providerName}", forward mode ${forwardMode}`],
+    comment: [...describeNic(lab.provider, nic), `  libvirt network "${network.providerName}", forward mode ${forwardMode}`],
     kind: "private_network",
     options: [...head, ["libvirt__network_name", network.providerName], ["libvirt__forward_mode", forwardMode], ...address, ...tail],
   });
@@ -162,9 +162,9 @@ function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
       // VirtualBox gives each VM its own NAT; in libvirt that is a NAT network per machine and slot.
       const own = `${lab.name}-${machine.name}-nat${nic.slot}`;
       return {
-        comment: [...describeNic(nic), `  libvirt NAT network "${own}", this machine's alone`],
+        comment: [...describeNic(lab.provider, nic), `  libvirt NAT network "${own}", this machine's alone`],
         kind: "private_network",
-        options: [...head, ["libvirt__network_name", own], ["libvirt__forward_mode", "nat"], ...addressed(nic, natCidrOf(nic), true), ...tail],
+        options: [...head, ["libvirt__network_name", own], ["libvirt__forward_mode", "nat"], ...addressed(nic, natBlockOf(nic), true), ...tail],
       };
     }
     case "intnet": {
@@ -176,7 +176,7 @@ function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
     case "bridged": {
       const address: OptionPairs = nic.ip ? [["ip", nic.ip], ["netmask", network.cidr ? netmaskOf(network.cidr) : "255.255.255.0"]] : [];
       return {
-        comment: [...describeNic(nic), `  libvirt: ${network.linuxBridge ? "the Linux bridge" : "macvtap (direct) on"} ${network.bridge}`],
+        comment: [...describeNic(lab.provider, nic), `  libvirt: ${network.linuxBridge ? "the Linux bridge" : "macvtap (direct) on"} ${network.bridge}`],
         kind: "public_network",
         options: [...head, ["dev", network.bridge!], ["mode", "bridge"], ["type", network.linuxBridge ? "bridge" : "direct"], ...address, ...tail],
       };
@@ -185,7 +185,7 @@ function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
     case "generic": {
       const isolated = `${lab.name}-${machine.name}-nic${nic.slot}`;
       return {
-        comment: [...describeNic(nic), `  libvirt has no unattached NIC: isolated network "${isolated}", with nothing else on it`],
+        comment: [...describeNic(lab.provider, nic), `  libvirt has no unattached NIC: isolated network "${isolated}", with nothing else on it`],
         kind: "private_network",
         options: [...head, ["libvirt__network_name", isolated], ["libvirt__forward_mode", "veryisolated"], ["auto_config", false], ["libvirt__dhcp_enabled", false], ...tail],
       };

@@ -82,16 +82,16 @@ function machineView(lab: Lab, original: Machine): MachineView {
   for (const nic of machine.nics) {
     if (nic.network.mode === "hostonlynet") {
       // macOS with VirtualBox 7: the host-only network; elsewhere: a host-only adapter.
-      networks.push({ ...hostOnlyDeclaration(nic), comment: describeNic(nic, " (on macOS with VirtualBox 7: set with modifyvm below)"), guard: ELSEWHERE });
-      nicCustomize.push({ comment: describeNic(nic), lines: modifyvmArgs(nic, true), guard: ON_MACOS_VBOX7 });
+      networks.push({ ...hostOnlyDeclaration(nic), comment: describeNic("virtualbox", nic, " (on macOS with VirtualBox 7: set with modifyvm below)"), guard: ELSEWHERE });
+      nicCustomize.push({ comment: describeNic("virtualbox", nic), lines: modifyvmArgs(nic, true), guard: ON_MACOS_VBOX7 });
       const extras = modifyvmArgs(nic, false);
       if (extras.length) nicCustomize.push({ comment: [`adapter ${nic.slot}: what Vagrant has no option for`], lines: extras, guard: ELSEWHERE });
       continue;
     }
     const line = vagrantDeclaration(nic);
-    networks.push(line ?? { comment: describeNic(nic, " (set with modifyvm below)") });
+    networks.push(line ?? { comment: describeNic("virtualbox", nic, " (set with modifyvm below)") });
     const args = modifyvmArgs(nic, !line);
-    if (args.length) nicCustomize.push({ comment: line ? [`adapter ${nic.slot}: what Vagrant has no option for`] : describeNic(nic), lines: args });
+    if (args.length) nicCustomize.push({ comment: line ? [`adapter ${nic.slot}: what Vagrant has no option for`] : describeNic("virtualbox", nic), lines: args });
   }
   const natSlots = [1, ...machine.nics.filter((nic) => nic.network.mode === "nat").map((nic) => nic.slot)];
   if (lab.natCidr.text !== DEFAULTS.vagrantNat.text) {
@@ -190,23 +190,23 @@ function vagrantDeclaration(nic: Nic): NetworkLineView | undefined {
   switch (network.mode) {
     case "hostonly": {
       if (nic.ip) {
-        return { comment: describeNic(nic), kind: "private_network", options: [...common, ["ip", nic.ip], ["netmask", netmaskOf(block!)], ...tail] };
+        return { comment: describeNic("virtualbox", nic), kind: "private_network", options: [...common, ["ip", nic.ip], ["netmask", netmaskOf(block!)], ...tail] };
       }
-      return { ...hostOnlyDeclaration(nic), comment: describeNic(nic) };
+      return { ...hostOnlyDeclaration(nic), comment: describeNic("virtualbox", nic) };
     }
     case "intnet": {
       const address: OptionPairs = nic.ip
         ? [["ip", nic.ip], ["netmask", netmaskOf(block!)]]
         : [["type", "dhcp"], ["auto_config", false]];
       return {
-        comment: describeNic(nic),
+        comment: describeNic("virtualbox", nic),
         kind: "private_network",
         options: [...common, ...address, ["virtualbox__intnet", network.providerName], ...tail],
       };
     }
     case "bridged": {
       const address: OptionPairs = nic.ip ? [["ip", nic.ip], ["netmask", block ? netmaskOf(block) : "255.255.255.0"]] : [];
-      return { comment: describeNic(nic), kind: "public_network", options: [...common, ["bridge", network.bridge!], ...address, ...tail] };
+      return { comment: describeNic("virtualbox", nic), kind: "public_network", options: [...common, ["bridge", network.bridge!], ...address, ...tail] };
     }
     default:
       return undefined;

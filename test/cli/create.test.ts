@@ -280,7 +280,7 @@ test("kvm-lab topology writes DOT and SVG files", async () => {
   await createKvmLab([dir, "-t", "openstack", "-y"], { cwd: work });
   const dot = await kvmLab(["topology", "--format", "dot"], { cwd: dir });
   expect(dot.stdout).toMatch(/^graph topology \{/);
-  expect(dot.stdout).toContain('label="controller\\n4 vCPU, 6144 MiB, nested');
+  expect(dot.stdout).toContain("<TD>controller</TD></TR><TR><TD>4 vCPU, 6144 MiB, nested</TD>");
   const svg = await kvmLab(["topology", "-f", "svg", "-o", "again.svg"], { cwd: dir });
   expect(svg.exitCode).toBe(0);
   expect(await fs.readFile(path.join(dir, "again.svg"), "utf8")).toBe(await fs.readFile(path.join(dir, "topology.svg"), "utf8"));

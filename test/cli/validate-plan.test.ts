@@ -62,3 +62,33 @@ test("plan --json", async () => {
   expect(plan.machines.map((m: { machine: string }) => m.machine)).toEqual(["controller", "compute"]);
   expect(plan.machines[1].adapters[3]).toMatchObject({ slot: 4, mode: "bridged", attachedTo: "eth0", toOutside: "yes" });
 });
+
+test("plan on libvirt: reach as libvirt renders each mode, the same verdicts as plan --matrix", async () => {
+  const plan = await kvmLab(["plan", "--provider", "libvirt"], { cwd: EXAMPLE });
+  expect(plan.exitCode).toBe(0);
+  expect(plan.stdout).not.toContain("VirtualBox");
+  expect(plan.stdout).toContain("lab nested-lab (libvirt); reach as libvirt renders each mode");
+  const lines = plan.stdout.split("\n");
+  // The NAT Network is reached directly from the host; bridged by macvtap keeps the host apart.
+  expect(lines).toContainEqual(expect.stringMatching(/^4 +natnetwork +outside +nested-lab-outside +DHCP +auto +yes +yes +yes +yes$/));
+  expect(lines).toContainEqual(expect.stringMatching(/^4 +bridged +lan +eth0 +DHCP +auto +no +yes +yes +no$/));
+  const matrix = JSON.parse((await kvmLab(["plan", "--matrix", "--json", "--provider", "libvirt"], { cwd: EXAMPLE })).stdout);
+  const verdict = (id: string) => matrix.pairs.find((p: { id: string }) => p.id === id)?.expected;
+  expect(verdict("host -> controller @outside")).toBe(true);
+  expect(verdict("controller -> host @outside")).toBe(true);
+  expect(verdict("compute -> host @lan")).toBe(false);
+});
+
+test("plan --matrix fits 120 columns when piped: long rules wrap under their column", async () => {
+  const dir = path.join(ROOT, "test", "golden", "every-mode");
+  for (const provider of ["virtualbox", "libvirt"]) {
+    const result = await kvmLab(["plan", "--matrix", "--provider", provider], { cwd: dir });
+    expect(result.exitCode).toBe(0);
+    const lines = result.stdout.split("\n");
+    expect(lines.filter((line) => line.length > 120)).toEqual([]);
+    const ruleAt = lines.find((line) => line.startsWith("from "))!.indexOf("rule");
+    const continued = lines.filter((line) => /^ +\S/.test(line));
+    expect(continued.length).toBeGreaterThan(0);
+    for (const line of continued) expect(line.search(/\S/)).toBe(ruleAt); // wrapped text stays in the rule column
+  }
+});

@@ -143,7 +143,7 @@ export default defineLab({
     expect(check.stdout).toContain("intnet 'tenant': host reached na at 10.10.0.10, but internal networks do not include the host");
     expect(check.stdout).toContain("intnet 'tenant': na reached the host at 10.10.0.1, but internal networks do not include the host");
     expect(check.stdout).toMatch(/hostonly 'mgmt': host could not reach nc at 192\.168\.56\.12, but a host-only network includes the host/);
-    expect(check.stdout).toMatch(/hostonly 'mgmt': na could not reach nc at 192\.168\.56\.12, but machines on the same Host-only Adapter reach each other/);
+    expect(check.stdout).toMatch(/hostonly 'mgmt': na could not reach nc at 192\.168\.56\.12, but machines on the same host-only network reach each other/);
     expect(check.stdout).toMatch(/FAILED/);
   }, 15 * MINUTES);
 

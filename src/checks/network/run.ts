@@ -4,7 +4,8 @@
 // against what the mode promises. Probes go only to the lab's own addresses and to the
 // outside stand-in the caller names.
 import type { Lab } from "../../config/types.js";
-import { contains, formatIpv4, overlaps, parseIpv4, cidr as toCidr, type Cidr } from "../../net/ipv4.js";
+import { contains, formatIpv4, overlaps, parseIpv4, type Cidr } from "../../net/ipv4.js";
+import { LIBVIRT_DEFAULT_NETWORK } from "../../net/provider-addresses.js";
 import { expectedMatrix, networkLabel, type ExpectedPair } from "../../net/matrix.js";
 import { GuestSession, probeProgram, type GuestAddress, type Probe, type ProbeOutcome } from "./guest-session.js";
 import { hostAddresses, listenOnHost, probeFromHost } from "./host-probes.js";
@@ -53,7 +54,6 @@ export interface NetworkReport {
   problems: GuestProblem[];
 }
 
-const VIRBR0_DEFAULT = toCidr("192.168.122.0/24");
 
 /** Runs the live matrix over every machine of the lab (they must be up). */
 export async function runNetworkChecks(options: NetworkCheckOptions): Promise<NetworkReport> {
@@ -201,7 +201,8 @@ function guestIfaceOn(ctx: PlanContext, machine: string, networkKey: string): st
 }
 
 function firstAdapterIface(ctx: PlanContext, machine: string): string | undefined {
-  const block = ctx.lab.provider === "libvirt" ? ctx.lab.managementNetwork : toCidr("10.0.2.0/24");
+  // Adapter 1: vagrant-libvirt's management network, or VirtualBox's NAT where virtualbox.natCidr put it.
+  const block = ctx.lab.provider === "libvirt" ? ctx.lab.managementNetwork : ctx.lab.natCidr;
   return guestAddressIn(ctx, machine, block)?.iface;
 }
 
@@ -235,7 +236,7 @@ function virbr0Clashes(lab: Lab, sessions: Map<string, GuestSession>): GuestProb
   const blocks = lab.networks.filter((n) => n.cidr).map((n) => ({ key: n.key, cidr: n.cidr! }));
   for (const [machine, session] of sessions) {
     for (const address of session.addresses.filter((a) => a.iface === "virbr0")) {
-      const block = interfaceBlock(address.cidr) ?? VIRBR0_DEFAULT;
+      const block = interfaceBlock(address.cidr) ?? LIBVIRT_DEFAULT_NETWORK;
       for (const clash of blocks.filter((b) => overlaps(b.cidr, block))) {
         problems.push({
           machine,

@@ -25,7 +25,8 @@ export async function planCommand(io: Io, args: LabArgs & { json?: boolean; matr
       ),
     ].join("\n"),
   );
-  io.out(`lab ${lab.name} (${lab.provider}); reach per VirtualBox's table of network modes\n`);
+  const source = lab.provider === "libvirt" ? "as libvirt renders each mode" : "per VirtualBox's table of networking modes";
+  io.out(`lab ${lab.name} (${lab.provider}); reach ${source} (plan --matrix lists every pair)\n`);
   io.out(blocks.join("\n\n"));
   io.out(`\n${fit.lines.join("\n")}`);
   return 0;
@@ -39,13 +40,16 @@ export function targetText(pair: ExpectedPair): string {
   return target.address ?? "DHCP";
 }
 
+/** The width a table for people may take: the terminal's, or 120 when stdout is not a terminal. */
+const PIPED_WIDTH = 120;
+
 function printMatrix(io: Io, lab: string, provider: string, pairs: ExpectedPair[], json?: boolean): number {
   if (json) {
     io.out(JSON.stringify({ lab, provider, pairs }, null, 2));
     return 0;
   }
-  const rows = pairs.map((p) => [p.from, p.to, `${p.network} (${p.mode})`, targetText(p), p.expected ? "yes" : "no", `${p.rule}${p.libvirtDiffers ? " [libvirt differs from VirtualBox]" : ""}`]);
+  const rows = pairs.map((p) => [p.from, p.to, `${p.network} (${p.mode})`, targetText(p), p.expected ? "yes" : "no", `${p.rule}${p.libvirtDiffers ? " (unlike VirtualBox)" : ""}`]);
   io.out(`lab ${lab} (${provider}): what should reach what (kvm-lab check --network proves it)\n`);
-  io.out(formatTable(["from", "to", "network (mode)", "address", "expected", "rule"], rows));
+  io.out(formatTable(["from", "to", "network (mode)", "address", "expected", "rule"], rows, { width: io.outColumns ?? PIPED_WIDTH }));
   return 0;
 }

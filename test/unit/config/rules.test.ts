@@ -180,7 +180,7 @@ describe("adapters", () => {
   });
   test("a shared mode written inline", () => {
     const p = at(problemsOf(edit((c) => (c.machines[0].nics![0] = { mode: "intnet" }))), "machines[0] (m1).nics[0].mode");
-    expect(p.message).toBe("a intnet network is shared by machines, so it must be declared once");
+    expect(p.message).toBe("an intnet network is shared by machines, so it must be declared once");
   });
 });
 
@@ -248,7 +248,7 @@ describe("addresses", () => {
   });
   test("a network without the block its mode needs", () => {
     const p = at(problemsOf(edit((c) => delete c.networks!.tenant.cidr)), "networks.tenant.cidr");
-    expect(p.message).toBe("a intnet network needs an address block");
+    expect(p.message).toBe("an intnet network needs an address block");
   });
   test("overlapping networks", () => {
     const p = at(problemsOf(edit((c) => (c.networks!.tenant.cidr = "192.168.56.128/25"))), "networks.tenant.cidr");
