@@ -26,10 +26,17 @@ export function startLibvirtd() {
   const netns = `kvmlab-test-${process.pid}`;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "kvm-lab-libvirtd-"));
   execFileSync("ip", ["netns", "add", netns]);
-  execFileSync("ip", ["netns", "exec", netns, "ip", "link", "set", "lo", "up"]);
-  execFileSync("ip", ["netns", "exec", netns, "virtlogd", "-d", "-p", path.join(dir, "virtlogd.pid")]);
-  execFileSync("ip", ["netns", "exec", netns, "libvirtd", "-d", "-p", path.join(dir, "libvirtd.pid")]);
+  // From here on the state file names what to stop, so a daemon that fails to start (another
+  // libvirtd holding its pid file, say) still leaves no namespace behind.
   fs.writeFileSync(STATE_FILE, JSON.stringify({ netns, dir, owner: process.pid }));
+  try {
+    execFileSync("ip", ["netns", "exec", netns, "ip", "link", "set", "lo", "up"]);
+    execFileSync("ip", ["netns", "exec", netns, "virtlogd", "-d", "-p", path.join(dir, "virtlogd.pid")]);
+    execFileSync("ip", ["netns", "exec", netns, "libvirtd", "-d", "-p", path.join(dir, "libvirtd.pid")]);
+  } catch (error) {
+    stopLibvirtd();
+    return { started: false, reason: `libvirtd did not start: ${String(error.message).split("\n")[0]}` };
+  }
   for (let i = 0; i < 50 && !libvirtReachable(); i++) execFileSync("sleep", ["0.2"]);
   return { started: true, reason: libvirtReachable() ? "started" : "started but not answering" };
 }
