@@ -39,6 +39,12 @@ export async function loadForCommand(io: Io, args: LabArgs): Promise<LoadedLab> 
   return loaded;
 }
 
+/** A path as the user should read it: relative to where they are, unless it is outside that. */
+export function shownPath(io: Io, file: string): string {
+  const relative = path.relative(io.cwd, file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
+}
+
 /** The Vagrantfile path for a lab: --out, else beside the config. */
 export function vagrantfilePath(io: Io, loaded: LoadedLab, out?: string): string {
   return out ? path.resolve(io.cwd, out) : path.join(path.dirname(loaded.file), "Vagrantfile");

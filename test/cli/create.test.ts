@@ -266,6 +266,12 @@ test("kvm-lab init writes into the current folder; again with --force keeps only
   expect(forced.exitCode).toBe(0);
   expect(await filesUnder(dir)).toEqual([...(await expectedProjectFiles()), "kvm-lab.config.ts.kvm-lab.bak"].sort());
   expect(await fs.readFile(path.join(dir, "kvm-lab.config.ts.kvm-lab.bak"), "utf8")).toMatch(/\/\/ my edit\n$/);
+  // A second edit and --force: the first backup stays, the second gets the next name.
+  await fs.appendFile(path.join(dir, "kvm-lab.config.ts"), "// my second edit\n");
+  const again = await kvmLab(["init", "-y", "-t", "minimal", "--force"], { cwd: dir });
+  expect(again.stdout).toContain("kept your kvm-lab.config.ts as kvm-lab.config.ts.kvm-lab.bak.1");
+  expect(await fs.readFile(path.join(dir, "kvm-lab.config.ts.kvm-lab.bak"), "utf8")).toMatch(/\/\/ my edit\n$/);
+  expect(await fs.readFile(path.join(dir, "kvm-lab.config.ts.kvm-lab.bak.1"), "utf8")).toMatch(/\/\/ my second edit\n$/);
 });
 
 test("kvm-lab topology writes DOT and SVG files", async () => {
