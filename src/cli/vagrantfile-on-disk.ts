@@ -39,7 +39,7 @@ export async function outOfDateError(vagrantfile: LabVagrantfile, state: DiskSta
     case "missing":
       return new OutOfDateError(`${shown} does not exist`, { hint: `run \`${render}\` to write it` });
     case "stale":
-      return new OutOfDateError(`${shown} differs from what the config renders: the config changed since it was rendered`, {
+      return new OutOfDateError(`${shown} differs from what the config renders: the config (or kvm-lab) changed since it was rendered`, {
         hint: `run \`${render}\` (nobody edited the file, so it is simply replaced) and commit the result`,
       });
     case "edited":
