@@ -3,6 +3,7 @@ import path from "node:path";
 import { formatProblem, type Problem } from "../errors.js";
 import { loadLab, type LoadedLab } from "../config/load.js";
 import type { Provider } from "../config/types.js";
+import { writeUnlessClosed } from "./pipes.js";
 
 export interface Io {
   cwd: string;
@@ -14,11 +15,12 @@ export interface Io {
   columns?: number;
 }
 
+/** The real terminal or pipes; a reader that closes its end early is not an error (see pipes.ts). */
 export const processIo: Io = {
   cwd: process.cwd(),
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-  write: (text) => process.stderr.write(text),
+  out: (text) => writeUnlessClosed(process.stdout, `${text}\n`),
+  err: (text) => writeUnlessClosed(process.stderr, `${text}\n`),
+  write: (text) => writeUnlessClosed(process.stderr, text),
   isTTY: Boolean(process.stderr.isTTY) && !process.env.CI,
   columns: process.stderr.columns,
 };
