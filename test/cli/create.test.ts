@@ -244,6 +244,8 @@ describe("create-kvm-lab on a terminal", () => {
       await session.waitFor(/nothing was written/);
       await waitForFile(status);
       expect((await fs.readFile(status, "utf8")).trim()).toBe("130");
+      const screen = await session.screen();
+      expect(screen.match(/nothing was written/g)).toHaveLength(1); // said once, not again by the error report
     } finally {
       await session.kill();
     }
