@@ -47,7 +47,8 @@ const COMMANDS: CommandSpec[] = [
   {
     command: "validate",
     describe: "Check the config, that the Vagrantfile on disk is what it renders, and `vagrant validate` on that file",
-    options: labOptions,
+    options: (y) =>
+      labOptions(y).option("vagrantfile", { type: "string", describe: "the Vagrantfile to check (default: beside the config; as render --out wrote it)" }),
     run: async (io, args) => (await import("./commands/validate.js")).validateCommand(io, args),
   },
   {

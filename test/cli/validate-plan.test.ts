@@ -77,6 +77,17 @@ test("validate: a deleted Vagrantfile exits 1 with `kvm-lab render` (with the --
   expect(result.stderr).toContain("kvm-lab: Vagrantfile does not exist\nhint: run `kvm-lab render --config kvm-lab.config.ts` to write it");
 });
 
+test("validate --vagrantfile checks a Vagrantfile rendered elsewhere with render --out", async () => {
+  expect((await kvmLab(["render", "--out", "sub/Vagrantfile"], { cwd: lab })).exitCode).toBe(0);
+  const ok = await kvmLab(["validate", "--vagrantfile", "sub/Vagrantfile"], { cwd: lab, env: { PATH: TWIN_PATH } });
+  expect(ok.stdout).toContain("vagrant validate sub/Vagrantfile: Vagrantfile validated successfully.");
+  expect(ok.exitCode).toBe(0);
+  await fs.appendFile(path.join(lab, "sub", "Vagrantfile"), "# mine\n");
+  const edited = await kvmLab(["validate", "--vagrantfile", "sub/Vagrantfile"], { cwd: lab, env: { PATH: TWIN_PATH } });
+  expect(edited.exitCode).toBe(1);
+  expect(edited.stderr).toContain("run `kvm-lab render --out sub/Vagrantfile --force` (it keeps the old file as Vagrantfile.kvm-lab.bak)");
+});
+
 test("validate without VirtualBox on the host: says what is missing, validates the rest, the config is fine", async () => {
   const elsewhere = await tempDir();
   try {
@@ -86,7 +97,7 @@ test("validate without VirtualBox on the host: says what is missing, validates t
       env: { PATH: "/usr/bin:/bin:/usr/sbin:/sbin" },
     });
     expect(result.stdout).toContain("Vagrantfile validated successfully. (all but the virtualbox provider block)");
-    expect(result.stderr).toContain("the virtualbox block was not checked: VirtualBox is not installed here (Vagrant found no VBoxManage on PATH)");
+    expect(result.stderr).toContain("the virtualbox block cannot be checked here: VirtualBox is not installed here (Vagrant found no VBoxManage on PATH)");
     expect(result.stderr).toContain("the config itself is fine: it rendered, and Vagrant parsed the Vagrantfile");
     expect(result.stderr).not.toContain("Vagrant could not detect VirtualBox");
     expect(result.exitCode).toBe(0);

@@ -38,16 +38,21 @@ function providerMissing(provider: Provider, said: string): { reason: string; fi
   return undefined;
 }
 
+export interface ValidateArgs extends LabArgs {
+  /** The Vagrantfile to check, when it is not beside the config (as render --out wrote it). */
+  vagrantfile?: string;
+}
+
 /** Config checks, then the Vagrantfile on disk: current, and accepted by `vagrant validate` when vagrant is there. */
-export async function validateCommand(io: Io, args: LabArgs): Promise<number> {
+export async function validateCommand(io: Io, args: ValidateArgs): Promise<number> {
   // 1. The config: loading it checks every field.
   const loaded = await loadForCommand(io, args);
   const { lab } = loaded;
   io.out(`config ok: ${shownPath(io, loaded.file)} (${lab.machines.length} machines, provider ${lab.provider})`);
   // 2. The file on disk against what the config renders now.
-  const vagrantfile = labVagrantfile(io, loaded);
+  const vagrantfile = labVagrantfile(io, loaded, args.vagrantfile);
   const state = await diskStateOfLab(vagrantfile);
-  const outOfDate = await outOfDateError(vagrantfile, state, renderFlagsOf(args));
+  const outOfDate = await outOfDateError(vagrantfile, state, renderFlagsOf({ ...args, out: args.vagrantfile }));
   if (state === "missing") throw outOfDate;
   // 3. Vagrant's own checks of that file. Its .vagrant state goes to a temporary folder, so
   //    validating leaves nothing in the lab folder.
@@ -87,9 +92,9 @@ async function validateWithoutProvider(
   options: VagrantOptions,
   missing: { reason: string; fix: string },
 ): Promise<void> {
+  io.err(`the ${provider} block cannot be checked here: ${missing.reason}`);
   const { stdout } = await executeVagrant(["validate", "--ignore-provider"], options);
   io.out(`vagrant validate ${shown}: ${lastLine(stdout)} (all but the ${provider} provider block)`);
-  io.err(`the ${provider} block was not checked: ${missing.reason}`);
   io.err(`the config itself is fine: it rendered, and Vagrant parsed the Vagrantfile and validated the rest of it`);
   io.err(`hint: ${missing.fix}`);
 }
