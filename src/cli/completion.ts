@@ -37,6 +37,7 @@ export function completionScript(shell: Shell): string {
   if (shell === "bash") {
     return `# kvm-lab completion for bash. Load it with: source <(kvm-lab completion bash)
 # or save it: kvm-lab completion bash > /etc/bash_completion.d/kvm-lab
+# It runs the kvm-lab it was printed by (below): print it again if that one moves.
 _kvm_lab() {
   local cur="\${COMP_WORDS[COMP_CWORD]}" IFS=$'\\n'
   local -a replies
@@ -54,6 +55,7 @@ complete -F _kvm_lab kvm-lab
   return `#compdef kvm-lab
 # kvm-lab completion for zsh. Load it with: source <(kvm-lab completion zsh) (in ~/.zshrc)
 # or save it as _kvm-lab in a folder of your $fpath.
+# It runs the kvm-lab it was printed by (below): print it again if that one moves.
 _kvm_lab() {
   local -a replies
   replies=(\${(f)"$(${self} __complete $((CURRENT - 1)) "\${words[@]}" 2>/dev/null)"})

@@ -139,7 +139,7 @@ const COMMANDS: CommandSpec[] = [
   },
   {
     command: "completion <shell>",
-    describe: "Print the shell completion script (bash: kvm-lab completion bash > /etc/bash_completion.d/kvm-lab; zsh: source <(kvm-lab completion zsh))",
+    describe: "Print a shell completion script: source <(kvm-lab completion bash|zsh)",
     options: (y) => y.positional("shell", { choices: ["bash", "zsh"] as const, describe: "the shell" }),
     run: async (io, args) => (await import("./completion.js")).completionCommand(io, args as never),
   },
@@ -148,8 +148,9 @@ const COMMANDS: CommandSpec[] = [
 /** The name a command is typed as: "up [machine..]" -> "up". */
 const nameOf = (spec: CommandSpec) => spec.command.split(" ")[0];
 
-/** The flags of a command, read from its builder once. */
 const factsCache = new Map<string, FlagFacts>();
+
+/** The flags of a command (or of the program, for none), read from its builder once. */
 export function flagsOfCommand(spec: CommandSpec | undefined): FlagFacts {
   const key = spec ? nameOf(spec) : "";
   let facts = factsCache.get(key);
@@ -187,7 +188,6 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .help()
     .alias("h", "help")
     .version()
-    .wrap(Math.min(120, process.stdout.columns || 100))
     .epilogue(`${EXIT_CODES_TEXT}\nShell completion: kvm-lab completion bash|zsh.`)
     .fail((said, error) => {
       // yargs' own parse errors (YError: "Not enough arguments following") are usage too.
@@ -195,7 +195,7 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
       const message = error?.message ?? said;
       if (message === "name a command") throw new NoCommandError("no command given; the commands are listed above", { hint: "kvm-lab <command> --help for a command's options" });
       const spec = commandIn(argv);
-      throw usageErrorOf(message, { program: "kvm-lab", argv, facts: flagsOfCommand(spec), command: spec && nameOf(spec) });
+      throw usageErrorOf(message, { program: "kvm-lab", argv, facts: flagsOfCommand(spec), command: spec && nameOf(spec), usage: spec?.command });
     })
     .exitProcess(false);
   for (const spec of COMMANDS) {

@@ -127,6 +127,8 @@ export interface UsageContext {
   facts: FlagFacts;
   /** The command's name as typed, for the hint ("render"), if any. */
   command?: string;
+  /** The command with its arguments, as declared: "box <action> [recipe]". */
+  usage?: string;
 }
 
 /** yargs' complaint (English, see main's .locale) as a UsageError naming the flag and the fix. */
@@ -145,6 +147,10 @@ export function usageErrorOf(message: string, context: UsageContext): UsageError
     if (problems.length) return new UsageError(problems.join("; "), { hint: help });
     const extra = message.replace(/^Unknown arguments?:\s*/, "");
     return new UsageError(`unexpected argument${extra.includes(",") ? "s" : ""}: ${extra}`, { hint: help });
+  }
+  if (/^Not enough non-option arguments/.test(message) && context.usage) {
+    const needed = context.usage.split(" ").filter((word) => word.startsWith("<"));
+    return new UsageError(`${context.command} needs ${needed.join(" ")}`, { hint: `${context.program} ${context.usage} (${help})` });
   }
   const conflict = /^Arguments (\S+) and (\S+) are mutually exclusive$/.exec(message);
   if (conflict) {

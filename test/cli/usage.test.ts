@@ -78,6 +78,11 @@ test("create-kvm-lab suggests the nearest flag too", async () => {
   expect(result.stderr).toContain("create-kvm-lab: unknown option --templat (did you mean --template?)");
 });
 
+test("a command without its argument names what it needs", async () => {
+  const result = await kvmLab(["completion"], { cwd: dir });
+  expect(result).toMatchObject({ exitCode: 2, stderr: "kvm-lab: completion needs <shell>\nhint: kvm-lab completion <shell> (run kvm-lab completion --help for the options)" });
+});
+
 test("render --stdout --check (and --check --force) are refused rather than one ignored", async () => {
   const both = await kvmLab(["render", "--stdout", "--check"], { cwd: dir });
   expect(both).toMatchObject({ exitCode: 2, stdout: "" });
