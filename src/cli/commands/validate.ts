@@ -54,8 +54,9 @@ export async function validateCommand(io: Io, args: ValidateArgs): Promise<numbe
   const state = await diskStateOfLab(vagrantfile);
   const outOfDate = await outOfDateError(vagrantfile, state, renderFlagsOf({ ...args, out: args.vagrantfile }));
   if (state === "missing") throw outOfDate;
-  // 3. Vagrant's own checks of that file. Its .vagrant state goes to a temporary folder, so
-  //    validating leaves nothing in the lab folder.
+  // 3. Vagrant's own checks of that very file (VAGRANT_VAGRANTFILE: its name in cwd), with its
+  //    .vagrant state in a temporary folder (VAGRANT_DOTFILE_PATH), so validating leaves
+  //    nothing in the lab folder (hashicorp/vagrant lib/vagrant/environment.rb, Environment#initialize).
   const dotfiles = await fs.mkdtemp(path.join(os.tmpdir(), "kvm-lab-validate-"));
   const options: VagrantOptions = {
     cwd: path.dirname(vagrantfile.file),
