@@ -10,6 +10,7 @@
 #   tmux: a real pseudo-terminal for create-kvm-lab's questions
 #   iputils-ping: check --network's ICMP probes from the host
 #   procps, util-linux: sysctl, pgrep and unshare for the VBoxManage twin and its tests
+#   zsh: the completion tests load `kvm-lab completion zsh` into a real zsh (bash is there already)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +18,7 @@ packages=(
   vagrant vagrant-libvirt ruby
   libvirt-daemon-system libvirt-clients dnsmasq-base qemu-system-x86 iproute2 iptables
   debootstrap fdisk dosfstools mtools syslinux syslinux-common e2fsprogs qemu-utils
-  openssh-client libxml2-utils tmux iputils-ping procps util-linux
+  openssh-client libxml2-utils tmux iputils-ping procps util-linux zsh
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -3,6 +3,7 @@ import path from "node:path";
 import { formatProblem, type Problem } from "../errors.js";
 import { loadLab, type LoadedLab } from "../config/load.js";
 import type { Provider } from "../config/types.js";
+import { writeUnlessClosed } from "./pipes.js";
 
 export interface Io {
   cwd: string;
@@ -16,11 +17,12 @@ export interface Io {
   outColumns?: number;
 }
 
+/** The real terminal or pipes; a reader that closes its end early is not an error (see pipes.ts). */
 export const processIo: Io = {
   cwd: process.cwd(),
-  out: (text) => process.stdout.write(`${text}\n`),
-  err: (text) => process.stderr.write(`${text}\n`),
-  write: (text) => process.stderr.write(text),
+  out: (text) => writeUnlessClosed(process.stdout, `${text}\n`),
+  err: (text) => writeUnlessClosed(process.stderr, `${text}\n`),
+  write: (text) => writeUnlessClosed(process.stderr, text),
   isTTY: Boolean(process.stderr.isTTY) && !process.env.CI,
   columns: process.stderr.columns,
   outColumns: process.stdout.isTTY ? process.stdout.columns : undefined,
@@ -40,6 +42,12 @@ export async function loadForCommand(io: Io, args: LabArgs): Promise<LoadedLab> 
   const loaded = await loadLab(io.cwd, { config: args.config, provider: args.provider });
   printWarnings(io, loaded.warnings);
   return loaded;
+}
+
+/** A path as the user should read it: relative to where they are, unless it is outside that. */
+export function shownPath(io: Io, file: string): string {
+  const relative = path.relative(io.cwd, file);
+  return relative && !relative.startsWith("..") && !path.isAbsolute(relative) ? relative : file;
 }
 
 /** The Vagrantfile path for a lab: --out, else beside the config. */

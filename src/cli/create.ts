@@ -3,27 +3,31 @@
 import yargs, { type Argv } from "yargs";
 import { PROVIDERS } from "../config/types.js";
 import { TEMPLATE_NAMES, TEMPLATES } from "../create/templates.js";
-import { UsageError } from "../errors.js";
 import { processIo, type Io } from "./context.js";
 import { report } from "./report.js";
+import { flagFactsOf, requiringValues, usageErrorOf } from "./usage.js";
 
-/** The options of create-kvm-lab and kvm-lab init. */
-export function createOptions(y: Argv): Argv {
+/** The options of create-kvm-lab and kvm-lab init; `dirDefault` says where each writes when no folder is named. */
+export function createOptions(y: Argv, { dirDefault = "my-kvm-lab, or asked on a terminal" }: { dirDefault?: string } = {}): Argv {
   const templates = TEMPLATE_NAMES.map((name) => {
     const count = TEMPLATES[name].count;
     const line = `  ${name.padEnd(14)} ${TEMPLATES[name].description}`;
     return count ? `${line}\n  ${"".padEnd(14)} --machines: ${count.noun}, ${count.min}-${count.max} (default ${count.default})` : line;
   }).join("\n");
   return y
-    .positional("dir", { type: "string", describe: "the project folder (default: my-kvm-lab, or asked)" })
+    .positional("dir", { type: "string", describe: `the project folder (default: ${dirDefault})` })
     .option("template", { alias: "t", type: "string", describe: `the lab to start from (default: minimal)` })
     .option("provider", { alias: "p", choices: PROVIDERS, describe: "the Vagrant provider (default: virtualbox)" })
     .option("name", { alias: "n", type: "string", describe: "project and lab name (default: the folder's name)" })
-    .option("machines", { alias: "m", type: "number", describe: "how many machines, for templates that have a count" })
+    // A string, checked by the command: "abc" is then named as given, with the template's range.
+    .option("machines", { alias: "m", type: "string", describe: "how many machines, a whole number in the template's range (below)" })
     .option("yes", { alias: "y", type: "boolean", describe: "ask nothing: flags, else defaults" })
     .option("force", { type: "boolean", describe: "write into a folder that is not empty (files of the same name are kept as .kvm-lab.bak)" })
     .wrap(null)
-    .epilogue(`Templates:\n${templates}\n\nOn a terminal it asks for what the flags do not say, unless --yes.`);
+    .epilogue(
+      `Templates:\n${templates}\n\nOn a terminal it asks for what the flags do not say, unless --yes.\n` +
+        "Exit codes: 0 written, 2 bad usage or a folder that is not empty, 130 interrupted (Ctrl-C or Esc at a question; nothing written).",
+    );
 }
 
 /** Runs create-kvm-lab on `argv` and returns the exit code. */
@@ -32,7 +36,8 @@ export async function createMain(argv: string[], io: Io = processIo): Promise<nu
   const parser = yargs(argv)
     .scriptName("create-kvm-lab")
     .usage("$0 [dir] [options]\n\nStart a nested-virtualization lab project: config, Vagrantfile, README with its topology, CI workflow.")
-    .command("$0 [dir]", false, createOptions, async (args) => {
+    .locale("en") // usage.ts reads yargs' messages
+    .command("$0 [dir]", false, requiringValues(createOptions, ["dir"]), async (args) => {
       const { createCommand } = await import("./commands/create.js");
       exitCode = await createCommand(io, args as never);
     })
@@ -40,8 +45,9 @@ export async function createMain(argv: string[], io: Io = processIo): Promise<nu
     .help()
     .alias("h", "help")
     .version()
-    .fail((message, error) => {
-      throw error ?? new UsageError(message, { hint: "run create-kvm-lab --help for the options and templates" });
+    .fail((said, error) => {
+      if (error && error.name !== "YError") throw error; // yargs' own parse errors are usage too
+      throw usageErrorOf(error?.message ?? said, { program: "create-kvm-lab", argv, facts: flagFactsOf(createOptions, ["dir"]) });
     })
     .exitProcess(false);
   try {

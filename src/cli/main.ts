@@ -8,15 +8,21 @@ import { TOPOLOGY_FORMATS } from "../net/draw/index.js";
 import { processIo, type Io } from "./context.js";
 import { reportError } from "./report.js";
 import { createOptions } from "./create.js";
+import { checkListsHaveValues, flagFactsOf, positionalsOf, requiringValues, usageErrorOf, type FlagFacts } from "./usage.js";
 
 type Args = Record<string, unknown>;
 
-interface CommandSpec {
+export interface CommandSpec {
   command: string;
   describe: string;
   options: (y: Argv) => Argv;
   run: (io: Io, args: Args) => Promise<number>;
 }
+
+/** The exit codes, for --help (the README lists the same). */
+export const EXIT_CODES_TEXT =
+  "Exit codes: 0 ok, 1 check failed or the Vagrantfile on disk is not the config's, 2 bad usage or config, " +
+  "3 vagrant missing or too old, 4 vagrant failed, 5 box build failed, 130 interrupted (Ctrl-C), 70 kvm-lab's own bug.";
 
 const labOptions = (y: Argv) =>
   y
@@ -33,15 +39,19 @@ const COMMANDS: CommandSpec[] = [
     options: (y) =>
       labOptions(y)
         .option("out", { alias: "o", type: "string", describe: "where to write (default: Vagrantfile beside the config)" })
-        .option("stdout", { type: "boolean", describe: "print instead of writing" })
-        .option("check", { type: "boolean", describe: "exit 1 when the Vagrantfile on disk differs (for CI)" })
-        .option("force", { type: "boolean", describe: "overwrite a Vagrantfile kvm-lab did not write or that was edited (kept as .kvm-lab.bak)" }),
+        .option("stdout", { type: "boolean", describe: "print instead of writing", conflicts: ["check", "force"] })
+        .option("check", { type: "boolean", describe: "exit 1 when the Vagrantfile on disk differs (for CI); writes nothing", conflicts: "force" })
+        .option("force", {
+          type: "boolean",
+          describe: "overwrite a Vagrantfile kvm-lab did not write or that was edited (kept as <file>.kvm-lab.bak, .bak.1, ...)",
+        }),
     run: async (io, args) => (await import("./commands/render.js")).renderCommand(io, args),
   },
   {
     command: "validate",
-    describe: "Check the config, then run `vagrant validate` on its Vagrantfile",
-    options: labOptions,
+    describe: "Check the config, that the Vagrantfile on disk is what it renders, and `vagrant validate` on that file",
+    options: (y) =>
+      labOptions(y).option("vagrantfile", { type: "string", describe: "the Vagrantfile to check (default: beside the config; as render --out wrote it)" }),
     run: async (io, args) => (await import("./commands/validate.js")).validateCommand(io, args),
   },
   {
@@ -58,8 +68,8 @@ const COMMANDS: CommandSpec[] = [
     describe: "Draw the lab's machines and networks (Mermaid for READMEs, DOT, or SVG)",
     options: (y) =>
       labOptions(y)
-        .option("format", { alias: "f", choices: TOPOLOGY_FORMATS, default: "mermaid" as const, describe: "what to draw" })
-        .option("out", { alias: "o", type: "string", describe: "write to this file instead of stdout" }),
+        .option("format", { alias: "f", choices: TOPOLOGY_FORMATS, describe: "what to draw (default: from --out's extension, else mermaid)" })
+        .option("out", { alias: "o", type: "string", describe: "write to this file instead of stdout (.svg, .dot/.gv, .mmd/.md)" }),
     run: async (io, args) => (await import("./commands/topology.js")).topologyCommand(io, args as never),
   },
   {
@@ -115,7 +125,7 @@ const COMMANDS: CommandSpec[] = [
   {
     command: "init [dir]",
     describe: "Start a lab project from a template, in this folder unless one is named (as create-kvm-lab)",
-    options: createOptions,
+    options: (y) => createOptions(y, { dirDefault: "the current folder" }),
     run: async (io, args) => (await import("./commands/create.js")).createCommand(io, { ...args, dir: (args.dir as string | undefined) ?? "." }),
   },
   {
@@ -131,13 +141,50 @@ const COMMANDS: CommandSpec[] = [
         .option("force", { type: "boolean", describe: "rebuild even when the recipe did not change" }),
     run: async (io, args) => (await import("./commands/box.js")).boxCommand(io, args as never),
   },
+  {
+    command: "completion <shell>",
+    describe: "Print a shell completion script: source <(kvm-lab completion bash|zsh)",
+    options: (y) => y.positional("shell", { choices: ["bash", "zsh"] as const, describe: "the shell" }),
+    run: async (io, args) => (await import("./completion.js")).completionCommand(io, args as never),
+  },
 ];
+
+/** The name a command is typed as: "up [machine..]" -> "up". */
+const nameOf = (spec: CommandSpec) => spec.command.split(" ")[0];
+
+const factsCache = new Map<string, FlagFacts>();
+
+/** The flags of a command (or of the program, for none), read from its builder once. */
+export function flagsOfCommand(spec: CommandSpec | undefined): FlagFacts {
+  const key = spec ? nameOf(spec) : "";
+  let facts = factsCache.get(key);
+  if (!facts) {
+    facts = spec ? flagFactsOf(spec.options, positionalsOf(spec.command)) : flagFactsOf((y) => y);
+    factsCache.set(key, facts);
+  }
+  return facts;
+}
+
+/** The command named on a command line, if any (the first word that names one). */
+export function commandIn(argv: string[]): CommandSpec | undefined {
+  const words = argv.filter((token) => !token.startsWith("-"));
+  return COMMANDS.find((spec) => nameOf(spec) === words[0]);
+}
+
+/** No command was named: the help is the answer (exit 2, as for any usage error). */
+class NoCommandError extends UsageError {}
 
 /** Runs the CLI on `argv` and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo): Promise<number> {
+  // The shell's completion asks through a hidden command, before any parsing of its words.
+  if (argv[0] === "__complete") {
+    const { completeCommand } = await import("./completion.js");
+    return completeCommand(io, argv.slice(1), COMMANDS);
+  }
   let exitCode: number = EXIT.ok;
   const parser = yargs(argv)
     .scriptName("kvm-lab")
+    .locale("en") // usage.ts reads yargs' messages; the same words on every machine
     .usage("$0 <command> [options]\n\nNested-virtualization labs from a typed config: Vagrantfiles for VirtualBox and libvirt.")
     .strict()
     .demandCommand(1, "name a command")
@@ -145,19 +192,26 @@ export async function main(argv: string[], io: Io = processIo): Promise<number> 
     .help()
     .alias("h", "help")
     .version()
-    .epilogue("Exit codes: 0 ok, 1 check failed, 2 bad usage or config, 3 vagrant missing or too old, 4 vagrant failed, 5 box build failed.")
-    .fail((message, error) => {
-      throw error ?? new UsageError(message, { hint: "run kvm-lab --help for the commands and options" });
+    .epilogue(`${EXIT_CODES_TEXT}\nShell completion: kvm-lab completion bash|zsh.`)
+    .fail((said, error) => {
+      // yargs' own parse errors (YError: "Not enough arguments following") are usage too.
+      if (error && error.name !== "YError") throw error;
+      const message = error?.message ?? said;
+      if (message === "name a command") throw new NoCommandError("no command given; the commands are listed above", { hint: "kvm-lab <command> --help for a command's options" });
+      const spec = commandIn(argv);
+      throw usageErrorOf(message, { program: "kvm-lab", argv, facts: flagsOfCommand(spec), command: spec && nameOf(spec), usage: spec?.command });
     })
     .exitProcess(false);
   for (const spec of COMMANDS) {
-    parser.command(spec.command, spec.describe, spec.options, async (args) => {
+    parser.command(spec.command, spec.describe, requiringValues(spec.options, positionalsOf(spec.command)), async (args) => {
+      checkListsHaveValues(args, flagsOfCommand(spec));
       exitCode = await spec.run(io, args as Args);
     });
   }
   try {
     await parser.parseAsync();
   } catch (error) {
+    if (error instanceof NoCommandError) parser.showHelp((text) => io.err(text));
     return reportError(io, error, argv);
   }
   return exitCode;

@@ -1,16 +1,19 @@
 // The questions create-kvm-lab asks on a terminal. The template registry supplies the
 // choices; every answer is checked as the flags are. Ctrl-C or Esc at any question cancels
-// with nothing written (exit 130).
+// with nothing written (exit 130), said once, in the prompts' own frame.
 import * as clack from "@clack/prompts";
 import { InterruptedError } from "../errors.js";
 import { PROVIDERS, type Provider } from "../config/types.js";
 import { TEMPLATE_NAMES, TEMPLATES, type TemplateName, type MachineCount } from "../create/templates.js";
 import { projectNameProblem, suggestProjectName, PROJECT_NAME_RULE } from "../create/name.js";
 
+/** Ctrl-C or Esc at a question, already said on the screen (clack's cancel line): exit 130 without saying it again. */
+export class CancelledAtQuestion extends InterruptedError {}
+
 function answered<T>(value: T): Exclude<T, symbol> {
   if (clack.isCancel(value)) {
     clack.cancel("Cancelled; nothing was written.");
-    throw new InterruptedError("create-kvm-lab cancelled; nothing was written");
+    throw new CancelledAtQuestion("create-kvm-lab cancelled; nothing was written");
   }
   return value as Exclude<T, symbol>;
 }

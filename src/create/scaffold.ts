@@ -8,7 +8,7 @@ import { OverwriteRefusedError, UsageError, KvmLabError, type Problem } from "..
 import { watchInterrupts } from "../interrupts.js";
 import { loadLab } from "../config/load.js";
 import { renderVagrantfile } from "../render/vagrantfile.js";
-import { writeFileAtomic } from "../render/write.js";
+import { keepBackup, writeFileAtomic } from "../render/write.js";
 import { topologyOf } from "../net/topology.js";
 import { drawMermaid } from "../net/draw/mermaid.js";
 import { drawSvg } from "../net/draw/svg.js";
@@ -119,8 +119,7 @@ async function moveInto(staging: string, dir: string, files: string[]): Promise<
     await fs.ensureDir(path.dirname(target));
     const source = path.join(staging, rel);
     if ((await fs.pathExists(target)) && !(await sameBytes(target, source))) {
-      const keptAs = await freeBackupName(target);
-      await fs.rename(target, keptAs);
+      const keptAs = await keepBackup(target);
       backups.push({ file: rel, keptAs: path.relative(dir, keptAs) });
     }
     await fs.rename(source, target);
@@ -132,11 +131,4 @@ async function moveInto(staging: string, dir: string, files: string[]): Promise<
 async function sameBytes(a: string, b: string): Promise<boolean> {
   const [x, y] = await Promise.all([fs.readFile(a), fs.readFile(b)]);
   return x.equals(y);
-}
-
-async function freeBackupName(file: string): Promise<string> {
-  for (let n = 0; ; n++) {
-    const candidate = `${file}.kvm-lab.bak${n ? `.${n}` : ""}`;
-    if (!(await fs.pathExists(candidate))) return candidate;
-  }
 }

@@ -251,6 +251,8 @@ describe("create-kvm-lab on a terminal", () => {
       await session.waitFor(/nothing was written/);
       await waitForFile(status);
       expect((await fs.readFile(status, "utf8")).trim()).toBe("130");
+      const screen = await session.screen();
+      expect(screen.match(/nothing was written/g)).toHaveLength(1); // said once, not again by the error report
     } finally {
       await session.kill();
     }
@@ -273,6 +275,12 @@ test("kvm-lab init writes into the current folder; again with --force keeps only
   expect(forced.exitCode).toBe(0);
   expect(await filesUnder(dir)).toEqual([...(await expectedProjectFiles()), "kvm-lab.config.ts.kvm-lab.bak"].sort());
   expect(await fs.readFile(path.join(dir, "kvm-lab.config.ts.kvm-lab.bak"), "utf8")).toMatch(/\/\/ my edit\n$/);
+  // A second edit and --force: the first backup stays, the second gets the next name.
+  await fs.appendFile(path.join(dir, "kvm-lab.config.ts"), "// my second edit\n");
+  const again = await kvmLab(["init", "-y", "-t", "minimal", "--force"], { cwd: dir });
+  expect(again.stdout).toContain("kept your kvm-lab.config.ts as kvm-lab.config.ts.kvm-lab.bak.1");
+  expect(await fs.readFile(path.join(dir, "kvm-lab.config.ts.kvm-lab.bak"), "utf8")).toMatch(/\/\/ my edit\n$/);
+  expect(await fs.readFile(path.join(dir, "kvm-lab.config.ts.kvm-lab.bak.1"), "utf8")).toMatch(/\/\/ my second edit\n$/);
 });
 
 test("kvm-lab topology writes DOT and SVG files", async () => {

@@ -50,6 +50,19 @@ test("--check exits 1 when the Vagrantfile is missing or stale, 0 when current",
   expect(stale.stderr).toContain("Vagrantfile differs from what the config renders");
 });
 
+test("--check on a hand-edited file points at what works: render --force (with the same flags), keeping a backup", async () => {
+  const out = "Vagrantfile.mine";
+  await kvmLab(["render", "--out", out], { cwd: dir });
+  await fs.appendFile(path.join(dir, out), "# edited\n");
+  const check = await kvmLab(["render", "--check", "--out", out], { cwd: dir });
+  expect(check.exitCode).toBe(1);
+  expect(check.stderr).toContain("Vagrantfile.mine was edited by hand since kvm-lab wrote it");
+  expect(check.stderr).toContain("hint: move your changes into the lab config, then run `kvm-lab render --out Vagrantfile.mine --force` (it keeps the old file as Vagrantfile.mine.kvm-lab.bak)");
+  const forced = await kvmLab(["render", "--out", out, "--force"], { cwd: dir });
+  expect(forced.exitCode).toBe(0);
+  expect((await kvmLab(["render", "--check", "--out", out], { cwd: dir })).exitCode).toBe(0);
+});
+
 test("refuses to overwrite a hand-edited Vagrantfile; --force keeps the old one as a backup", async () => {
   await kvmLab(["render"], { cwd: dir });
   const edited = (await fs.readFile(vagrantfile(), "utf8")).replace("vb.memory = 2048", "vb.memory = 9999");
@@ -66,6 +79,40 @@ test("refuses to overwrite a hand-edited Vagrantfile; --force keeps the old one 
   expect(forced.exitCode).toBe(0);
   expect(await fs.readFile(path.join(dir, "Vagrantfile.kvm-lab.bak"), "utf8")).toBe(edited);
   expect(await fs.readFile(vagrantfile(), "utf8")).toContain('"node2"');
+});
+
+test("a second --force never overwrites the first backup: each hand edit is kept under its own name", async () => {
+  await kvmLab(["render"], { cwd: dir });
+  const rendered = await fs.readFile(vagrantfile(), "utf8");
+  const firstEdit = rendered.replace("vb.memory = 2048", "vb.memory = 1111");
+  await fs.writeFile(vagrantfile(), firstEdit);
+  await fs.writeFile(path.join(dir, "kvm-lab.config.ts"), CONFIG.replace("node1", "node2"));
+  const first = await kvmLab(["render", "--force"], { cwd: dir });
+  expect(first.stderr).toBe("kept the previous file as Vagrantfile.kvm-lab.bak");
+
+  const secondEdit = (await fs.readFile(vagrantfile(), "utf8")).replace("vb.memory = 2048", "vb.memory = 2222");
+  await fs.writeFile(vagrantfile(), secondEdit);
+  await fs.writeFile(path.join(dir, "kvm-lab.config.ts"), CONFIG.replace("node1", "node3"));
+  const refused = await kvmLab(["render"], { cwd: dir });
+  expect(refused.stderr).toContain("(the old file is kept as Vagrantfile.kvm-lab.bak.1)");
+  const second = await kvmLab(["render", "--force"], { cwd: dir });
+  expect(second).toMatchObject({ exitCode: 0, stderr: "kept the previous file as Vagrantfile.kvm-lab.bak.1" });
+  expect(await fs.readFile(path.join(dir, "Vagrantfile.kvm-lab.bak"), "utf8")).toBe(firstEdit);
+  expect(await fs.readFile(path.join(dir, "Vagrantfile.kvm-lab.bak.1"), "utf8")).toBe(secondEdit);
+  expect(await fs.readFile(vagrantfile(), "utf8")).toContain('"node3"');
+});
+
+test("with --out, the refusal and the backup name the file really written", async () => {
+  const out = path.join("sub", "Vagrantfile.lab");
+  expect((await kvmLab(["render", "--out", out], { cwd: dir })).exitCode).toBe(0);
+  await fs.appendFile(path.join(dir, out), "# my note\n");
+  const refused = await kvmLab(["render", "--out", out, "--provider", "libvirt"], { cwd: dir });
+  expect(refused.exitCode).toBe(2);
+  expect(refused.stderr).toContain("(the old file is kept as Vagrantfile.lab.kvm-lab.bak)");
+  const forced = await kvmLab(["render", "--out", out, "--provider", "libvirt", "--force"], { cwd: dir });
+  expect(forced.stderr).toBe(`kept the previous file as ${path.join("sub", "Vagrantfile.lab.kvm-lab.bak")}`);
+  expect(await fs.readFile(path.join(dir, "sub", "Vagrantfile.lab.kvm-lab.bak"), "utf8")).toMatch(/# my note\n$/);
+  expect(await fs.pathExists(path.join(dir, "Vagrantfile.kvm-lab.bak"))).toBe(false);
 });
 
 test("refuses to overwrite a Vagrantfile kvm-lab did not write", async () => {

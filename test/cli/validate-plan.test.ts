@@ -7,11 +7,27 @@ import { libvirtReachable, ROOT, tempDir, TWIN_BIN } from "../support/tools.js";
 const EXAMPLE = path.join(ROOT, "examples", "nested-lab");
 const TWIN_PATH = `${TWIN_BIN}:${process.env.PATH}`;
 
-test("validate: config ok, then vagrant validate passes on the VirtualBox block", async () => {
-  const result = await kvmLab(["validate"], { cwd: EXAMPLE, env: { PATH: TWIN_PATH } });
+/** A copy of the example lab in a temporary folder, rendered there. */
+async function renderedExample(): Promise<string> {
+  const dir = await tempDir("kvm-lab-validate-cli-");
+  await fs.copy(path.join(EXAMPLE, "kvm-lab.config.ts"), path.join(dir, "kvm-lab.config.ts"));
+  expect((await kvmLab(["render"], { cwd: dir })).exitCode).toBe(0);
+  return dir;
+}
+
+let lab: string;
+beforeEach(async () => {
+  lab = await renderedExample();
+});
+afterEach(() => fs.remove(lab));
+
+test("validate: config ok, then vagrant validate passes on the Vagrantfile on disk, VirtualBox block included", async () => {
+  const result = await kvmLab(["validate"], { cwd: lab, env: { PATH: TWIN_PATH } });
   expect(result.stdout).toContain("config ok: kvm-lab.config.ts (2 machines, provider virtualbox)");
-  expect(result.stdout).toContain("vagrant validate: Vagrantfile validated successfully.");
+  expect(result.stdout).toContain("vagrant validate Vagrantfile: Vagrantfile validated successfully.");
+  expect(result.stderr).toBe("");
   expect(result.exitCode).toBe(0);
+  expect((await fs.readdir(lab)).sort()).toEqual(["Vagrantfile", "kvm-lab.config.ts"]); // no .vagrant left behind
 });
 
 test("validate: libvirt block checked against a running libvirtd", async () => {
@@ -19,28 +35,86 @@ test("validate: libvirt block checked against a running libvirtd", async () => {
     process.stderr.write("skipped: libvirtd not reachable\n");
     return;
   }
-  const result = await kvmLab(["validate", "--provider", "libvirt"], { cwd: EXAMPLE });
-  expect(result.stdout).toContain("vagrant validate: Vagrantfile validated successfully.");
+  expect((await kvmLab(["render", "--provider", "libvirt", "--force"], { cwd: lab })).exitCode).toBe(0);
+  const result = await kvmLab(["validate", "--provider", "libvirt"], { cwd: lab });
+  expect(result.stdout).toContain("vagrant validate Vagrantfile: Vagrantfile validated successfully.");
   expect(result.exitCode).toBe(0);
 });
 
-test("validate without VirtualBox on the host: vagrant's own error, exit 4", async () => {
-  const dir = await tempDir();
+test("validate reads the file on disk: garbage appended fails in Vagrant's words, and the hand edit is named", async () => {
+  await fs.appendFile(path.join(lab, "Vagrantfile"), "this is not ruby (\n");
+  const result = await kvmLab(["validate"], { cwd: lab, env: { PATH: TWIN_PATH } });
+  expect(result.exitCode).toBe(4);
+  expect(result.stderr).toContain("kvm-lab: vagrant validate failed");
+  expect(result.stderr).toMatch(/syntax error/);
+  expect(result.stderr).toContain("note: Vagrantfile was edited by hand since kvm-lab wrote it");
+  expect(result.stderr).toContain("`kvm-lab render --force` (it keeps the old file as Vagrantfile.kvm-lab.bak)");
+});
+
+test("validate: a hand edit Vagrant accepts still fails (exit 1), naming the edit and the fix", async () => {
+  const file = path.join(lab, "Vagrantfile");
+  await fs.writeFile(file, (await fs.readFile(file, "utf8")).replace("vb.memory = 8192", "vb.memory = 4096"));
+  const result = await kvmLab(["validate"], { cwd: lab, env: { PATH: TWIN_PATH } });
+  expect(result.stdout).toContain("Vagrantfile validated successfully.");
+  expect(result.exitCode).toBe(1);
+  expect(result.stderr).toContain("kvm-lab: Vagrantfile was edited by hand since kvm-lab wrote it");
+  expect(result.stderr).toContain("hint: move your changes into the lab config, then run `kvm-lab render --force`");
+});
+
+test("validate: a stale Vagrantfile (config changed since render) exits 1 with `kvm-lab render`", async () => {
+  const config = path.join(lab, "kvm-lab.config.ts");
+  await fs.writeFile(config, (await fs.readFile(config, "utf8")).replace('"compute"', '"worker"'));
+  const result = await kvmLab(["validate"], { cwd: lab, env: { PATH: TWIN_PATH } });
+  expect(result.exitCode).toBe(1);
+  expect(result.stderr).toContain("kvm-lab: Vagrantfile differs from what the config renders: the config (or kvm-lab) changed since it was rendered");
+  expect(result.stderr).toContain("hint: run `kvm-lab render`");
+});
+
+test("validate: a deleted Vagrantfile exits 1 with `kvm-lab render` (with the --config given)", async () => {
+  await fs.remove(path.join(lab, "Vagrantfile"));
+  const result = await kvmLab(["validate", "--config", "kvm-lab.config.ts"], { cwd: lab, env: { PATH: TWIN_PATH } });
+  expect(result.exitCode).toBe(1);
+  expect(result.stderr).toContain("kvm-lab: Vagrantfile does not exist\nhint: run `kvm-lab render --config kvm-lab.config.ts` to write it");
+});
+
+test("validate --vagrantfile checks a Vagrantfile rendered elsewhere with render --out", async () => {
+  expect((await kvmLab(["render", "--out", "sub/Vagrantfile"], { cwd: lab })).exitCode).toBe(0);
+  const ok = await kvmLab(["validate", "--vagrantfile", "sub/Vagrantfile"], { cwd: lab, env: { PATH: TWIN_PATH } });
+  expect(ok.stdout).toContain("vagrant validate sub/Vagrantfile: Vagrantfile validated successfully.");
+  expect(ok.exitCode).toBe(0);
+  await fs.appendFile(path.join(lab, "sub", "Vagrantfile"), "# mine\n");
+  const edited = await kvmLab(["validate", "--vagrantfile", "sub/Vagrantfile"], { cwd: lab, env: { PATH: TWIN_PATH } });
+  expect(edited.exitCode).toBe(1);
+  expect(edited.stderr).toContain("run `kvm-lab render --out sub/Vagrantfile --force` (it keeps the old file as Vagrantfile.kvm-lab.bak)");
+});
+
+test("validate without VirtualBox on the host: says what is missing, validates the rest, the config is fine", async () => {
+  const elsewhere = await tempDir();
   try {
-    // An empty bin dir first on PATH hides nothing but leaves VBoxManage out: the real vagrant complains.
-    const result = await kvmLab(["validate", "--config", path.join(EXAMPLE, "kvm-lab.config.ts")], {
-      cwd: dir,
+    // A PATH of system folders only: no VBoxManage twin, and the real vagrant complains.
+    const result = await kvmLab(["validate", "--config", path.join(lab, "kvm-lab.config.ts")], {
+      cwd: elsewhere,
       env: { PATH: "/usr/bin:/bin:/usr/sbin:/sbin" },
     });
-    expect(result.exitCode).toBe(4);
-    expect(result.stderr).toContain("kvm-lab: vagrant validate failed");
+    expect(result.stdout).toContain("Vagrantfile validated successfully. (all but the virtualbox provider block)");
+    expect(result.stderr).toContain("the virtualbox block cannot be checked here: VirtualBox is not installed here (Vagrant found no VBoxManage on PATH)");
+    expect(result.stderr).toContain("the config itself is fine: it rendered, and Vagrant parsed the Vagrantfile");
+    expect(result.stderr).not.toContain("Vagrant could not detect VirtualBox");
+    expect(result.exitCode).toBe(0);
   } finally {
-    await fs.remove(dir);
+    await fs.remove(elsewhere);
   }
 });
 
+test("validate without VirtualBox still fails a Vagrantfile Ruby cannot parse", async () => {
+  await fs.appendFile(path.join(lab, "Vagrantfile"), "end end\n");
+  const result = await kvmLab(["validate"], { cwd: lab, env: { PATH: "/usr/bin:/bin:/usr/sbin:/sbin" } });
+  expect(result.exitCode).toBe(4);
+  expect(result.stderr).toMatch(/syntax error/);
+});
+
 test("validate with vagrant missing: config still checked, vagrant step skipped with the reason", async () => {
-  const result = await kvmLab(["validate"], { cwd: EXAMPLE, env: { KVM_LAB_VAGRANT: "/nonexistent/vagrant" } });
+  const result = await kvmLab(["validate"], { cwd: lab, env: { KVM_LAB_VAGRANT: "/nonexistent/vagrant" } });
   expect(result.exitCode).toBe(0);
   expect(result.stdout).toContain("config ok");
   expect(result.stderr).toContain('vagrant validate skipped: vagrant is not installed (looked for "/nonexistent/vagrant")');

@@ -17,7 +17,8 @@ export interface CreateArgs {
   template?: string;
   provider?: Provider;
   name?: string;
-  machines?: number;
+  /** As typed: checked here, so a bad value is named as given. */
+  machines?: string | number;
   yes?: boolean;
   force?: boolean;
 }
@@ -35,14 +36,28 @@ function templateOf(value: string): TemplateName {
   });
 }
 
-function countOf(template: TemplateName, value: number | undefined): number | undefined {
+function countOf(template: TemplateName, value: string | number | undefined): number | undefined {
   const count = TEMPLATES[template].count;
   if (value === undefined) return count?.default;
   if (!count) throw new UsageError(`--machines: the ${template} template has a fixed set of machines`, { hint: "leave out --machines" });
-  if (!Number.isInteger(value) || value < count.min || value > count.max) {
-    throw new UsageError(`--machines: ${value} ${count.noun} is out of range`, { hint: `use a whole number from ${count.min} to ${count.max}` });
+  const range = `a whole number from ${count.min} to ${count.max} (the ${template} template's ${count.noun})`;
+  const text = String(value).trim();
+  const n = /^[0-9]+$/.test(text) ? Number(text) : NaN;
+  if (Number.isNaN(n)) throw new UsageError(`--machines: "${value}" is not a whole number`, { hint: `use ${range}` });
+  if (n < count.min || n > count.max) {
+    throw new UsageError(`--machines: ${n} ${count.noun} is out of range`, { hint: `use ${range}` });
   }
-  return value;
+  return n;
+}
+
+/** --machines before any template is known: at least a whole number. */
+function checkedCountText(value: string | number | undefined): void {
+  if (value === undefined || /^\s*[0-9]+\s*$/.test(String(value))) return;
+  throw new UsageError(`--machines: "${value}" is not a whole number`, {
+    hint: `use a whole number in the template's range (${TEMPLATE_NAMES.filter((n) => TEMPLATES[n].count)
+      .map((n) => `${n}: ${TEMPLATES[n].count!.min}-${TEMPLATES[n].count!.max}`)
+      .join(", ")})`,
+  });
 }
 
 function checkedName(name: string, flag: string): string {
@@ -55,10 +70,21 @@ function checkedName(name: string, flag: string): string {
 export async function createCommand(io: Io, args: CreateArgs): Promise<number> {
   const interactive = !args.yes && Boolean(process.stdin.isTTY && process.stdout.isTTY);
   const ask = interactive ? await import("../prompts.js") : undefined;
+  try {
+    return await settleAndScaffold(io, args, ask);
+  } catch (error) {
+    // Cancelled at a question: the prompt has said so on the screen; say nothing twice.
+    if (ask && error instanceof ask.CancelledAtQuestion) return error.exitCode;
+    throw error;
+  }
+}
+
+async function settleAndScaffold(io: Io, args: CreateArgs, ask: typeof import("../prompts.js") | undefined): Promise<number> {
   // 1. Flags first: a bad one fails before any question.
   let template = args.template === undefined ? undefined : templateOf(args.template);
   if (args.name !== undefined) checkedName(args.name, "--name");
   if (template) countOf(template, args.machines);
+  else checkedCountText(args.machines);
 
   ask?.say.intro("create-kvm-lab");
   // 2. Then questions on a terminal, defaults elsewhere.

@@ -1,9 +1,8 @@
-import path from "node:path";
-import fs from "fs-extra";
-import { OutOfDateError } from "../../errors.js";
-import { renderVagrantfile } from "../../render/vagrantfile.js";
+// `kvm-lab render`: the lab's Vagrantfile to disk (never over hand edits without --force,
+// which keeps them under a fresh backup name), to stdout, or compared with the one on disk.
 import { writeVagrantfile } from "../../render/write.js";
-import { loadForCommand, vagrantfilePath, type Io, type LabArgs } from "../context.js";
+import { loadForCommand, shownPath, type Io, type LabArgs } from "../context.js";
+import { diskStateOfLab, labVagrantfile, outOfDateError, renderFlagsOf } from "../vagrantfile-on-disk.js";
 
 export interface RenderArgs extends LabArgs {
   out?: string;
@@ -15,26 +14,22 @@ export interface RenderArgs extends LabArgs {
 /** Renders the lab's Vagrantfile: to stdout, to disk, or compared with the one on disk. */
 export async function renderCommand(io: Io, args: RenderArgs): Promise<number> {
   const loaded = await loadForCommand(io, args);
-  const target = vagrantfilePath(io, loaded, args.out);
-  const text = renderVagrantfile(loaded.lab, { source: path.relative(path.dirname(target), loaded.file) || path.basename(loaded.file) });
+  const vagrantfile = labVagrantfile(io, loaded, args.out);
   if (args.stdout) {
-    io.out(text.trimEnd());
+    io.out(vagrantfile.text.trimEnd());
     return 0;
   }
-  const shown = path.relative(io.cwd, target) || target;
+  const { shown } = vagrantfile;
   if (args.check) {
-    const current = await fs.readFile(target, "utf8").catch(() => undefined);
-    if (current !== text) {
-      throw new OutOfDateError(`${shown} ${current === undefined ? "does not exist" : "differs from what the config renders"}`, {
-        hint: "run `kvm-lab render` and commit the result",
-      });
-    }
+    const problem = await outOfDateError(vagrantfile, await diskStateOfLab(vagrantfile), renderFlagsOf(args));
+    if (problem) throw problem;
     io.out(`${shown} is up to date`);
     return 0;
   }
-  const result = await writeVagrantfile(target, text, { force: args.force });
+  const result = await writeVagrantfile(vagrantfile.file, vagrantfile.text, { force: args.force });
   const verb = { created: "wrote", updated: "updated", unchanged: "unchanged:" }[result.outcome];
-  io.out(`${verb} ${shown} (${loaded.lab.machines.length} machine${loaded.lab.machines.length === 1 ? "" : "s"}, ${loaded.lab.provider})`);
-  if (result.backup) io.err(`kept the previous file as ${path.relative(io.cwd, result.backup)}`);
+  const count = loaded.lab.machines.length;
+  io.out(`${verb} ${shown} (${count} machine${count === 1 ? "" : "s"}, ${loaded.lab.provider})`);
+  if (result.backup) io.err(`kept the previous file as ${shownPath(io, result.backup)}`);
   return 0;
 }
