@@ -9,7 +9,7 @@ import type { Lab, Provider } from "../config/types.js";
 import { MODES } from "../net/modes.js";
 import { reachOf } from "../net/reach.js";
 import { vboxNatGuestAddress, vboxNatHostAddress } from "../net/provider-addresses.js";
-import { planLab } from "../net/plan.js";
+import { addressText, planLab } from "../net/plan.js";
 import { TEMPLATES, COMMON_DIR, templateDir, type TemplateName } from "./templates.js";
 
 export const CONFIG_FILE = "kvm-lab.config.ts";
@@ -119,7 +119,7 @@ export async function renderReadme(choices: ProjectChoices, lab: Lab, mermaid: s
       nested: machine.nested ? "yes" : "no",
       adapters: plan[index].adapters
         .slice(1)
-        .map((a) => `${a.slot}: ${a.network === "-" ? a.mode : `\`${a.network}\``}${a.ip !== "-" && a.ip !== "none" ? ` ${a.ip}` : ""}`)
+        .map((a) => `${a.slot}: ${a.network === null ? a.mode : `\`${a.network}\``}${a.addressing === "none" ? "" : ` ${addressText(a)}`}`)
         .join(", ") || "-",
     })),
     networks: lab.networks

@@ -127,14 +127,23 @@ test("plan: a table per machine with slot, mode, network, address and reach", as
   expect(lines).toContainEqual(expect.stringMatching(/^1 +nat +\(vagrant\) +10\.0\.2\.0\/24 +10\.0\.2\.15 +auto +yes +no +yes +port-forward$/));
   expect(lines).toContainEqual(expect.stringMatching(/^3 +intnet +tenant +nested-lab-tenant +10\.10\.0\.10 +auto +no +yes +no +no$/));
   expect(lines).toContainEqual(expect.stringMatching(/^4 +natnetwork +outside +nested-lab-outside +DHCP +auto +yes +yes +yes +port-forward$/));
-  expect(lines).toContainEqual(expect.stringMatching(/^5 +null +- +- +- +auto +no +no +no +no$/));
+  expect(lines).toContainEqual(expect.stringMatching(/^5 +null +- +- +none +auto +no +no +no +no$/));
 });
 
-test("plan --json", async () => {
+test("plan --json: typed values (booleans, null), not the table's words", async () => {
   const result = await kvmLab(["plan", "--json"], { cwd: EXAMPLE });
   const plan = JSON.parse(result.stdout);
   expect(plan.machines.map((m: { machine: string }) => m.machine)).toEqual(["controller", "compute"]);
-  expect(plan.machines[1].adapters[3]).toMatchObject({ slot: 4, mode: "bridged", attachedTo: "eth0", toOutside: "yes" });
+  expect(plan.machines[1].adapters[3]).toEqual({
+    slot: 4, mode: "bridged", network: "lan", attachedTo: "eth0", ip: null, addressing: "dhcp", mac: null,
+    reach: { toHost: true, toOtherVms: true, toOutside: true, fromHost: true },
+  });
+  const [first, , tenant, outside, unplugged] = plan.machines[0].adapters;
+  expect(first).toMatchObject({ slot: 1, network: null, ip: "10.0.2.15", addressing: "static", mac: null, reach: { toHost: true, toOtherVms: false, fromHost: "port-forward" } });
+  expect(tenant).toMatchObject({ network: "tenant", ip: "10.10.0.10", addressing: "static", reach: { toHost: false, toOutside: false } });
+  expect(outside).toMatchObject({ ip: null, addressing: "dhcp", reach: { fromHost: "port-forward" } });
+  expect(unplugged).toMatchObject({ mode: "null", network: null, attachedTo: null, ip: null, addressing: "none" });
+  expect(plan.resources.needs.memoryMiB).toBe(8192 + 4096);
 });
 
 test("plan on libvirt: reach as libvirt renders each mode, the same verdicts as plan --matrix", async () => {

@@ -1,5 +1,5 @@
 import path from "node:path";
-import { planLab } from "../../net/plan.js";
+import { addressText, planJson, planLab } from "../../net/plan.js";
 import { expectedMatrix, type ExpectedPair } from "../../net/matrix.js";
 import { formatTable } from "../../text/table.js";
 import { loadForCommand, type Io, type LabArgs } from "../context.js";
@@ -12,7 +12,7 @@ export async function planCommand(io: Io, args: LabArgs & { json?: boolean; matr
   const plan = planLab(lab);
   const fit = await planFit(lab, path.dirname(file));
   if (args.json) {
-    io.out(JSON.stringify({ lab: lab.name, provider: lab.provider, machines: plan, resources: fit.json }, null, 2));
+    io.out(JSON.stringify({ lab: lab.name, provider: lab.provider, machines: planJson(plan), resources: fit.json }, null, 2));
     return 0;
   }
   const header = ["slot", "mode", "network", "attached to", "ip", "mac", "host", "other VMs", "outside", "from host"];
@@ -21,7 +21,18 @@ export async function planCommand(io: Io, args: LabArgs & { json?: boolean; matr
       machine,
       formatTable(
         header,
-        adapters.map((a) => [String(a.slot), a.mode, a.network, a.attachedTo, a.ip, a.mac, a.toHost, a.toOtherVms, a.toOutside, a.fromHost]),
+        adapters.map((a) => [
+          String(a.slot),
+          a.mode,
+          a.network ?? (a.slot === 1 ? "(vagrant)" : "-"),
+          a.attachedTo ?? "-",
+          addressText(a),
+          a.mac ?? "auto",
+          a.toHost,
+          a.toOtherVms,
+          a.toOutside,
+          a.fromHost,
+        ]),
       ),
     ].join("\n"),
   );
