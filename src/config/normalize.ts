@@ -1,5 +1,5 @@
 // Raw config -> Lab: defaults applied, network references resolved, adapter slots
-// assigned. Values of the wrong type are skipped here (checkShape reports them), so one
+// assigned. Values of the wrong type are skipped here (checkShapeFully reports them), so one
 // typo yields one message, not a cascade.
 import type { Problem } from "../errors.js";
 import { withArticle } from "../words.js";
@@ -97,7 +97,7 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
   for (const [key, value] of Object.entries(obj(config.networks))) {
     const net = obj(value);
     const mode = isNetworkMode(net.mode) ? net.mode : undefined;
-    if (!mode) continue; // reported by checkShape
+    if (!mode) continue; // reported by checkShapeFully
     networks.set(key, {
       key,
       mode,
@@ -289,7 +289,7 @@ function resolveNetwork(raw: Raw, path: string, machine: string, ctx: Context): 
     problems.push({ path, message: "has neither a network nor a mode", fix: 'add network: "<name>" or mode: "nat" | "null" | ...' });
     return undefined;
   }
-  if (!mode) return undefined; // reported by checkShape
+  if (!mode) return undefined; // reported by checkShapeFully
   if (MODES[mode].shared && mode !== "bridged") {
     problems.push({
       path: `${path}.mode`,

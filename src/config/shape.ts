@@ -1,4 +1,4 @@
-// The config's shape: which keys exist and what type each holds. `checkShape` reports
+// The config's shape: which keys exist and what type each holds. `checkShapeFully` reports
 // unknown keys (with "did you mean") and wrong types; meaning is checked in rules.ts.
 import type { Problem } from "../errors.js";
 import { NETWORK_MODES } from "../net/modes.js";
@@ -126,13 +126,9 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** Collects every shape problem of `value` against `field`, each with its dot-path. */
-export function checkShape(value: unknown, field: Field = LAB_SHAPE, path = ""): Problem[] {
-  return checkShapeFully(value, field, path).problems;
-}
-
 /**
- * The shape problems, and the paths a misspelled key was probably meant for (`cdir` ->
+ * Every shape problem of `value` against `field`, each with its dot-path, and the paths a
+ * misspelled key was probably meant for (`cdir` ->
  * `networks.x.cidr`): a later "cidr is missing" there follows from the typo.
  */
 export function checkShapeFully(value: unknown, field: Field = LAB_SHAPE, path = ""): { problems: Problem[]; meant: string[] } {

@@ -28,7 +28,6 @@ export function vboxNatDefaultBlock(slot: number): Cidr {
  */
 export const VBOX_NAT_GUEST_OFFSET = 15;
 export const VBOX_NAT_HOST_OFFSET = 2;
-export const VBOX_NAT_DNS_OFFSET = 3;
 
 /** The guest's own address behind a VirtualBox NAT block (10.0.2.15 for adapter 1). */
 export function vboxNatGuestAddress(block: Cidr): string {

@@ -18,11 +18,6 @@ export function junitDocument(lab: string, suites: string[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="${xml(`kvm-lab ${lab}`)}">\n${suites.join("\n")}\n</testsuites>\n`;
 }
 
-/** A whole JUnit document of the KVM checks. */
-export function checkReportJunit(lab: string, reports: MachineReport[]): string {
-  return junitDocument(lab, checkSuitesJunit(lab, reports));
-}
-
 /** One test suite per machine. */
 export function checkSuitesJunit(lab: string, reports: MachineReport[]): string[] {
   return reports.map((report) => {

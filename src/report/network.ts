@@ -2,7 +2,7 @@
 // failure in the mode's terms), JSON, and JUnit XML (one test case per pair).
 import type { NetworkReport, PairResult } from "../checks/network/run.js";
 import { formatTable } from "../text/table.js";
-import { junitDocument, xml } from "./junit.js";
+import { xml } from "./junit.js";
 
 function actualText(result: PairResult): string {
   if (result.status === "skip") return "-";
@@ -35,10 +35,7 @@ export function formatNetworkTable(report: NetworkReport): string {
   return lines.join("\n");
 }
 
-export function networkReportJson(report: NetworkReport): string {
-  return JSON.stringify(networkReportObject(report), null, 2);
-}
-
+/** The network report for programs (`check --network --json`). */
 export function networkReportObject(report: NetworkReport) {
   return {
       lab: report.lab,
@@ -64,10 +61,6 @@ export function networkReportObject(report: NetworkReport) {
         tcp: r.tcp ?? null,
       })),
   };
-}
-
-export function networkReportJunit(report: NetworkReport): string {
-  return junitDocument(report.lab, [networkSuiteJunit(report)]);
 }
 
 /** One test suite for the lab's network, one case per pair; guest problems are cases too. */

@@ -1,7 +1,7 @@
 import { execa } from "execa";
 import { allPassed, GuestOutputError, parseCheckOutput, type MachineReport } from "../../../src/checks/results.js";
 import { DEFAULT_REQUIRED } from "../../../src/checks/ids.js";
-import { checkReportJunit } from "../../../src/report/junit.js";
+import { checkSuitesJunit, junitDocument } from "../../../src/report/junit.js";
 import { parseMachineReadable, statesOf } from "../../../src/vagrant/machine-readable.js";
 import { ROOT } from "../../support/tools.js";
 
@@ -40,7 +40,7 @@ test("the guest script is POSIX sh and runs on this machine too", async () => {
 
 test("JUnit XML escapes what the guest says", async () => {
   const checks = parseCheckOutput(ALL.map((id) => line(id, "fail", `<&"\u0001'>`)).join("\n"), DEFAULT_REQUIRED);
-  const xml = checkReportJunit("lab", [{ machine: "m", reachable: true, seconds: 1, checks }]);
+  const xml = junitDocument("lab", checkSuitesJunit("lab", [{ machine: "m", reachable: true, seconds: 1, checks }]));
   expect(xml).toContain("&lt;&amp;&quot;'&gt;");
   expect(xml).not.toContain("\u0001");
 });

@@ -5,7 +5,7 @@ import fs from "fs-extra";
 import { DEFAULT_REQUIRED } from "../../../src/checks/ids.js";
 import { parseCheckOutput, type MachineReport } from "../../../src/checks/results.js";
 import { checkReportObject } from "../../../src/report/json.js";
-import { checkReportJunit } from "../../../src/report/junit.js";
+import { checkSuitesJunit, junitDocument } from "../../../src/report/junit.js";
 import { formatCheckTable } from "../../../src/report/table.js";
 import { tempDir } from "../../support/tools.js";
 import { wellFormedXml } from "../../support/project.js";
@@ -40,7 +40,7 @@ test("a required check that was skipped fails its machine, saying why and what t
 });
 
 test("the JUnit report counts a required skip as a failure with its cause and fix", async () => {
-  const xml = checkReportJunit("lab", [noQemu, notUp]);
+  const xml = junitDocument("lab", checkSuitesJunit("lab", [noQemu, notUp]));
   expect(xml).toContain('<testsuite name="lab.node1" tests="8" failures="1" skipped="1"');
   expect(xml).toContain(`<failure message="kvm-runs is in checks.required, so a skip counts as a failure (${NO_QEMU})">`);
   expect(xml).toContain("fix: install QEMU in the guest (Debian/Ubuntu: apt-get install -y qemu-system-x86");

@@ -6,7 +6,8 @@ import fs from "fs-extra";
 import { checkConfig } from "../../../src/config/load.js";
 import { expectedMatrix } from "../../../src/net/matrix.js";
 import type { NetworkReport } from "../../../src/checks/network/run.js";
-import { formatNetworkTable, networkReportJson, networkReportJunit } from "../../../src/report/network.js";
+import { junitDocument } from "../../../src/report/junit.js";
+import { formatNetworkTable, networkReportObject, networkSuiteJunit } from "../../../src/report/network.js";
 import { tempDir } from "../../support/tools.js";
 
 const { lab } = checkConfig({
@@ -53,7 +54,7 @@ test("the table shows expected and actual per pair, then each failure and guest 
 });
 
 test("JSON keeps the verdicts, the rule and the probes", () => {
-  const json = JSON.parse(networkReportJson(report));
+  const json = JSON.parse(JSON.stringify(networkReportObject(report)));
   expect(json.passed).toBe(false);
   expect(json.pairs[1]).toMatchObject({ id: "host -> node1 @tenant", expected: false, actual: true, status: "fail", rule: "internal networks do not include the host" });
   expect(json.pairs[2]).toMatchObject({ actual: null, status: "skip" });
@@ -63,7 +64,7 @@ test("JUnit: a case per pair and per failing guest, escaped, well-formed", async
   const dir = await tempDir();
   try {
     const file = path.join(dir, "net.xml");
-    await fs.writeFile(file, networkReportJunit(report));
+    await fs.writeFile(file, junitDocument(report.lab, [networkSuiteJunit(report)]));
     await execa("xmllint", ["--noout", file]);
     const xml = await fs.readFile(file, "utf8");
     expect(xml).toContain('<testsuite name="rep.network" tests="4" failures="2" skipped="1"');
