@@ -1,7 +1,7 @@
 // The resource-fit step of `up` and `test` (before anything runs vagrant) and the summary
-// `plan` shows; the checks themselves are in src/host/resources.ts.
+// `plan` shows; the checks themselves are in src/host/fit.ts.
 import type { Lab } from "../config/types.js";
-import { checkLabFits, fitJson, formatFit, refusalOf, OVERRIDE_FLAG, type FitReport } from "../host/resources.js";
+import { checkLabFits, fitJson, formatFit, refusalOf, OVERRIDE_FLAG, type FitReport } from "../host/fit.js";
 import { printWarnings, type Io } from "./context.js";
 
 /** Refuses (throws) when the machines to bring up do not fit this host, unless overridden; prints the warnings. */

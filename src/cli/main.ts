@@ -29,7 +29,7 @@ const labOptions = (y: Argv) =>
     .option("config", { alias: "c", type: "string", describe: "lab config file (default: kvm-lab.config.{ts,mts,js,mjs,json})" })
     .option("provider", { alias: "p", choices: PROVIDERS, describe: "override the config's provider" });
 
-/** up and test: go ahead when the lab does not fit the host's memory or CPUs (src/host/resources.ts). */
+/** up and test: go ahead when the lab does not fit the host's memory or CPUs (src/host/fit.ts). */
 const OVERCOMMIT_OPTION = ["allow-overcommit", { type: "boolean", describe: "bring the lab up even when its memory or vCPUs do not fit this host" }] as const;
 
 const COMMANDS: CommandSpec[] = [

@@ -12,7 +12,7 @@ import { keepBackup, writeFileAtomic } from "../render/write.js";
 import { topologyOf } from "../net/topology.js";
 import { drawMermaid } from "../net/draw/mermaid.js";
 import { drawSvg } from "../net/draw/svg.js";
-import { ciRunnerWarnings } from "../host/resources.js";
+import { ciRunnerWarnings } from "../host/fit.js";
 import {
   CONFIG_FILE,
   README_FILE,

@@ -39,7 +39,7 @@ describe.each(CASES)("create-kvm-lab --template %s --provider %s", (template, pr
   });
 
   test("exits 0 and writes exactly the template's files", async () => {
-    // Every template's default lab fits the CI workflow's runner, so nothing is warned (src/host/resources.ts).
+    // Every template's default lab fits the CI workflow's runner, so nothing is warned (src/host/fit.ts).
     expect(result.stderr).toBe("");
     expect(result.exitCode).toBe(0);
     expect(await filesUnder(dir)).toEqual(await expectedProjectFiles());

@@ -7,22 +7,9 @@ import { execa } from "execa";
 import fs from "fs-extra";
 import { checkConfig } from "../../../src/config/load.js";
 import type { LabConfig, Provider } from "../../../src/config/types.js";
-import {
-  assessFit,
-  boxDiskBytes,
-  checkLabFits,
-  ciRunnerWarnings,
-  formatFit,
-  GITHUB_UBUNTU_RUNNER,
-  labNeeds,
-  ovfDiskBytes,
-  parseMeminfo,
-  readHostResources,
-  refusalOf,
-  runningMachines,
-  vmDiskFolder,
-  type HostResources,
-} from "../../../src/host/resources.js";
+import { assessFit, checkLabFits, ciRunnerWarnings, formatFit, GITHUB_UBUNTU_RUNNER, labNeeds, refusalOf, type HostResources } from "../../../src/host/fit.js";
+import { parseMeminfo, readHostResources, runningMachines, vmDiskFolder } from "../../../src/host/host-resources.js";
+import { boxDiskBytes, ovfDiskBytes } from "../../../src/vagrant/box-disks.js";
 import { tempDir } from "../../support/tools.js";
 
 const GiB = 1024 ** 3;
