@@ -45,17 +45,19 @@ function cidrAt(text: string | undefined, path: string, problems: Problem[]): Ci
   return undefined;
 }
 
-/** A count that must be 1 or more (CPUs, MB of memory), checked once where it is written. */
+/** A count that must be 1 or more (CPUs, MB of memory, time bounds), checked once where it is written. */
 const COUNTS = {
   cpus: { what: (n: number) => `${n} CPUs`, fix: "use 1 or more" },
   memory: { what: (n: number) => `${n} MB of memory`, fix: "use a positive number of MB, e.g. 2048" },
+  timeoutSeconds: { what: (n: number) => `${n} seconds cannot bound an SSH session`, fix: `use 1 or more (default ${DEFAULTS.checkTimeoutSeconds})` },
+  upTimeoutMinutes: { what: (n: number) => `${n} minutes cannot bound vagrant up`, fix: `use 1 or more (default ${DEFAULTS.upTimeoutMinutes})` },
 } as const;
 
 function countAt(value: unknown, key: keyof typeof COUNTS, path: string, problems: Problem[]): number | undefined {
   const n = int(value);
   if (n === undefined) return undefined;
   if (n >= 1) return n;
-  problems.push({ path: `${path}.${key}`, message: COUNTS[key].what(n), fix: COUNTS[key].fix });
+  problems.push({ path: path ? `${path}.${key}` : key, message: COUNTS[key].what(n), fix: COUNTS[key].fix });
   return undefined;
 }
 
@@ -124,8 +126,8 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
     requiredChecks: Array.isArray(checks.required)
       ? checks.required.filter((id): id is CheckId => (CHECK_IDS as readonly string[]).includes(id as string))
       : [...DEFAULT_REQUIRED],
-    checkTimeoutSeconds: int(checks.timeoutSeconds) ?? DEFAULTS.checkTimeoutSeconds,
-    upTimeoutMinutes: int(config.upTimeoutMinutes) ?? DEFAULTS.upTimeoutMinutes,
+    checkTimeoutSeconds: countAt(checks.timeoutSeconds, "timeoutSeconds", "checks", problems) ?? DEFAULTS.checkTimeoutSeconds,
+    upTimeoutMinutes: countAt(config.upTimeoutMinutes, "upTimeoutMinutes", "", problems) ?? DEFAULTS.upTimeoutMinutes,
     provider,
     source: options.source ?? "kvm-lab.config.ts",
     syncedFolder: bool(config.syncedFolder) ?? defaultSyncedFolder(provider),

@@ -157,12 +157,14 @@ export interface LabConfig {
     /**
      * Per machine, for the whole SSH session (default 180).
      * @asType integer
+     * @minimum 1
      */
     timeoutSeconds?: number;
   };
   /**
    * `kvm-lab up`: the time one `vagrant up` may take (default 30 minutes).
    * @asType integer
+   * @minimum 1
    */
   upTimeoutMinutes?: number;
 }

@@ -480,6 +480,13 @@ describe("each root problem is reported once", () => {
       { path: "defaults.memory", message: "-512 MB of memory", fix: "use a positive number of MB, e.g. 2048" },
     ]);
   });
+  test("time bounds of 0 or less are refused where they are written", () => {
+    const problems = problemsOf(edit((c) => Object.assign(c, { checks: { timeoutSeconds: 0 }, upTimeoutMinutes: -5 })));
+    expect(problems).toEqual([
+      { path: "checks.timeoutSeconds", message: "0 seconds cannot bound an SSH session", fix: "use 1 or more (default 180)" },
+      { path: "upTimeoutMinutes", message: "-5 minutes cannot bound vagrant up", fix: "use 1 or more (default 30)" },
+    ]);
+  });
   test("a wrong type in defaults: once", () => {
     expect(paths(problemsOf(edit((c) => ((c as any).defaults = { cpus: "2", nested: "yes" }))))).toEqual(["defaults.cpus", "defaults.nested"]);
   });
