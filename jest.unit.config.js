@@ -14,8 +14,8 @@ export default {
   ...rest,
   // Four workers even on two cores: much of the time goes to waiting on child processes (the
   // built CLI, Ruby, tmux, the fault tests' 5 s timeouts), not to the CPU. Measured on two
-  // cores: 2 workers 65 s, 3 workers 61 s, 4 workers 59 s for the whole `npm run test:unit`; 54-58 s since
-  // jiti keeps transpiled configs on disk (src/config/import-module.ts).
+  // cores: 2 workers 65 s, 3 workers 61 s, 4 workers 59 s for the whole `npm run test:unit`;
+  // 54-58 s since jiti keeps transpiled configs on disk (src/config/import-module.ts).
   maxWorkers: Math.max(4, os.availableParallelism()),
   testMatch: ["<rootDir>/test/unit/**/*.test.ts", "<rootDir>/test/cli/*.test.ts"],
   testPathIgnorePatterns: [
