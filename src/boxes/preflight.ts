@@ -4,6 +4,7 @@ import fs from "fs-extra";
 import path from "node:path";
 import { runProcess } from "../process/run.js";
 import { UsageError } from "../errors.js";
+import { freeBytesUnder } from "../host/disk-space.js";
 import { toolPath } from "./run.js";
 
 /** Tool -> the Debian package that has it. */
@@ -38,13 +39,6 @@ export async function findInsecureKey(): Promise<string | undefined> {
   return undefined;
 }
 
-async function freeBytes(dir: string): Promise<number> {
-  let probe = path.resolve(dir);
-  while (!(await fs.pathExists(probe))) probe = path.dirname(probe);
-  const stats = await fs.promises.statfs(probe);
-  return stats.bavail * stats.bsize;
-}
-
 export interface PreflightNeeds {
   /** Folders the build writes to, with the bytes each needs. */
   room: { dir: string; bytes: number }[];
@@ -65,8 +59,8 @@ export async function preflight(needs: PreflightNeeds): Promise<{ insecureKey: s
   const insecureKey = await findInsecureKey();
   if (!insecureKey) problems.push("Vagrant's insecure key (keys/vagrant.pub of the vagrant gem) was not found; fix: apt-get install -y vagrant");
   for (const { dir, bytes } of needs.room) {
-    const free = await freeBytes(dir);
-    if (free < bytes) {
+    const free = await freeBytesUnder(dir);
+    if (free !== undefined && free < bytes) {
       problems.push(
         `not enough room in ${dir}: ${(free / 2 ** 30).toFixed(1)} GiB free, the build needs about ${(bytes / 2 ** 30).toFixed(1)} GiB; free some space or pass --out elsewhere`,
       );

@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { findConfigFile, importConfig } from "../config/load.js";
 import { listRecipeNames } from "../boxes/registry.js";
+import { shellWord } from "../text/shell.js";
 import type { Io } from "./context.js";
 import { commandIn, flagsOfCommand, type CommandSpec } from "./main.js";
 import { positionalsOf } from "./usage.js";
@@ -20,15 +21,10 @@ const PATH_FLAGS = new Set(["config", "out", "junit", "cache"]);
 const FILES = ":files";
 const DIRS = ":dirs";
 
-/** A word for a POSIX shell (bash and zsh alike): single-quoted unless plain. */
-function shellQuote(text: string): string {
-  return /^[A-Za-z0-9._\/@%+=:,-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
-}
-
 /** The command line that runs this very kvm-lab (node and the bin beside this file), for the script. */
 function selfCommand(): string {
   const bin = fileURLToPath(new URL("./bin.js", import.meta.url));
-  return `${shellQuote(process.execPath)} ${shellQuote(bin)}`;
+  return `${shellWord(process.execPath)} ${shellWord(bin)}`;
 }
 
 /** The completion script for `shell`. */

@@ -5,6 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import fs from "fs-extra";
 import type { Lab, Provider } from "../config/types.js";
+import { freeBytesUnder } from "./disk-space.js";
 import type { HostResources } from "./fit.js";
 
 const MiB = 1024 * 1024;
@@ -65,18 +66,6 @@ function unescapeXml(text: string): string {
   return text.replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 }
 
-/** Free bytes for an unprivileged writer under `dir`, asked of its nearest existing folder. */
-async function statfsFree(dir: string): Promise<number | undefined> {
-  for (let at = dir; ; at = path.dirname(at)) {
-    try {
-      const stats = await fs.promises.statfs(at);
-      return stats.bavail * stats.bsize;
-    } catch {
-      if (path.dirname(at) === at) return undefined;
-    }
-  }
-}
-
 /**
  * This host: MemTotal and MemAvailable from /proc/meminfo (absent off Linux: then the total
  * from os.totalmem() and nothing for available), CPUs from os.availableParallelism() (the
@@ -91,7 +80,7 @@ export async function readHostResources(provider: Provider, sources: HostSources
     memTotalMiB: mem.totalMiB,
     memAvailableMiB: mem.availableMiB,
     cpus: sources.cpus ?? os.availableParallelism(),
-    disk: { path: dir, freeBytes: await (sources.freeBytes ?? statfsFree)(dir) },
+    disk: { path: dir, freeBytes: await (sources.freeBytes ?? freeBytesUnder)(dir) },
   };
 }
 

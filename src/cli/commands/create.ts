@@ -9,6 +9,7 @@ import { projectNameProblem, suggestProjectName, PROJECT_NAME_RULE } from "../..
 import { scaffoldProject, targetStateOf } from "../../create/scaffold.js";
 import type { ProjectChoices } from "../../create/files.js";
 import { defaultRouteDevice } from "../../host/default-device.js";
+import { shellWord } from "../../text/shell.js";
 import { PACKAGE_VERSION } from "../../version.js";
 import { printWarnings, type Io } from "../context.js";
 
@@ -132,9 +133,4 @@ async function settleAndScaffold(io: Io, args: CreateArgs, ask: typeof import(".
     io.out(`next:\n${next.map((line) => `  ${line}`).join("\n")}`);
   }
   return 0;
-}
-
-/** A path as one shell word, to copy and paste: quoted unless plain. */
-function shellWord(text: string): string {
-  return /^[A-Za-z0-9._\/-]+$/.test(text) ? text : `'${text.replace(/'/g, "'\\''")}'`;
 }
