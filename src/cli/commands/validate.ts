@@ -7,36 +7,9 @@ import fs from "fs-extra";
 import { VagrantFailedError, VagrantMissingError } from "../../errors.js";
 import type { Provider } from "../../config/types.js";
 import { executeVagrant, type VagrantOptions } from "../../vagrant/execute.js";
-import { validateWithVagrant } from "../../vagrant/validate.js";
+import { providerMissing, validateWithVagrant, type ProviderMissing } from "../../vagrant/validate.js";
 import { loadForCommand, shownPath, type Io, type LabArgs } from "../context.js";
 import { diskStateOfLab, labVagrantfile, outOfDateError, renderFlagsOf } from "../vagrantfile-on-disk.js";
-
-// Vagrant's words when the provider a machine asks for cannot run here (hashicorp/vagrant
-// templates/locales/en.yml): `provider_not_usable` (Vagrant::Errors::ProviderNotUsable, the
-// provider's own reason below it) and `provider_not_found` (Vagrant::Errors::ProviderNotFound,
-// a provider plugin that is not installed, as vagrant-libvirt).
-const PROVIDER_NOT_USABLE = /is reporting that it isn't usable on this system\.\s+The\s+reason is shown below:\s*([\s\S]*)$/;
-const PROVIDER_NOT_FOUND = /The provider '[^']+' could not be found, but was requested to\s+back the machine/;
-// `virtualbox_not_detected` (Vagrant::Errors::VirtualBoxNotDetected): VBoxManage is not on PATH.
-const VIRTUALBOX_NOT_DETECTED = /Vagrant could not detect VirtualBox!/;
-
-/** Why Vagrant could not check the provider block, in our words, with the fix; undefined for any other failure. */
-function providerMissing(provider: Provider, said: string): { reason: string; fix: string } | undefined {
-  if (VIRTUALBOX_NOT_DETECTED.test(said)) {
-    return {
-      reason: "VirtualBox is not installed here (Vagrant found no VBoxManage on PATH)",
-      fix: "install VirtualBox, or put the folder holding VBoxManage on PATH, to have its block checked too",
-    };
-  }
-  if (PROVIDER_NOT_FOUND.test(said)) {
-    return provider === "libvirt"
-      ? { reason: "the vagrant-libvirt plugin is not installed", fix: "vagrant plugin install vagrant-libvirt" }
-      : { reason: `Vagrant has no ${provider} provider`, fix: `install the ${provider} provider` };
-  }
-  const usable = PROVIDER_NOT_USABLE.exec(said);
-  if (usable) return { reason: `${provider} cannot run here: ${usable[1].trim().replace(/\s+/g, " ")}`, fix: `install or repair ${provider}` };
-  return undefined;
-}
 
 export interface ValidateArgs extends LabArgs {
   /** The Vagrantfile to check, when it is not beside the config (as render --out wrote it). */
@@ -68,11 +41,13 @@ export async function validateCommand(io: Io, args: ValidateArgs): Promise<numbe
   } catch (error) {
     if (error instanceof VagrantMissingError) {
       io.err(`vagrant validate skipped: ${error.message}`);
-    } else if (error instanceof VagrantFailedError && providerMissing(lab.provider, error.stderr)) {
-      await validateWithoutProvider(io, lab.provider, vagrantfile.shown, options, providerMissing(lab.provider, error.stderr)!);
     } else {
-      if (outOfDate) io.err(`note: ${outOfDate.message}; ${outOfDate.hint}`);
-      throw error;
+      const missing = error instanceof VagrantFailedError ? providerMissing(lab.provider, error.stderr) : undefined;
+      if (!missing) {
+        if (outOfDate) io.err(`note: ${outOfDate.message}; ${outOfDate.hint}`);
+        throw error;
+      }
+      await validateWithoutProvider(io, lab.provider, vagrantfile.shown, options, missing);
     }
   } finally {
     await fs.remove(dotfiles);
@@ -91,7 +66,7 @@ async function validateWithoutProvider(
   provider: Provider,
   shown: string,
   options: VagrantOptions,
-  missing: { reason: string; fix: string },
+  missing: ProviderMissing,
 ): Promise<void> {
   io.err(`the ${provider} block cannot be checked here: ${missing.reason}`);
   const { stdout } = await executeVagrant(["validate", "--ignore-provider"], options);
