@@ -94,7 +94,7 @@ export async function askCount(count: MachineCount): Promise<number> {
 export async function askWriteIntoNonEmpty(dir: string): Promise<boolean> {
   return answered(
     await clack.confirm({
-      message: `${dir} is not empty. Write the project into it anyway? (files of the same name are kept as <file>.kvm-lab.bak)`,
+      message: `${dir} is not empty. Write the project into it anyway? (files of the same name are kept as <file>.kvm-lab.bak, .bak.1, ...)`,
       initialValue: false,
     }),
   );

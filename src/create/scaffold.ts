@@ -61,7 +61,7 @@ export async function scaffoldProject(
   }
   if (state === "not-empty" && !options.force) {
     throw new OverwriteRefusedError(`${dir} is not empty; not writing a project into it`, {
-      hint: "name a new or empty folder, or run again with --force (files of the same name are kept as <file>.kvm-lab.bak)",
+      hint: "name a new or empty folder, or run again with --force (files of the same name are kept as <file>.kvm-lab.bak, or .bak.1, .bak.2, ... beside older backups)",
     });
   }
   // 2. Stage on the target's file system, so the final moves are renames: beside a new

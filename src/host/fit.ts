@@ -20,6 +20,7 @@
 //   keeps VM disks. Disks are thin (qcow2 overlays, dynamically allocated VMDKs), so this is
 //   an upper bound, never a refusal.
 import type { Lab, Machine } from "../config/types.js";
+import { machinePath } from "../config/paths.js";
 import { KvmLabError, type Problem } from "../errors.js";
 import { machineDisks, vagrantBoxesDir } from "../vagrant/box-disks.js";
 import { readHostResources, runningMachines, type HostSources } from "./host-resources.js";
@@ -136,7 +137,7 @@ export function assessFit(needs: LabNeeds, host: HostResources): FitFinding[] {
     });
   }
   for (const m of needs.machines) {
-    const where = `machines[${m.index}].cpus`;
+    const where = `${machinePath(m.index, m.name)}.cpus`;
     if (m.cpus > 2 * host.cpus) {
       findings.push({
         level: "refuse",
@@ -203,7 +204,7 @@ export function formatFit(report: FitReport): string[] {
       : `up to ${gib(needs.diskBytes)}${needs.diskUnknown.length ? ` for ${known} of ${needs.machines.length}; unknown for ${needs.diskUnknown.join(", ")} (box not added)` : ""}`;
   const diskHost = host.disk ? `${host.disk.freeBytes === undefined ? "free space unknown" : `${gib(host.disk.freeBytes)} free`} under ${host.disk.path}` : "free space unknown";
   return [
-    `resources: what ${count} need; what ${host.label} has`,
+    `resources: what ${count} ${needs.machines.length === 1 ? "needs" : "need"}; what ${host.label} has`,
     `  memory  ${mib(needs.memoryMiB)}${running.length ? ` (${needs.memoryMiB - needs.startMemoryMiB} MiB of it already running: ${running.join(", ")})` : ""}; ${memHost}`,
     `  vCPUs   ${needs.cpus} in all, at most ${most} per machine; ${host.cpus} CPUs`,
     `  disk    ${diskNeed}; ${diskHost}`,

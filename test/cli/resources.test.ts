@@ -87,13 +87,13 @@ test("up: a machine with more than twice the host's CPUs is refused; --allow-ove
   await writeLab([{ name: "node1", cpus: 2 * HOST_CPUS + 1, memory: 256 }], "virtualbox");
   const refused = await kvmLab(["up"], { cwd: dir, env });
   expect(refused.exitCode).toBe(2);
-  expect(refused.stderr).toContain(`machines[0].cpus: node1 has ${2 * HOST_CPUS + 1} vCPUs; this host has ${HOST_CPUS} CPUs, and VirtualBox's settings allow at most twice as many`);
+  expect(refused.stderr).toContain(`machines[0] (node1).cpus: node1 has ${2 * HOST_CPUS + 1} vCPUs; this host has ${HOST_CPUS} CPUs, and VirtualBox's settings allow at most twice as many`);
   expect(await fs.pathExists(log)).toBe(false);
 
   // Overridden: the fit check stands aside and vagrant is reached (VBoxManage is off this
   // PATH, so the host preflight stops right after `vagrant --version`).
   const forced = await kvmLab(["up", "--allow-overcommit"], { cwd: dir, env: { ...env, PATH: "/usr/bin:/bin" } });
-  expect(forced.stderr).toContain(`warning: machines[0].cpus: node1 has ${2 * HOST_CPUS + 1} vCPUs`);
+  expect(forced.stderr).toContain(`warning: machines[0] (node1).cpus: node1 has ${2 * HOST_CPUS + 1} vCPUs`);
   expect(forced.stderr).toContain("(going ahead: --allow-overcommit)");
   expect(forced.stderr).not.toContain("does not fit");
   expect(await fs.readFile(log, "utf8")).toContain("--version");

@@ -155,3 +155,8 @@ describe("topology --out takes the format from the extension", () => {
     expect(await files()).toEqual(["kvm-lab.config.mjs"]);
   });
 });
+
+test("validate counts one machine in the singular", async () => {
+  const result = await kvmLab(["validate"], { cwd: dir });
+  expect(result.stdout).toContain("config ok: kvm-lab.config.mjs (1 machine, provider virtualbox)");
+});

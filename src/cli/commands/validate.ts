@@ -21,7 +21,7 @@ export async function validateCommand(io: Io, args: ValidateArgs): Promise<numbe
   // 1. The config: loading it checks every field.
   const loaded = await loadForCommand(io, args);
   const { lab } = loaded;
-  io.out(`config ok: ${shownPath(io, loaded.file)} (${lab.machines.length} machines, provider ${lab.provider})`);
+  io.out(`config ok: ${shownPath(io, loaded.file)} (${lab.machines.length} machine${lab.machines.length === 1 ? "" : "s"}, provider ${lab.provider})`);
   // 2. The file on disk against what the config renders now.
   const vagrantfile = labVagrantfile(io, loaded, args.vagrantfile);
   const state = await diskStateOfLab(vagrantfile);

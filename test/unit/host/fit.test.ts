@@ -60,9 +60,9 @@ describe("thresholds", () => {
   test("vCPUs: equal to the host's is fine, above warns, above twice is refused; each names its machine", () => {
     const needs = labNeeds(lab([{ name: "four", cpus: 4 }, { name: "five", cpus: 5 }, { name: "eight", cpus: 8 }, { name: "nine", cpus: 9 }]), noDisks);
     expect(assessFit(needs, host).map((f) => [f.level, f.path, f.message])).toEqual([
-      ["warn", "machines[1].cpus", "five has 5 vCPUs; this host has 4 CPUs: its vCPUs will wait for each other"],
-      ["warn", "machines[2].cpus", "eight has 8 vCPUs; this host has 4 CPUs: its vCPUs will wait for each other"],
-      ["refuse", "machines[3].cpus", "nine has 9 vCPUs; this host has 4 CPUs, and VirtualBox's settings allow at most twice as many"],
+      ["warn", "machines[1] (five).cpus", "five has 5 vCPUs; this host has 4 CPUs: its vCPUs will wait for each other"],
+      ["warn", "machines[2] (eight).cpus", "eight has 8 vCPUs; this host has 4 CPUs: its vCPUs will wait for each other"],
+      ["refuse", "machines[3] (nine).cpus", "nine has 9 vCPUs; this host has 4 CPUs, and VirtualBox's settings allow at most twice as many"],
     ]);
     expect(needs.cpus).toBe(26); // the total is shown, not judged
   });
@@ -82,6 +82,7 @@ describe("thresholds", () => {
   test("one machine: its memory over MemTotal, said in the singular", () => {
     const findings = assessFit(labNeeds(lab([{ name: "big", memory: 16001 }]), noDisks), host);
     expect(findings.map((f) => f.message)).toEqual(["the 1 machine needs 16001 MiB (15.6 GiB) of memory; this host has 16000 MiB (15.6 GiB) in all"]);
+    expect(formatFit({ needs: labNeeds(lab([{ name: "big", memory: 16001 }]), noDisks), host, findings })[0]).toBe("resources: what 1 machine needs; what this host has");
   });
 
   test("machines already running: their memory is in use, so only the others' is held against MemAvailable", async () => {
