@@ -152,6 +152,15 @@ export function usageErrorOf(message: string, context: UsageContext): UsageError
     const needed = context.usage.split(" ").filter((word) => word.startsWith("<"));
     return new UsageError(`${context.command} needs ${needed.join(" ")}`, { hint: `${context.program} ${context.usage} (${help})` });
   }
+  // yargs' choices check (yargs lib/validation.js, validation.limitedChoices): a line
+  // `Argument: X, Given: "v", Choices: "a", "b"` per bad value.
+  const invalid = [...message.matchAll(/Argument: ([^,]+), Given: (.+), Choices: (.+)$/gm)];
+  if (/^Invalid values?:/.test(message) && invalid.length) {
+    const positional = (key: string) => new RegExp(`[<\\[]${key}[\\]>.]`).test(context.usage ?? "");
+    const named = (key: string) => (positional(key) ? key : `--${key}`);
+    const said = invalid.map(([, key, given, choices]) => `${named(key)}: ${given} is not one of ${choices.replace(/"/g, "")}`);
+    return new UsageError(said.join("; "), { hint: `use one of the values named (${help})` });
+  }
   const conflict = /^Arguments (\S+) and (\S+) are mutually exclusive$/.exec(message);
   if (conflict) {
     return new UsageError(`--${conflict[1]} and --${conflict[2]} cannot be used together`, {

@@ -160,3 +160,13 @@ test("validate counts one machine in the singular", async () => {
   const result = await kvmLab(["validate"], { cwd: dir });
   expect(result.stdout).toContain("config ok: kvm-lab.config.mjs (1 machine, provider virtualbox)");
 });
+
+test("a value outside a flag's or argument's choices is named with the choices, in our words", async () => {
+  const shell = await kvmLab(["completion", "fish"], { cwd: dir });
+  expect(shell.exitCode).toBe(2);
+  expect(shell.stderr).toContain('kvm-lab: shell: "fish" is not one of bash, zsh\nhint: use one of the values named');
+  const provider = await kvmLab(["plan", "--provider", "vmware"], { cwd: dir });
+  expect(provider.exitCode).toBe(2);
+  expect(provider.stderr).toContain('kvm-lab: --provider: "vmware" is not one of virtualbox, libvirt');
+  expect(provider.stderr).not.toContain("Invalid values");
+});
