@@ -21,6 +21,8 @@ export const DEFAULTS = {
   libvirtDefaultNetwork: LIBVIRT_DEFAULT_NETWORK,
   checkTimeoutSeconds: 180,
   upTimeoutMinutes: 30,
+  /** The bus of extra disks on libvirt (vagrant-libvirt's default for `libvirt.storage`). */
+  diskBus: "virtio" as const,
   firstSlot: 2,
   lastSlot: 8,
 } as const;

@@ -8,6 +8,9 @@ import { isNetworkMode, MODES } from "../net/modes.js";
 import { defaultSyncedFolder, DEFAULTS } from "./defaults.js";
 import { CHECK_IDS, DEFAULT_REQUIRED, type CheckId } from "../checks/ids.js";
 import { machinePath } from "./paths.js";
+import { arr, bool, int, obj, oneOf, str, stringRecord, strings, type Raw } from "./read.js";
+import { expandMachines } from "./count.js";
+import { boxOn, readDisks, readLibvirt, readProvision, readSsh, readSyncedFolders, readVirtualBox } from "./normalize-machine.js";
 import {
   ACCELS,
   NIC_TYPES,
@@ -21,20 +24,6 @@ import {
   type Nic,
   type Provider,
 } from "./types.js";
-
-type Raw = Record<string, unknown>;
-
-const obj = (v: unknown): Raw => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Raw) : {});
-const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
-const int = (v: unknown): number | undefined => (typeof v === "number" && Number.isInteger(v) ? v : undefined);
-const bool = (v: unknown): boolean | undefined => (typeof v === "boolean" ? v : undefined);
-function oneOf<T extends string>(values: readonly T[], v: unknown): T | undefined {
-  return typeof v === "string" && (values as readonly string[]).includes(v) ? (v as T) : undefined;
-}
-function stringRecord(v: unknown): Record<string, string> {
-  return Object.fromEntries(Object.entries(obj(v)).filter((e): e is [string, string] => typeof e[1] === "string"));
-}
 
 /** A CIDR from the config, or undefined (the problem is recorded once, at its path). */
 function cidrAt(text: string | undefined, path: string, problems: Problem[]): Cidr | undefined {
@@ -112,9 +101,11 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
     });
   }
 
-  const machines = arr(config.machines).map((value, index) =>
-    normalizeMachine(obj(value), machinePath(index, obj(value).name), { lab: name, config, defaults, networks, declared, problems }),
+  const labFolders = readSyncedFolders(config.syncedFolders, "syncedFolders");
+  const machines = expandMachines(arr(config.machines)).map(({ raw, index, group }) =>
+    normalizeMachine(raw, machinePath(index, raw.name), group, { lab: name, provider, config, defaults, networks, declared, problems, labFolders }),
   );
+  const etcHostsKey = str(obj(config.etcHosts).network);
 
   const hostOnlyRanges = arr(obj(config.virtualbox).hostOnlyRanges)
     .map((text, i) => cidrAt(str(text), `virtualbox.hostOnlyRanges[${i}]`, problems))
@@ -131,6 +122,8 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
     provider,
     source: options.source ?? "kvm-lab.config.ts",
     syncedFolder: bool(config.syncedFolder) ?? defaultSyncedFolder(provider),
+    vagrantPlugins: strings(config.vagrantPlugins),
+    etcHosts: etcHostsKey === undefined ? undefined : networks.get(etcHostsKey),
     networks: [...networks.values()],
     machines,
     hostOnlyRanges,
@@ -145,6 +138,8 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
 
 interface Context {
   lab: string;
+  provider: Provider;
+  labFolders: ReturnType<typeof readSyncedFolders>;
   config: Raw;
   defaults: Defaults;
   networks: Map<string, Network>;
@@ -164,22 +159,35 @@ function normalizeForward(value: unknown): Forward {
   };
 }
 
-function normalizeMachine(raw: Raw, path: string, ctx: Context): Machine {
+function normalizeMachine(raw: Raw, path: string, group: string | undefined, ctx: Context): Machine {
   const name = str(raw.name) ?? "";
   const { defaults, problems } = ctx;
+  const rawDefaults = obj(ctx.config.defaults);
+  const libvirt = readLibvirt(raw.libvirt, rawDefaults.libvirt);
   return {
     name,
+    group,
     hostname: str(raw.hostname) ?? name,
-    box: str(raw.box) ?? defaults.box ?? str(ctx.config.box) ?? "",
+    box: boxOn(ctx.provider, raw, rawDefaults, ctx.config),
     boxUrl: str(raw.boxUrl) ?? str(ctx.config.boxUrl),
+    boxVersion: str(raw.boxVersion) ?? str(rawDefaults.boxVersion),
     cpus: countAt(raw.cpus, "cpus", path, problems) ?? defaults.cpus ?? DEFAULTS.cpus,
     memory: countAt(raw.memory, "memory", path, problems) ?? defaults.memory ?? DEFAULTS.memory,
     nested: bool(raw.nested) ?? defaults.nested ?? DEFAULTS.nested,
     accel: oneOf(ACCELS, raw.accel) ?? defaults.accel ?? DEFAULTS.accel,
-    cpuModel: str(raw.cpuModel),
+    cpuModel: str(obj(raw.libvirt).cpuModel) ?? str(raw.cpuModel) ?? str(obj(rawDefaults.libvirt).cpuModel),
+    autostart: bool(raw.autostart) ?? true,
+    primary: bool(raw.primary) ?? false,
+    upAfter: strings(raw.upAfter),
+    diskSizeGiB: int(raw.diskSizeGiB) ?? int(rawDefaults.diskSizeGiB),
+    disks: readDisks(raw.disks),
+    syncedFolders: [...ctx.labFolders, ...readSyncedFolders(raw.syncedFolders, `${path}.syncedFolders`)],
+    ssh: readSsh(raw.ssh, rawDefaults.ssh),
+    libvirt,
+    virtualbox: readVirtualBox(raw.virtualbox, rawDefaults.virtualbox),
     nics: normalizeNics(arr(raw.nics), `${path}.nics`, name, ctx),
     forwards: arr(raw.forwards).map(normalizeForward),
-    provision: arr(raw.provision).filter((line): line is string => typeof line === "string"),
+    provision: readProvision(raw.provision, name),
   };
 }
 
@@ -247,6 +255,9 @@ function normalizeNics(raws: unknown[], path: string, machine: string, ctx: Cont
       promisc: oneOf(PROMISC_MODES, raw.promisc),
       forwards: arr(raw.forwards).map(normalizeForward),
       capture: bool(raw.capture) ? (str(raw.captureFile) ?? `.kvm-lab/captures/${machine}-nic${slot}.pcap`) : undefined,
+      autoConfig: bool(raw.autoConfig) ?? true,
+      mtu: int(raw.mtu),
+      defaultRoute: bool(raw.defaultRoute) ?? false,
     });
   });
   return nics.sort((a, b) => a.slot - b.slot);

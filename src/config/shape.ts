@@ -2,7 +2,22 @@
 // unknown keys (with "did you mean") and wrong types; meaning is checked in rules.ts.
 import type { Problem } from "../errors.js";
 import { NETWORK_MODES } from "../net/modes.js";
-import { ACCELS, NIC_TYPES, PROMISC_MODES, PROTOCOLS, PROVIDERS } from "./types.js";
+import {
+  ACCELS,
+  CPU_FEATURE_POLICIES,
+  CPU_MODES,
+  DISK_BUSES,
+  DISK_CACHES,
+  GRAPHICS,
+  LIBVIRT_NIC_MODELS,
+  NIC_TYPES,
+  PROMISC_MODES,
+  PROTOCOLS,
+  PROVIDERS,
+  RUN_WHEN,
+  SYNCED_FOLDER_TYPES,
+} from "./types.js";
+import { extraValue } from "./normalize-machine.js";
 import { closest } from "./suggest.js";
 import { CHECK_IDS } from "../checks/ids.js";
 import { machinePath } from "./paths.js";
@@ -14,7 +29,11 @@ type Field =
   | { kind: "enum"; values: readonly string[] }
   | { kind: "object"; fields: Record<string, Field>; required?: string[] }
   | { kind: "array"; of: Field }
-  | { kind: "record"; of: Field };
+  | { kind: "record"; of: Field }
+  /** A string, or an object whose `type` picks its fields (provisioning steps). */
+  | { kind: "tagged"; variants: Record<string, Field & { kind: "object" }>; orString: boolean }
+  /** A value of the escape hatch: anything a Ruby literal can say. */
+  | { kind: "literal" };
 
 const string: Field = { kind: "string" };
 const integer: Field = { kind: "integer" };
@@ -22,12 +41,108 @@ const boolean: Field = { kind: "boolean" };
 const stringMap: Field = { kind: "record", of: string };
 const oneOf = (values: readonly string[]): Field => ({ kind: "enum", values });
 
+const strings: Field = { kind: "array", of: string };
+const literals: Field = { kind: "record", of: { kind: "literal" } };
+const run = oneOf(RUN_WHEN);
+
+const ssh: Field = {
+  kind: "object",
+  fields: { username: string, password: string, insertKey: boolean, privateKeyPath: strings, forwardAgent: boolean },
+};
+
+const libvirtMachine: Field = {
+  kind: "object",
+  fields: {
+    box: string,
+    cpuMode: oneOf(CPU_MODES),
+    cpuModel: string,
+    cpuFeatures: { kind: "array", of: { kind: "object", fields: { name: string, policy: oneOf(CPU_FEATURE_POLICIES) }, required: ["name", "policy"] } },
+    diskBus: oneOf(DISK_BUSES),
+    diskCache: oneOf(DISK_CACHES),
+    managementNicModel: oneOf(LIBVIRT_NIC_MODELS),
+    graphics: oneOf(GRAPHICS),
+    keymap: string,
+    rng: boolean,
+    options: literals,
+  },
+};
+
+const virtualboxMachine: Field = {
+  kind: "object",
+  fields: {
+    box: string,
+    name: string,
+    linkedClone: boolean,
+    guestProperties: stringMap,
+    cpuProfile: string,
+    options: literals,
+    customize: { kind: "array", of: { kind: "object", fields: { command: string, args: strings }, required: ["command", "args"] } },
+  },
+};
+
 const machineDefaults = {
   box: string,
   cpus: integer,
   memory: integer,
   nested: boolean,
   accel: oneOf(ACCELS),
+  boxVersion: string,
+  diskSizeGiB: integer,
+  ssh,
+  libvirt: libvirtMachine,
+  virtualbox: virtualboxMachine,
+};
+
+const syncedFolder: Field = {
+  kind: "object",
+  fields: {
+    host: string,
+    guest: string,
+    type: oneOf(SYNCED_FOLDER_TYPES),
+    disabled: boolean,
+    create: boolean,
+    owner: string,
+    group: string,
+    mountOptions: strings,
+    nfsVersion: integer,
+    nfsUdp: boolean,
+    rsyncExclude: strings,
+    rsyncArgs: strings,
+    smbUsername: string,
+    accessMode: oneOf(["passthrough", "mapped", "squash"]),
+  },
+  required: ["host", "guest"],
+};
+
+const disk: Field = { kind: "object", fields: { name: string, sizeGiB: integer, bus: oneOf(DISK_BUSES) }, required: ["sizeGiB"] };
+
+const step = (fields: Record<string, Field>, required: string[] = []): Field & { kind: "object" } => ({
+  kind: "object",
+  fields: { type: string, name: string, run, ...fields },
+  required: ["type", ...required],
+});
+const ansible = step(
+  {
+    playbook: string,
+    provisioningPath: string,
+    extraVars: literals,
+    groups: { kind: "record", of: strings },
+    limit: string,
+    install: boolean,
+    verbose: string,
+  },
+  ["playbook"],
+);
+const provisionStep: Field = {
+  kind: "tagged",
+  orString: true,
+  variants: {
+    shell: step({ inline: string, path: string, args: strings, env: stringMap, privileged: boolean }),
+    file: step({ source: string, destination: string }, ["source", "destination"]),
+    ansible,
+    ansible_local: ansible,
+    reboot: step({}),
+  },
 };
 
 const forward: Field = {
@@ -54,6 +169,9 @@ const nic: Field = {
     forwards: { kind: "array", of: forward },
     capture: boolean,
     captureFile: string,
+    autoConfig: boolean,
+    mtu: integer,
+    defaultRoute: boolean,
   },
 };
 
@@ -61,13 +179,19 @@ const machine: Field = {
   kind: "object",
   fields: {
     name: string,
+    count: integer,
     hostname: string,
     boxUrl: string,
     cpuModel: string,
+    autostart: boolean,
+    primary: boolean,
+    upAfter: strings,
+    disks: { kind: "array", of: disk },
+    syncedFolders: { kind: "array", of: syncedFolder },
     ...machineDefaults,
     nics: { kind: "array", of: nic },
     forwards: { kind: "array", of: forward },
-    provision: { kind: "array", of: string },
+    provision: { kind: "array", of: provisionStep },
   },
   required: ["name"],
 };
@@ -99,6 +223,9 @@ export const LAB_SHAPE: Field = {
     networks: { kind: "record", of: network },
     machines: { kind: "array", of: machine },
     syncedFolder: boolean,
+    syncedFolders: { kind: "array", of: syncedFolder },
+    vagrantPlugins: strings,
+    etcHosts: { kind: "object", fields: { network: string }, required: ["network"] },
     virtualbox: { kind: "object", fields: { hostOnlyRanges: { kind: "array", of: string }, natCidr: string, natDnsHostResolver: boolean } },
     libvirt: { kind: "object", fields: { managementNetwork: string } },
     checks: { kind: "object", fields: { required: { kind: "array", of: oneOf(CHECK_IDS) }, timeoutSeconds: integer } },
@@ -172,6 +299,25 @@ function visit(value: unknown, field: Field, path: string, problems: Problem[], 
         visit(item, field.of, at, problems, meant);
       });
       return;
+    case "literal":
+      if (extraValue(value) === undefined) wrong("a string, number, true/false, or an array or object of these");
+      return;
+    case "tagged": {
+      if (typeof value === "string" && field.orString) return;
+      if (!isPlainObject(value)) return wrong(field.orString ? "a string or an object with a type" : "an object with a type");
+      const types = Object.keys(field.variants);
+      const variant = typeof value.type === "string" ? field.variants[value.type] : undefined;
+      if (!variant) {
+        const guess = typeof value.type === "string" ? closest(value.type, types) : undefined;
+        problems.push({
+          path: join(path, "type"),
+          message: value.type === undefined ? "is required" : `${describe(value.type)} is not one of ${types.join(", ")}`,
+          fix: guess ? `did you mean "${guess}"?` : `use one of: ${types.join(", ")}`,
+        });
+        return;
+      }
+      return visit(value, variant, path, problems, meant);
+    }
     case "record":
       if (!isPlainObject(value)) return wrong("an object");
       for (const [key, item] of Object.entries(value)) visit(item, field.of, join(path, key), problems, meant);

@@ -64,12 +64,237 @@ export interface NicConfig {
   /** Inline generic: the driver and its properties. */
   driver?: string;
   properties?: Record<string, string>;
+  /** Configure the NIC in the guest (default true); false leaves it to you (OVS, Neutron). */
+  autoConfig?: boolean;
+  /**
+   * The guest interface's MTU (libvirt: the network's too).
+   * @asType integer
+   * @minimum 68
+   * @maximum 65535
+   */
+  mtu?: number;
+  /** bridged with DHCP: keep the default route the DHCP server gives (Vagrant's use_dhcp_assigned_default_route). */
+  defaultRoute?: boolean;
   /** nat and natnetwork NICs: ports forwarded from the host to this NIC (natnetwork: to its fixed ip). */
   forwards?: ForwardConfig[];
   /** VirtualBox: capture this NIC's packets (`--nictraceN`) to a pcap file under the lab folder. */
   capture?: boolean;
   /** With capture: the file, relative to the lab folder (default `.kvm-lab/captures/<machine>-nic<N>.pcap`). */
   captureFile?: string;
+}
+
+/**
+ * A value of the escape hatch (`libvirt.options`, `virtualbox.options`): printed as a Ruby
+ * literal (string, number, true/false, array, hash with string keys), never as Ruby code.
+ */
+export type ExtraValue = string | number | boolean | ExtraValue[] | { [key: string]: ExtraValue };
+
+export const SYNCED_FOLDER_TYPES = ["virtualbox", "nfs", "rsync", "smb", "9p", "virtiofs"] as const;
+export type SyncedFolderType = (typeof SYNCED_FOLDER_TYPES)[number];
+
+/** A folder of the host shared with the guest (`config.vm.synced_folder`). */
+export interface SyncedFolderConfig {
+  /** The host folder, relative to the lab folder (the Vagrantfile's). */
+  host: string;
+  /** The absolute path in the guest. */
+  guest: string;
+  /**
+   * How it is shared; default: VirtualBox's shared folders on virtualbox, nfs on libvirt.
+   * 9p and virtiofs are libvirt's, virtualbox is VirtualBox's; rsync copies at `vagrant up`
+   * and `vagrant reload` (and `vagrant rsync`), it does not share.
+   */
+  type?: SyncedFolderType;
+  /** Turn off a folder, `/vagrant` included. */
+  disabled?: boolean;
+  /** Create the host folder when it is missing (default false: Vagrant stops instead). */
+  create?: boolean;
+  /** The guest owner and group of the files (virtualbox, rsync, smb). */
+  owner?: string;
+  group?: string;
+  /** Mount options passed to the guest's mount (`mount_options`). */
+  mountOptions?: string[];
+  /**
+   * nfs: the NFS version (default Vagrant's: 3).
+   * @asType integer
+   * @minimum 2
+   * @maximum 4
+   */
+  nfsVersion?: number;
+  /** nfs: UDP instead of TCP (default Vagrant's: true). */
+  nfsUdp?: boolean;
+  /** rsync: paths not copied (`rsync__exclude`), e.g. [".git/"]. */
+  rsyncExclude?: string[];
+  /** rsync: the arguments rsync runs with (`rsync__args`; default Vagrant's). */
+  rsyncArgs?: string[];
+  /** smb: the host user the guest mounts the share as. */
+  smbUsername?: string;
+  /** 9p: how guest file ownership maps to the host (`accessmode`; default "passthrough"). */
+  accessMode?: "passthrough" | "mapped" | "squash";
+}
+
+/** A disk beside the box's own: blank, the guest formats it. */
+export interface DiskConfig {
+  /** A name unique on the machine (default `disk<N>`): the file name and the VirtualBox medium. */
+  name?: string;
+  /**
+   * The size in GiB.
+   * @asType integer
+   * @minimum 1
+   */
+  sizeGiB: number;
+  /** libvirt: the bus (default virtio: the guest sees /dev/vdb, vdc, ...). */
+  bus?: DiskBus;
+}
+
+export const DISK_BUSES = ["virtio", "scsi", "sata", "ide"] as const;
+export type DiskBus = (typeof DISK_BUSES)[number];
+
+export const RUN_WHEN = ["once", "always", "never"] as const;
+export type RunWhen = (typeof RUN_WHEN)[number];
+
+/** A shell script run in the guest (`node.vm.provision "shell"`). Exactly one of inline or path. */
+export interface ShellStep {
+  type: "shell";
+  /** A name shown by Vagrant and usable with `vagrant provision --provision-with`. */
+  name?: string;
+  /** The script's text. */
+  inline?: string;
+  /** A script file on the host, relative to the lab folder. */
+  path?: string;
+  /** Arguments, each passed as one word. */
+  args?: string[];
+  /** Environment variables of the script. */
+  env?: Record<string, string>;
+  /** Run as root (default true). */
+  privileged?: boolean;
+  /** once (default): on the first `vagrant up` and `vagrant provision`; always: on every up and reload too; never: only when named. */
+  run?: RunWhen;
+}
+
+/** A file or folder copied from the host into the guest (`node.vm.provision "file"`), as the SSH user. */
+export interface FileStep {
+  type: "file";
+  name?: string;
+  /** On the host, relative to the lab folder. */
+  source: string;
+  /** In the guest; a path the SSH user can write (its home, /tmp). */
+  destination: string;
+  run?: RunWhen;
+}
+
+/**
+ * An Ansible playbook: `ansible` runs it from the host over SSH, `ansible_local` inside the
+ * guest. The inventory is made from the lab: every machine, a group per counted machine
+ * entry and a group per network (machines on it), plus `groups` of your own.
+ */
+export interface AnsibleStep {
+  type: "ansible" | "ansible_local";
+  name?: string;
+  /** The playbook, relative to the lab folder (ansible_local: to /vagrant, or `provisioningPath`). */
+  playbook: string;
+  /** ansible_local: the guest folder holding the playbook (default /vagrant). */
+  provisioningPath?: string;
+  /** Extra variables (`extra_vars`). */
+  extraVars?: Record<string, ExtraValue>;
+  /** More inventory groups: name -> machine names. */
+  groups?: Record<string, string[]>;
+  /** Hosts to limit the run to (default: this machine). */
+  limit?: string;
+  /** ansible_local: install Ansible in the guest when it is missing (default false: the box should have it). */
+  install?: boolean;
+  /** `-v` .. `-vvvv` (`verbose`: "v", "vv", ...). */
+  verbose?: string;
+  run?: RunWhen;
+}
+
+/** A reboot of the guest between provisioning steps (Vagrant's shell provisioner `reboot: true`). */
+export interface RebootStep {
+  type: "reboot";
+  name?: string;
+  run?: RunWhen;
+}
+
+/** A provisioning step; a plain string is an inline shell script run as root on first boot. */
+export type ProvisionStep = string | ShellStep | FileStep | AnsibleStep | RebootStep;
+
+/** SSH settings of Vagrant (`config.ssh`). */
+export interface SshConfig {
+  /** The user Vagrant logs in as (default the box's, usually vagrant). */
+  username?: string;
+  /** A password to log in with (boxes without Vagrant's key); it is written into the Vagrantfile. */
+  password?: string;
+  /** Replace Vagrant's insecure key with a new one on first boot (default true). */
+  insertKey?: boolean;
+  /** Private key files, relative to the lab folder or absolute. */
+  privateKeyPath?: string[];
+  /** Forward the host's SSH agent (default false). */
+  forwardAgent?: boolean;
+}
+
+export const CPU_MODES = ["host-model", "host-passthrough", "custom"] as const;
+export type CpuMode = (typeof CPU_MODES)[number];
+
+export const CPU_FEATURE_POLICIES = ["force", "require", "optional", "disable", "forbid"] as const;
+export type CpuFeaturePolicy = (typeof CPU_FEATURE_POLICIES)[number];
+
+export const DISK_CACHES = ["default", "none", "writethrough", "writeback", "directsync", "unsafe"] as const;
+export type DiskCache = (typeof DISK_CACHES)[number];
+
+export const GRAPHICS = ["none", "vnc", "spice"] as const;
+export type Graphics = (typeof GRAPHICS)[number];
+
+export const LIBVIRT_NIC_MODELS = ["virtio", "e1000", "e1000e", "rtl8139", "pcnet", "ne2k_pci"] as const;
+export type LibvirtNicModel = (typeof LIBVIRT_NIC_MODELS)[number];
+
+/** libvirt settings of a machine (vagrant-libvirt's `libvirt.*`); used when the lab renders for libvirt. */
+export interface LibvirtMachineConfig {
+  /** The box on libvirt, when it differs from `box`. */
+  box?: string;
+  /** The CPU mode (default: host-passthrough under KVM, host-model under TCG, custom with cpuModel). */
+  cpuMode?: CpuMode;
+  /** The named model of `custom` (e.g. "Skylake-Server", "EPYC"). */
+  cpuModel?: string;
+  /** CPU features on top of the model: `{ name: "pdpe1gb", policy: "require" }`. */
+  cpuFeatures?: { name: string; policy: CpuFeaturePolicy }[];
+  /** The root disk's bus (default virtio). */
+  diskBus?: DiskBus;
+  /** The root and extra disks' cache mode (default libvirt's). */
+  diskCache?: DiskCache;
+  /** The model of the management NIC (adapter 1; default virtio). */
+  managementNicModel?: LibvirtNicModel;
+  /** Graphics console (default vnc, vagrant-libvirt's); none for headless labs. */
+  graphics?: Graphics;
+  /** The graphics console's keymap (default en-us). */
+  keymap?: string;
+  /** A virtio RNG device fed from the host's /dev/urandom (guests get entropy early). */
+  rng?: boolean;
+  /** Escape hatch: other vagrant-libvirt settings, `libvirt.<key> = <value>`; unknown keys are warned about. */
+  options?: Record<string, ExtraValue>;
+}
+
+/** A VBoxManage call of the escape hatch: the command, then its arguments after the VM (`:id`). */
+export interface VBoxManageCall {
+  /** modifyvm, storagectl, storageattach, setextradata, guestproperty... */
+  command: string;
+  args: string[];
+}
+
+/** VirtualBox settings of a machine (Vagrant's `vb.*`); used when the lab renders for VirtualBox. */
+export interface VirtualBoxMachineConfig {
+  /** The box on VirtualBox, when it differs from `box`. */
+  box?: string;
+  /** The VM's name in VirtualBox (default Vagrant's: folder_machine_timestamp). */
+  name?: string;
+  /** Import the box once and make each VM a linked clone of it (faster, smaller). */
+  linkedClone?: boolean;
+  /** Guest properties set before boot (`VBoxManage guestproperty set`). */
+  guestProperties?: Record<string, string>;
+  /** The CPU profile (`--cpu-profile`): "host" or a named one such as "Intel Core i7-6700K". */
+  cpuProfile?: string;
+  /** Escape hatch: other VirtualBox provider settings, `vb.<key> = <value>`; unknown keys are warned about. */
+  options?: Record<string, ExtraValue>;
+  /** Escape hatch: VBoxManage calls on the VM before it boots (`vb.customize`). */
+  customize?: VBoxManageCall[];
 }
 
 export interface ForwardConfig {
@@ -109,19 +334,49 @@ export interface MachineDefaults {
   nested?: boolean;
   /** libvirt: hardware KVM (host-passthrough CPU) or QEMU software emulation. */
   accel?: Accel;
+  /** The box's version constraint (`box_version`, e.g. ">= 1.2, < 2"). */
+  boxVersion?: string;
+  /**
+   * The root disk's size in GiB, when bigger than the box's (the guest grows its partition itself).
+   * @asType integer
+   * @minimum 1
+   */
+  diskSizeGiB?: number;
+  /** SSH settings; a machine's own are merged over these. */
+  ssh?: SshConfig;
+  libvirt?: LibvirtMachineConfig;
+  virtualbox?: VirtualBoxMachineConfig;
 }
 
 export interface MachineConfig extends MachineDefaults {
+  /** The name; with `count`, `{n}` in it is the machine's number (without, the number is appended). */
   name: string;
-  /** Default: the machine name. May be a fully qualified name. */
+  /**
+   * This entry stands for `count` machines, numbered from 1: names and hostnames take the
+   * number at `{n}`, static IPs, MACs and forwarded host ports go up by one per machine.
+   * @asType integer
+   * @minimum 1
+   */
+  count?: number;
+  /** Default: the machine name. May be a fully qualified name; with `count`, `{n}` is the number. */
   hostname?: string;
+  /** Started by `vagrant up` without naming it (default true). */
+  autostart?: boolean;
+  /** The machine `vagrant ssh` picks when none is named. */
+  primary?: boolean;
+  /** Machines that must be up before this one is started (libvirt starts the rest in parallel). */
+  upAfter?: string[];
+  /** Blank disks beside the root disk. */
+  disks?: DiskConfig[];
+  /** Folders shared with this machine, on top of the lab's `syncedFolders`. */
+  syncedFolders?: SyncedFolderConfig[];
   boxUrl?: string;
   /** libvirt: a named CPU model (kvm64 hides svm/vmx: a negative test). */
   cpuModel?: string;
   nics?: NicConfig[];
   forwards?: ForwardConfig[];
-  /** Shell lines run as root on first boot, each its own provisioner. */
-  provision?: string[];
+  /** Provisioning steps in order: shell lines (as root, on first boot) or steps of a type. */
+  provision?: ProvisionStep[];
 }
 
 /** A kvm-lab lab: its networks and machines (kvm-lab.config.ts, or .json). */
@@ -138,6 +393,12 @@ export interface LabConfig {
   machines: MachineConfig[];
   /** Share the project folder as /vagrant (default: VirtualBox yes, libvirt no: it needs NFS). */
   syncedFolder?: boolean;
+  /** Folders shared with every machine. */
+  syncedFolders?: SyncedFolderConfig[];
+  /** Vagrant plugins the lab needs (`config.vagrant.plugins`): Vagrant offers to install the missing ones. */
+  vagrantPlugins?: string[];
+  /** Every machine's /etc/hosts lists every machine by its static address on this network (what vagrant-hostmanager is installed for). */
+  etcHosts?: { network: string };
   virtualbox?: {
     /** Extra ranges listed in /etc/vbox/networks.conf, allowing host-only networks outside 192.168.56.0/21. */
     hostOnlyRanges?: string[];
@@ -203,6 +464,11 @@ export interface Nic {
   forwards: Forward[];
   /** The pcap file of this NIC's packets, relative to the lab folder. */
   capture?: string;
+  /** Vagrant configures the NIC in the guest (false: left alone). */
+  autoConfig: boolean;
+  mtu?: number;
+  /** bridged with DHCP: the DHCP server's default route is kept. */
+  defaultRoute: boolean;
 }
 
 export interface Forward {
@@ -212,19 +478,98 @@ export interface Forward {
   protocol: Protocol;
 }
 
+export interface SyncedFolder {
+  host: string;
+  guest: string;
+  type?: SyncedFolderType;
+  disabled: boolean;
+  create: boolean;
+  owner?: string;
+  group?: string;
+  mountOptions: string[];
+  nfsVersion?: number;
+  nfsUdp?: boolean;
+  rsyncExclude: string[];
+  rsyncArgs?: string[];
+  smbUsername?: string;
+  accessMode?: "passthrough" | "mapped" | "squash";
+  /** Where it came from: `syncedFolders[0]` or `machines[1] (web).syncedFolders[0]`. */
+  path: string;
+}
+
+export interface Disk {
+  name: string;
+  sizeGiB: number;
+  bus: DiskBus;
+}
+
+/** A provisioning step with its defaults applied; `name` is always set (Vagrant shows it). */
+export type Provision =
+  | { type: "shell"; name: string; inline?: string; path?: string; args: string[]; env: Record<string, string>; privileged: boolean; run: RunWhen }
+  | { type: "file"; name: string; source: string; destination: string; run: RunWhen }
+  | {
+      type: "ansible" | "ansible_local";
+      name: string;
+      playbook: string;
+      provisioningPath?: string;
+      extraVars: Record<string, ExtraValue>;
+      groups: Record<string, string[]>;
+      limit?: string;
+      install: boolean;
+      verbose?: string;
+      run: RunWhen;
+    }
+  | { type: "reboot"; name: string; run: RunWhen };
+
+export interface LibvirtMachine {
+  cpuMode?: CpuMode;
+  cpuFeatures: { name: string; policy: CpuFeaturePolicy }[];
+  diskBus?: DiskBus;
+  diskCache?: DiskCache;
+  managementNicModel?: LibvirtNicModel;
+  graphics?: Graphics;
+  keymap?: string;
+  rng: boolean;
+  options: Record<string, ExtraValue>;
+}
+
+export interface VirtualBoxMachine {
+  name?: string;
+  linkedClone: boolean;
+  guestProperties: Record<string, string>;
+  cpuProfile?: string;
+  options: Record<string, ExtraValue>;
+  customize: VBoxManageCall[];
+}
+
 export interface Machine {
   name: string;
+  /** A counted entry's name pattern (`compute{n}`) with the number taken out (`compute`): an inventory group. */
+  group?: string;
   hostname: string;
+  /** The box on the lab's provider (its own box when the machine names one for the provider). */
   box: string;
   boxUrl?: string;
+  boxVersion?: string;
   cpus: number;
   memory: number;
   nested: boolean;
   accel: Accel;
+  /** libvirt: the named CPU model (`cpuModel`, or `libvirt.cpuModel`). */
   cpuModel?: string;
+  autostart: boolean;
+  primary: boolean;
+  upAfter: string[];
+  diskSizeGiB?: number;
+  disks: Disk[];
+  /** The lab's synced folders, then the machine's own. */
+  syncedFolders: SyncedFolder[];
+  ssh: SshConfig;
+  libvirt: LibvirtMachine;
+  virtualbox: VirtualBoxMachine;
   nics: Nic[];
   forwards: Forward[];
-  provision: string[];
+  provision: Provision[];
 }
 
 export interface Lab {
@@ -236,6 +581,9 @@ export interface Lab {
   /** The config file it came from, relative to the Vagrantfile's folder where possible. */
   source: string;
   syncedFolder: boolean;
+  vagrantPlugins: string[];
+  /** The network whose static addresses every machine's /etc/hosts lists. */
+  etcHosts?: Network;
   networks: Network[];
   machines: Machine[];
   hostOnlyRanges: Cidr[];

@@ -44,5 +44,5 @@ export function forwardLines(machine: Machine, options: { nicForwards?: boolean 
 }
 
 export function provisionSteps(machine: Machine): { name: string; inline: string }[] {
-  return machine.provision.map((inline, index) => ({ name: `${machine.name} step ${index + 1}`, inline }));
+  return machine.provision.flatMap((step) => (step.type === "shell" && step.inline !== undefined ? [{ name: step.name, inline: step.inline }] : []));
 }
