@@ -3,8 +3,8 @@ import { defineRecipe } from "kvm-lab";
 
 export default defineRecipe({
   name: "debian-12-kvm",
-  description: "Debian 12 (bookworm) with QEMU/KVM, libvirt (default network on virbr0) and cpu-checker",
-  version: "1.0.0",
+  description: "Debian 12 (bookworm) with QEMU/KVM, libvirt (default network on virbr0), cpu-checker, rsync and ansible-core",
+  version: "1.1.0",
   suite: "bookworm",
   packages: [
     "qemu-system-x86",
@@ -17,6 +17,10 @@ export default defineRecipe({
     "dnsmasq-base",
     "iproute2",
     "iptables",
+    // Provisioning without a network install: Vagrant's rsync synced folders need rsync in
+    // the guest, ansible_local provisioners ansible-playbook.
+    "rsync",
+    "ansible-core",
   ],
   diskGiB: 20,
   files: {

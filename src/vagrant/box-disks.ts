@@ -108,5 +108,13 @@ export async function boxDiskBytes(box: string, provider: Provider, boxesDir: st
 export async function machineDisks(lab: Lab, boxesDir: string, provider: Provider = lab.provider): Promise<(machine: Machine) => number | undefined> {
   const sizes = new Map<string, number | undefined>();
   for (const box of new Set(lab.machines.map((m) => m.box))) sizes.set(box, await boxDiskBytes(box, provider, boxesDir));
-  return (machine) => sizes.get(machine.box);
+  return (machine) => {
+    const box = sizes.get(machine.box);
+    // A root disk grown past the box's (diskSizeGiB), and the machine's extra disks.
+    const root = machine.diskSizeGiB === undefined ? box : Math.max(box ?? 0, machine.diskSizeGiB * GiB);
+    if (root === undefined) return undefined;
+    return root + machine.disks.reduce((sum, disk) => sum + disk.sizeGiB * GiB, 0);
+  };
 }
+
+

@@ -3,16 +3,30 @@
 // guest really run under KVM, kvm-ok); the minimal box with cpu_model qemu64 (which carries svm) and nested off
 // must fail them with the right causes and exit code 1. Then `kvm-lab test` runs the whole
 // pipeline on the same lab, and nothing of the lab is left running afterwards.
+// The KVM machine also carries what real labs add (issue 13), each shown from inside the
+// guest: an extra disk of its size, an rsync and a 9p synced folder with a file in each, a
+// file provisioner's file, an ansible_local playbook's effect, and a `run: "always"` step
+// that runs again on `kvm-lab up` after a halt.
 import path from "node:path";
 import { execa } from "execa";
 import fs from "fs-extra";
-import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, labDir, libvirtLeftovers, testNetns } from "../support/e2e.js";
+import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, labDir, libvirtLeftovers, testNetns, vagrantInNetns } from "../support/e2e.js";
 
 const skip = cannotBootVms();
 if (skip) process.stderr.write(`e2e lab: skipped: ${skip}\n`);
 const maybe = skip ? describe.skip : describe;
 const MINUTES = 60_000;
 const NAME = "e2elab";
+const PLAYBOOK = `- hosts: all
+  become: true
+  gather_facts: false
+  tasks:
+    - name: leave a mark
+      ansible.builtin.copy:
+        dest: /etc/kvm-lab-ansible
+        content: "played on {{ inventory_hostname }}\\n"
+`;
+const GiB = 1024 ** 3;
 
 
 maybe("a two-machine lab: up, check, test", () => {
@@ -31,12 +45,29 @@ export default defineLab({
   provider: "libvirt",
   defaults: { cpus: 2, memory: 1536, accel: "${e2eAccel()}" },
   machines: [
-    { name: "kvmhost", box: "kvm-lab/debian-12-kvm" },
+    {
+      name: "kvmhost",
+      box: "kvm-lab/debian-12-kvm",
+      disks: [{ name: "data", sizeGiB: 3 }],
+      syncedFolders: [
+        { host: ".", guest: "/vagrant", type: "rsync", rsyncExclude: [".kvm-lab/", ".vagrant/", "shared/"] },
+        { host: "shared", guest: "/mnt/shared", type: "9p" },
+      ],
+      provision: [
+        { type: "file", source: "files/motd.txt", destination: "/tmp/kvm-lab-motd.txt" },
+        { type: "ansible_local", playbook: "site.yml" },
+        { type: "shell", name: "count boots", inline: "echo up >> /var/tmp/kvm-lab-always", run: "always" },
+      ],
+    },
     { name: "nokvm", box: "kvm-lab/debian-12-minimal", nested: false, cpuModel: "qemu64" }, // qemu64 carries svm: nested off must hide it
   ],
 });
 `,
     );
+    await fs.outputFile(path.join(dir, "files", "motd.txt"), "copied by a file provisioner\n");
+    await fs.outputFile(path.join(dir, "shared", "hello.txt"), "shared over 9p\n");
+    await fs.outputFile(path.join(dir, "site.yml"), PLAYBOOK);
+    await fs.chmod(path.join(dir, "shared"), 0o755);
   }, 40 * MINUTES);
 
   afterAll(async () => {
@@ -80,6 +111,37 @@ export default defineLab({
     await execa("xmllint", ["--noout", junit]);
     expect((await fs.readFile(junit, "utf8")).match(/<testcase /g)!.length).toBe(16);
   }, 15 * MINUTES);
+
+  /** A command's output on kvmhost, over vagrant ssh. */
+  async function onKvmhost(command: string): Promise<string> {
+    const run = await vagrantInNetns(["ssh", "kvmhost", "-c", command], dir, 3 * MINUTES);
+    expect(run.exitCode).toBe(0);
+    return run.stdout.trim();
+  }
+
+  test("the guest shows the extra disk, both synced folders, the file and ansible_local steps", async () => {
+    // vda is the root disk; the config's data disk is the next virtio disk.
+    expect(Number(await onKvmhost("lsblk -b -d -n -o SIZE /dev/vdb"))).toBe(3 * GiB);
+    expect(await onKvmhost("cat /vagrant/files/motd.txt")).toBe("copied by a file provisioner");
+    expect(await onKvmhost("test -e /vagrant/shared/hello.txt && echo copied || echo excluded")).toBe("excluded");
+    expect(await onKvmhost("findmnt -n -o FSTYPE /mnt/shared")).toBe("9p");
+    expect(await onKvmhost("cat /mnt/shared/hello.txt")).toBe("shared over 9p");
+    expect(await onKvmhost("cat /tmp/kvm-lab-motd.txt")).toBe("copied by a file provisioner");
+    expect(await onKvmhost("cat /etc/kvm-lab-ansible")).toBe("played on kvmhost");
+    expect(await onKvmhost("cat /var/tmp/kvm-lab-always")).toBe("up");
+  }, 10 * MINUTES);
+
+  test('a run: "always" step runs again on kvm-lab up after a halt; a 9p folder is live', async () => {
+    const halt = await vagrantInNetns(["halt", "kvmhost"], dir, 5 * MINUTES);
+    expect(halt.exitCode).toBe(0);
+    await fs.outputFile(path.join(dir, "shared", "later.txt"), "written while halted\n");
+    const up = await kvmLabInNetns(["up"], dir, 15 * MINUTES);
+    expect(up.exitCode).toBe(0);
+    expect((await onKvmhost("cat /var/tmp/kvm-lab-always")).split("\n")).toEqual(["up", "up"]);
+    expect(await onKvmhost("cat /mnt/shared/later.txt")).toBe("written while halted");
+    // once steps do not run again
+    expect(await onKvmhost("cat /etc/kvm-lab-ansible")).toBe("played on kvmhost");
+  }, 20 * MINUTES);
 
   test("test runs the whole pipeline, exits 1 for the negative machine, and leaves nothing running", async () => {
     const run = await kvmLabInNetns(["test", "--junit", path.join(dir, "test.xml")], dir, 30 * MINUTES);
