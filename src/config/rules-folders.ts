@@ -20,6 +20,14 @@ import {
 } from "./synced-folders.js";
 
 const OPTIONS = Object.keys(FOLDER_OPTION_TYPES) as FolderOption[];
+/** The host's platform (a variable so tests can stand in another host). */
+let platform: NodeJS.Platform = process.platform;
+/** Tests: check as on another host platform; returns the previous one. */
+export function setHostPlatformForTests(next: NodeJS.Platform): NodeJS.Platform {
+  const previous = platform;
+  platform = next;
+  return previous;
+}
 
 /** Every rule of synced folders, SSH, autostart/primary, box versions and plugins; `labDir` is where relative host paths start. */
 export function checkFoldersAndSsh(lab: Lab, labDir: string, errors: Problem[], warnings: Problem[]): void {
@@ -99,6 +107,10 @@ function checkFolder(lab: Lab, folder: SyncedFolder, labDir: string, errors: Pro
       message: `is not read by ${type ? `"${type}"` : "a folder without a type"} folders (only by ${readers}); it is left out of the Vagrantfile`,
       fix: option === "owner" || option === "group" ? (type === "nfs" ? "NFS keeps the host's owners: remove it, or use another type" : "remove it, or pick a type that reads it") : "remove it, or pick a type that reads it",
     });
+  }
+  // smb/synced_folder.rb usable?: only hosts with the smb_installed capability (hosts/windows, hosts/darwin).
+  if (type === "smb" && !folder.disabled && platform !== "win32" && platform !== "darwin") {
+    warnings.push({ path: `${at}.type`, message: "smb folders need a Windows or macOS host, and Vagrant refuses them on this one", fix: 'use "nfs" or "rsync" on Linux hosts' });
   }
   // Vagrant warns at `vagrant up` that NFSv4 has no UDP (nfs/synced_folder.rb prepare_folder `v4_with_udp_warning`).
   if (type === "nfs" && folder.nfsUdp === true && folder.nfsVersion === 4) {
