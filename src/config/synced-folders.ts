@@ -78,7 +78,9 @@ export function guestKey(guest: string): string {
  * Returns the parts that are not constraints.
  */
 export function badVersionParts(constraint: string): string[] {
-  return constraint.split(",").filter((part) => !GEM_REQUIREMENT.test(part));
+  const parts = constraint.split(",");
+  while (parts.length && parts[parts.length - 1] === "") parts.pop(); // Ruby's String#split drops trailing empty fields
+  return parts.filter((part) => !GEM_REQUIREMENT.test(part));
 }
 // Ruby's \s is ASCII whitespace only; (?>...) in RubyGems' pattern cannot change what matches here.
 const GEM_REQUIREMENT = /^[ \t\r\n\f\v]*(=|!=|>|<|>=|<=|~>)?[ \t\r\n\f\v]*([0-9]+(?:\.[0-9a-zA-Z]+)*(-[0-9A-Za-z-]+(\.[0-9A-Za-z-]+)*)?)[ \t\r\n\f\v]*$/;
