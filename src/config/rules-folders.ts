@@ -99,6 +99,7 @@ function checkFolder(lab: Lab, folder: SyncedFolder, labDir: string, errors: Pro
     });
   }
   const type = folderTypeOn(lab.provider, folder);
+  checkShellWords(folder, type, errors);
   for (const option of OPTIONS) {
     if (!folderHas(folder, option) || optionBelongs(type, option)) continue;
     const readers = FOLDER_OPTION_TYPES[option].map((t) => `"${t}"`).join(", ");
@@ -115,6 +116,36 @@ function checkFolder(lab: Lab, folder: SyncedFolder, labDir: string, errors: Pro
   // Vagrant warns at `vagrant up` that NFSv4 has no UDP (nfs/synced_folder.rb prepare_folder `v4_with_udp_warning`).
   if (type === "nfs" && folder.nfsUdp === true && folder.nfsVersion === 4) {
     warnings.push({ path: `${at}.nfsUdp`, message: "NFS version 4 runs over TCP only", fix: "remove nfsUdp (Vagrant's default is UDP only for versions 2 and 3)" });
+  }
+}
+
+/** Characters that mean the same to a shell unquoted: what a mount option, a user name or a path may hold. */
+const SHELL_SAFE = /^[A-Za-z0-9_.,:=+@%/-]+$/;
+/** A user or group as `id -u` / `getent group` take it: a name or a number. */
+const ACCOUNT = /^([a-z_][a-z0-9_.-]*\$?|[0-9]+)$/i;
+
+/**
+ * Values the guest's shell reads unquoted: mount options (guests/linux/cap/nfs.rb and the
+ * virtualbox and smb mounts join them into `mount -o ...`; vagrant-libvirt's cap/mount_9p.rb
+ * and cap/mount_virtiofs.rb append `mount_opts`), owner and group (unix_mount_helpers.rb
+ * `id -u #{owner}`), and 9p/virtiofs guest paths (`mkdir -p #{expanded_guest_path}`, unescaped,
+ * where Vagrant's own mounts use Shellwords.escape).
+ */
+function checkShellWords(folder: SyncedFolder, type: SyncedFolder["type"], errors: Problem[]): void {
+  const at = folder.path;
+  folder.mountOptions.forEach((option, i) => {
+    if (!SHELL_SAFE.test(option)) {
+      errors.push({ path: `${at}.mountOptions[${i}]`, message: `${JSON.stringify(option)} is not a mount option (the guest's shell reads it unquoted)`, fix: 'one option per entry, of letters, digits and _ . , : = + @ % / -, e.g. "uid=1000"' });
+    }
+  });
+  for (const key of ["owner", "group"] as const) {
+    const value = folder[key];
+    if (value !== undefined && !ACCOUNT.test(value)) {
+      errors.push({ path: `${at}.${key}`, message: `${JSON.stringify(value)} is not a user or group name or number`, fix: 'a name such as "www-data", or a number such as "1000"' });
+    }
+  }
+  if ((type === "9p" || type === "virtiofs") && folder.guest.startsWith("/") && !SHELL_SAFE.test(folder.guest)) {
+    errors.push({ path: `${at}.guest`, message: `${JSON.stringify(folder.guest)}: vagrant-libvirt passes ${type} guest paths to the guest's shell unquoted`, fix: "use letters, digits and _ . , : = + @ % / - in the path" });
   }
 }
 

@@ -89,6 +89,28 @@ describe("guest paths", () => {
   });
 });
 
+describe("values the guest's shell reads", () => {
+  test("a mount option with shell characters or spaces is an error", () => {
+    const problems = problemsOf(folders([{ host: ".", guest: "/data", mountOptions: ["uid=1000", "ro; reboot", "a b"] }]));
+    const p = at(problems, `${F}[0].mountOptions[1]`);
+    expect(p.message).toBe('"ro; reboot" is not a mount option (the guest\'s shell reads it unquoted)');
+    expect(at(problems, `${F}[0].mountOptions[2]`)).toBeDefined();
+    expect(problems.find((q) => q.path === `${F}[0].mountOptions[0]`)).toBeUndefined();
+  });
+
+  test("owner and group are names or numbers", () => {
+    const problems = problemsOf(folders([{ host: ".", guest: "/data", owner: "$(id)", group: "1000" }]));
+    expect(at(problems, `${F}[0].owner`).message).toBe('"$(id)" is not a user or group name or number');
+    expect(problems.find((q) => q.path === `${F}[0].group`)).toBeUndefined();
+  });
+
+  test("9p and virtiofs guest paths go to the shell unquoted; other types quote them", () => {
+    const spaced = (type: "9p" | "nfs"): SyncedFolderConfig[] => [{ host: ".", guest: "/my data", type }];
+    expect(at(problemsOf(folders(spaced("9p")), "libvirt"), `${F}[0].guest`).message).toContain("unquoted");
+    expect(problemsOf(folders(spaced("nfs")), "libvirt")).toEqual([]);
+  });
+});
+
 describe("host paths", () => {
   test("a missing host folder is a warning (vagrant refuses it) unless create or disabled", () => {
     const p = at(warningsOf(folders([{ host: "no-such-folder-here", guest: "/data" }])), `${F}[0].host`);
