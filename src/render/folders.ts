@@ -2,7 +2,8 @@
 // providers: `config.vm.define` options, box_version, synced folders (with the shared
 // memory virtiofs needs on libvirt) and `node.ssh.*`. Values stay raw: the templates print
 // each through the Ruby-literal helpers.
-import type { Lab, Machine, Provider, SyncedFolder } from "../config/types.js";
+import path from "node:path";
+import type { Lab, Machine, SyncedFolder } from "../config/types.js";
 import { folderHas, folderTypeOn, guestKey, optionBelongs, type FolderOption } from "../config/synced-folders.js";
 import { RubySymbol } from "./ruby.js";
 import type { AccessView, FolderLineView, LabAccessView, OptionPairs, ProviderCallView, ProviderSettingView } from "./view.js";
@@ -14,7 +15,7 @@ export function labAccessView(lab: Lab): LabAccessView {
 
 /** A machine's define options, box version, synced folders and SSH settings. */
 export function accessView(lab: Lab, machine: Machine): AccessView {
-  return { define: defineOptions(machine), boxVersion: machine.boxVersion, folders: folderLines(lab, machine), ssh: sshSettings(machine) };
+  return { define: defineOptions(machine), boxVersion: machine.boxVersion, folders: folderLines(lab, machine), ssh: sshSettings(lab, machine) };
 }
 
 /** `config.vm.define name, autostart: false, primary: true` (kernel_v2/config/vm.rb define; only what differs from Vagrant's defaults). */
@@ -31,12 +32,24 @@ function when<T>(type: SyncedFolder["type"], folder: SyncedFolder, option: Folde
 }
 
 /**
+ * A host path of the config (relative to the lab folder) as the Vagrantfile needs it:
+ * Vagrant expands host and key paths from the Vagrantfile's folder (kernel_v2/config/vm.rb
+ * validate, machine.rb ssh_info), and a Vagrantfile written elsewhere (`render --out`)
+ * names its config by a path (`lab.source`) whose folder is the lab folder.
+ */
+export function fromVagrantfile(lab: Lab, file: string): string {
+  const labDir = path.posix.dirname(lab.source.split(path.sep).join("/"));
+  if (labDir === "." || file.startsWith("/") || file === "~" || file.startsWith("~/") || /^[A-Za-z]:[\\/]/.test(file)) return file;
+  return path.posix.join(labDir, file);
+}
+
+/**
  * One `node.vm.synced_folder host, guest, ...` line. Option names are Vagrant's (see
  * config/synced-folders.ts); 9p and virtiofs take their mount options as one string
  * (`mount_opts`, vagrant-libvirt cap/mount_9p.rb and cap/mount_virtiofs.rb).
  */
-function folderLine(provider: Provider, folder: SyncedFolder): FolderLineView {
-  const type = folderTypeOn(provider, folder);
+function folderLine(lab: Lab, folder: SyncedFolder): FolderLineView {
+  const type = folderTypeOn(lab.provider, folder);
   const libvirtMount = type === "9p" || type === "virtiofs";
   const options: OptionPairs = [
     ["type", folder.type],
@@ -54,7 +67,7 @@ function folderLine(provider: Provider, folder: SyncedFolder): FolderLineView {
     // vagrant-libvirt cap/synced_folder_9p.rb prepare: <filesystem accessmode=...>.
     ["accessmode", when(type, folder, "accessMode", folder.accessMode)],
   ];
-  return { host: folder.host, guest: folder.guest, options: options.filter(([, value]) => value !== undefined) };
+  return { host: fromVagrantfile(lab, folder.host), guest: folder.guest, options: options.filter(([, value]) => value !== undefined) };
 }
 
 /** The machine's synced folders, the lab's first; a lab-wide `/vagrant` is printed at the top instead. */
@@ -62,7 +75,7 @@ export function folderLines(lab: Lab, machine: Machine): FolderLineView[] {
   const labWide = projectFolderOf(lab) === "replaced";
   return machine.syncedFolders
     .filter((folder) => !(labWide && folder.path.startsWith("syncedFolders[") && guestKey(folder.guest) === "/vagrant"))
-    .map((folder) => folderLine(lab.provider, folder));
+    .map((folder) => folderLine(lab, folder));
 }
 
 /**
@@ -83,7 +96,7 @@ export function projectFolderOf(lab: Lab): "replaced" | "explicit" | "default" |
 /** The lab-wide /vagrant entry, printed at the top of the Vagrantfile in place of the default line. */
 export function labVagrantFolder(lab: Lab): FolderLineView | undefined {
   const folder = lab.machines[0]?.syncedFolders.find((f) => f.path.startsWith("syncedFolders[") && guestKey(f.guest) === "/vagrant");
-  return folder ? folderLine(lab.provider, folder) : undefined;
+  return folder ? folderLine(lab, folder) : undefined;
 }
 
 /**
@@ -104,16 +117,15 @@ export function virtiofsMemory(lab: Lab, machine: Machine): ProviderCallView[] {
 /**
  * `node.ssh.*` (kernel_v2/config/ssh_connect.rb: username, password, insert_key,
  * private_key_path; ssh.rb: forward_agent). Vagrant expands private_key_path from the
- * Vagrantfile's folder (machine.rb ssh_info, ssh_connect.rb validate), so the config's
- * lab-relative paths are written as they are.
+ * Vagrantfile's folder (machine.rb ssh_info, ssh_connect.rb validate): see fromVagrantfile.
  */
-export function sshSettings(machine: Machine): ProviderSettingView[] {
+export function sshSettings(lab: Lab, machine: Machine): ProviderSettingView[] {
   const { ssh } = machine;
   const settings: ProviderSettingView[] = [];
   if (ssh.username !== undefined) settings.push({ key: "username", value: ssh.username });
   if (ssh.password !== undefined) settings.push({ comment: ["a password, in clear: the config asks for it"], key: "password", value: ssh.password });
   if (ssh.insertKey !== undefined) settings.push({ key: "insert_key", value: ssh.insertKey });
-  if (ssh.privateKeyPath?.length) settings.push({ key: "private_key_path", value: ssh.privateKeyPath });
+  if (ssh.privateKeyPath?.length) settings.push({ key: "private_key_path", value: ssh.privateKeyPath.map((key) => fromVagrantfile(lab, key)) });
   if (ssh.forwardAgent !== undefined) settings.push({ key: "forward_agent", value: ssh.forwardAgent });
   return settings;
 }

@@ -5,6 +5,7 @@
 import path from "node:path";
 import fs from "fs-extra";
 import type { LabConfig, Provider, SyncedFolderConfig } from "../../../src/config/types.js";
+import { checkConfig } from "../../../src/config/load.js";
 import { normalizeLab } from "../../../src/config/normalize.js";
 import { renderVagrantfile } from "../../../src/render/vagrantfile.js";
 import { readWithRuby, render, tempDir } from "../../support/tools.js";
@@ -72,6 +73,19 @@ describe("synced folder lines", () => {
       'node.vm.synced_folder ".", "/lab"',
     ]);
   });
+});
+
+test("a Vagrantfile written outside the lab folder reaches host folders and keys through the config's folder", () => {
+  const config = lab({}, { syncedFolders: [{ host: "data", guest: "/data" }, { host: "/srv/abs", guest: "/abs" }, { host: "~/home", guest: "/home2" }], ssh: { privateKeyPath: ["keys/id", "/etc/key"] } });
+  const { lab: loaded } = checkConfig(config);
+  const text = renderVagrantfile(loaded, { source: "../lab/kvm-lab.config.ts" });
+  expect(lines(text, "node.vm.synced_folder")).toEqual([
+    'node.vm.synced_folder "../lab/data", "/data"',
+    'node.vm.synced_folder "/srv/abs", "/abs"',
+    'node.vm.synced_folder "~/home", "/home2"',
+  ]);
+  expect(lines(text, "node.ssh.private_key_path")).toEqual(['node.ssh.private_key_path = ["../lab/keys/id", "/etc/key"]']);
+  expect(lines(renderVagrantfile(loaded), "node.vm.synced_folder")[0]).toBe('node.vm.synced_folder "data", "/data"');
 });
 
 describe("/vagrant", () => {
