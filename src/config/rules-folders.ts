@@ -109,6 +109,10 @@ function checkFolder(lab: Lab, folder: SyncedFolder, labDir: string, errors: Pro
       fix: option === "owner" || option === "group" ? (type === "nfs" ? "NFS keeps the host's owners: remove it, or use another type" : "remove it, or pick a type that reads it") : "remove it, or pick a type that reads it",
     });
   }
+  // guests/linux/cap/nfs.rb mounts with `vers=<nfs_version>`: NFS has versions 2, 3 and 4.
+  if (folder.nfsVersion !== undefined && (folder.nfsVersion < 2 || folder.nfsVersion > 4)) {
+    errors.push({ path: `${at}.nfsVersion`, message: `${folder.nfsVersion} is not an NFS version`, fix: "use 2, 3 or 4 (Vagrant's default: 3)" });
+  }
   // smb/synced_folder.rb usable?: only hosts with the smb_installed capability (hosts/windows, hosts/darwin).
   if (type === "smb" && !folder.disabled && platform !== "win32" && platform !== "darwin") {
     warnings.push({ path: `${at}.type`, message: "smb folders need a Windows or macOS host, and Vagrant refuses them on this one", fix: 'use "nfs" or "rsync" on Linux hosts' });

@@ -158,6 +158,12 @@ describe("options of the wrong type", () => {
     expect(warningsOf(folders([{ host: ".", guest: "/data", type: "rsync", owner: "a", group: "b", rsyncArgs: ["-a"], rsyncExclude: ["x"] }]))).toEqual([]);
   });
 
+  test("an NFS version outside 2 to 4 is an error", () => {
+    const p = at(problemsOf(folders([{ host: ".", guest: "/data", type: "nfs", nfsVersion: 5 }])), `${F}[0].nfsVersion`);
+    expect(p.message).toBe("5 is not an NFS version");
+    expect(p.fix).toBe("use 2, 3 or 4 (Vagrant's default: 3)");
+  });
+
   test("NFS version 4 with UDP is warned", () => {
     expect(at(warningsOf(folders([{ host: ".", guest: "/data", type: "nfs", nfsVersion: 4, nfsUdp: true }])), `${F}[0].nfsUdp`).message).toBe("NFS version 4 runs over TCP only");
   });
