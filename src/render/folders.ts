@@ -10,7 +10,13 @@ import type { AccessView, FolderLineView, LabAccessView, OptionPairs, ProviderCa
 
 /** The top of the Vagrantfile for both providers: plugins and /vagrant. */
 export function labAccessView(lab: Lab): LabAccessView {
-  return { vagrantPlugins: lab.vagrantPlugins, writeProjectFolder: projectFolderOf(lab) === "explicit", vagrantFolder: labVagrantFolder(lab) };
+  const project = projectFolderOf(lab);
+  return {
+    vagrantPlugins: lab.vagrantPlugins,
+    writeProjectFolder: project === "explicit",
+    vagrantPerMachine: project === "per-machine",
+    vagrantFolder: labVagrantFolder(lab),
+  };
 }
 
 /** A machine's define options, box version, synced folders and SSH settings. */
@@ -81,13 +87,15 @@ export function folderLines(lab: Lab, machine: Machine): FolderLineView[] {
 /**
  * What the top of the Vagrantfile says about /vagrant:
  * - "replaced": the lab's `syncedFolders` has a /vagrant entry, printed there in place of the default;
+ * - "per-machine": every machine has a /vagrant entry of its own, so the top has none;
  * - "explicit": shared, and written out, because some folder shares "." elsewhere, and Vagrant
  *   adds its default /vagrant only when no folder has the host path "." (kernel_v2/config/vm.rb finalize!);
  * - "default": shared by Vagrant's default; "disabled": turned off.
  */
-export function projectFolderOf(lab: Lab): "replaced" | "explicit" | "default" | "disabled" {
+export function projectFolderOf(lab: Lab): "replaced" | "per-machine" | "explicit" | "default" | "disabled" {
   const labFolders = lab.machines[0]?.syncedFolders.filter((f) => f.path.startsWith("syncedFolders[")) ?? [];
   if (labFolders.some((f) => guestKey(f.guest) === "/vagrant")) return "replaced";
+  if (lab.machines.length && lab.machines.every((m) => m.syncedFolders.some((f) => guestKey(f.guest) === "/vagrant"))) return "per-machine";
   if (!lab.syncedFolder) return "disabled";
   const dotElsewhere = lab.machines.some((m) => m.syncedFolders.some((f) => f.host === "." && guestKey(f.guest) !== "/vagrant"));
   return dotElsewhere ? "explicit" : "default";

@@ -124,6 +124,8 @@ export interface LabAccessView {
   vagrantPlugins: string[];
   /** The project folder is shared and must be written out (src/render/folders.ts projectFolderOf "explicit"). */
   writeProjectFolder: boolean;
+  /** Every machine has a /vagrant folder of its own: the top has no /vagrant line. */
+  vagrantPerMachine: boolean;
   /** The lab's own /vagrant line, in place of the project folder. */
   vagrantFolder?: FolderLineView;
 }

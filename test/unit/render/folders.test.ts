@@ -8,7 +8,7 @@ import type { LabConfig, Provider, SyncedFolderConfig } from "../../../src/confi
 import { checkConfig } from "../../../src/config/load.js";
 import { normalizeLab } from "../../../src/config/normalize.js";
 import { renderVagrantfile } from "../../../src/render/vagrantfile.js";
-import { readWithRuby, render, tempDir } from "../../support/tools.js";
+import { libvirtReachable, readWithRuby, render, tempDir, vagrantValidate } from "../../support/tools.js";
 
 function lab(extra: Partial<LabConfig> = {}, machine: Record<string, unknown> = {}): LabConfig {
   return { name: "lab", box: "debian/bookworm64", machines: [{ name: "web", ...machine }], ...extra } as LabConfig;
@@ -95,6 +95,28 @@ describe("/vagrant", () => {
       expect(lines(text, "config.vm.synced_folder")).toEqual(['config.vm.synced_folder "code", "/vagrant", type: "rsync", create: true']);
       expect(lines(text, "node.vm.synced_folder")).toEqual([]);
     }
+  });
+
+  test("when every machine has its own /vagrant, the top has no /vagrant line; when some have, the default stays", () => {
+    const own = { syncedFolders: [{ host: "code", guest: "/vagrant", type: "rsync", create: true }] };
+    const all = render({ ...lab({ provider: "libvirt" }), machines: [{ name: "web", ...own }, { name: "node2", ...own }] } as LabConfig);
+    expect(lines(all, "config.vm.synced_folder")).toEqual([]);
+    expect(lines(all, "node.vm.synced_folder")).toHaveLength(2);
+    const some = render({ ...lab({ provider: "libvirt" }), machines: [{ name: "web", ...own }, { name: "node2" }] } as LabConfig);
+    expect(lines(some, "config.vm.synced_folder")).toEqual(['config.vm.synced_folder ".", "/vagrant", disabled: true']);
+  });
+
+  test("vagrant validate takes a machine's own /vagrant over the disabled default, and a disabled lab folder", async () => {
+    if (!libvirtReachable()) return;
+    const config = {
+      ...lab({ provider: "libvirt", syncedFolders: [{ host: ".", guest: "/srv/all" }] }),
+      machines: [
+        { name: "web", syncedFolders: [{ host: "code", guest: "/vagrant", type: "rsync", create: true }, { host: ".", guest: "/srv/all", disabled: true }] },
+        { name: "node2" },
+      ],
+    } as LabConfig;
+    const result = await vagrantValidate(render(config), "libvirt");
+    expect(result.output).toContain("Vagrantfile validated successfully");
   });
 
   test("libvirt keeps /vagrant off unless the config shares it", () => {
