@@ -212,7 +212,7 @@ function checkBoxVersion(machine: Machine, at: string, errors: Problem[]): void 
   });
 }
 
-/** `vagrant ssh` without a name goes to the primary machine; Vagrant picks the first it finds. */
+/** `vagrant ssh` without a name goes to the primary machine; Vagrant takes the first marked one (vagrantfile.rb primary_machine_name). */
 function checkPrimary(lab: Lab, errors: Problem[]): void {
   const primaries = lab.machines.map((machine, index) => ({ machine, index })).filter(({ machine }) => machine.primary);
   if (primaries.length < 2) return;

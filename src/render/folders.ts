@@ -24,7 +24,7 @@ export function accessView(lab: Lab, machine: Machine): AccessView {
   return { define: defineOptions(machine), boxVersion: machine.boxVersion, folders: folderLines(lab, machine), ssh: sshSettings(lab, machine) };
 }
 
-/** `config.vm.define name, autostart: false, primary: true` (kernel_v2/config/vm.rb define; only what differs from Vagrant's defaults). */
+/** `config.vm.define name, autostart: false, primary: true`: options Vagrant keeps per machine (kernel_v2/config/vm.rb define), read by commands/up/command.rb (`autostart`, default true) and Vagrantfile#primary_machine_name (`primary`); only what differs from the defaults. */
 export function defineOptions(machine: Machine): OptionPairs {
   const pairs: OptionPairs = [];
   if (!machine.autostart) pairs.push(["autostart", false]);
@@ -78,7 +78,7 @@ function folderLine(lab: Lab, folder: SyncedFolder): FolderLineView {
 
 /** The machine's synced folders, the lab's first; a lab-wide `/vagrant` is printed at the top instead. */
 export function folderLines(lab: Lab, machine: Machine): FolderLineView[] {
-  const labWide = projectFolderOf(lab) === "replaced";
+  const labWide = labVagrantFolder(lab) !== undefined;
   return machine.syncedFolders
     .filter((folder) => !(labWide && folder.path.startsWith("syncedFolders[") && guestKey(folder.guest) === "/vagrant"))
     .map((folder) => folderLine(lab, folder));
