@@ -13,6 +13,9 @@ const CASES: Record<string, readonly ("virtualbox" | "libvirt")[]> = {
   "every-mode": PROVIDERS,
   "tcg-pair": PROVIDERS,
   minimal: PROVIDERS,
+  "folders-ssh": PROVIDERS,
+  "folders-libvirt": ["libvirt"],
+  "folders-virtualbox": ["virtualbox"],
 };
 const update = process.env.UPDATE_GOLDEN === "1" && !process.env.CI;
 const libvirtUp = libvirtReachable();

@@ -99,7 +99,8 @@ export interface SyncedFolderConfig {
   /** The absolute path in the guest. */
   guest: string;
   /**
-   * How it is shared; default: VirtualBox's shared folders on virtualbox, nfs on libvirt.
+   * How it is shared; default: VirtualBox's shared folders on virtualbox; on libvirt the first
+   * type the host can serve of virtiofs, nfs and rsync (Vagrant's choice by priority).
    * 9p and virtiofs are libvirt's, virtualbox is VirtualBox's; rsync copies at `vagrant up`
    * and `vagrant reload` (and `vagrant rsync`), it does not share.
    */
@@ -111,7 +112,7 @@ export interface SyncedFolderConfig {
   /** The guest owner and group of the files (virtualbox, rsync, smb). */
   owner?: string;
   group?: string;
-  /** Mount options passed to the guest's mount (`mount_options`). */
+  /** Mount options passed to the guest's mount, one per entry (`mount_options`; 9p and virtiofs: joined into `mount_opts`). */
   mountOptions?: string[];
   /**
    * nfs: the NFS version (default Vagrant's: 3).
@@ -120,7 +121,7 @@ export interface SyncedFolderConfig {
    * @maximum 4
    */
   nfsVersion?: number;
-  /** nfs: UDP instead of TCP (default Vagrant's: true). */
+  /** nfs: UDP instead of TCP (default Vagrant's: UDP for versions 2 and 3, TCP for 4). */
   nfsUdp?: boolean;
   /** rsync: paths not copied (`rsync__exclude`), e.g. [".git/"]. */
   rsyncExclude?: string[];

@@ -5,6 +5,7 @@ import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/i
 import { normalizeMac } from "../net/mac.js";
 import { natBlockOf, VAGRANT_LIBVIRT_MANAGEMENT } from "../net/provider-addresses.js";
 import { describeNic, forwardLines, provisionSteps } from "./common.js";
+import { accessView, labAccessView, virtiofsMemory } from "./folders.js";
 import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderCallView, ProviderSettingView } from "./view.js";
 
 /** QEMU's NIC models for VirtualBox's card types. */
@@ -32,6 +33,7 @@ export function libvirtView(lab: Lab): LabView {
     source: lab.source,
     provider: lab.provider,
     syncedFolder: lab.syncedFolder,
+    ...labAccessView(lab),
     natNetworks: [],
     hostOnlyNets: [],
     labSettings,
@@ -49,6 +51,7 @@ function usesDhcp(lab: Lab, network: Network): boolean {
 function machineView(lab: Lab, machine: Machine): MachineView {
   return {
     partial: "libvirt-machine",
+    access: accessView(lab, machine),
     name: machine.name,
     hostname: machine.hostname,
     box: machine.box,
@@ -57,7 +60,7 @@ function machineView(lab: Lab, machine: Machine): MachineView {
     networksHeading: "Adapter 1 is vagrant-libvirt's management network (libvirt's adapter 0).",
     forwards: forwardLines(machine, { nicForwards: true }),
     settings: cpuSettings(machine),
-    calls: machine.nested ? [] : hiddenVirtualization(),
+    calls: [...(machine.nested ? [] : hiddenVirtualization()), ...virtiofsMemory(lab, machine)],
     customize: [],
     provision: provisionSteps(machine),
   };

@@ -44,11 +44,31 @@ export interface ProviderSettingView {
 export interface ProviderCallView {
   comment?: string[];
   method: string;
+  /** Positional arguments before the options (`libvirt.memorybacking :access, mode: "shared"`). */
+  args?: RubyValue[];
   options: OptionPairs;
+}
+
+/** `synced_folder host, guest, options` of a machine (or, for a lab-wide /vagrant, of the config). */
+export interface FolderLineView {
+  host: string;
+  guest: string;
+  options: OptionPairs;
+}
+
+/** What a machine shares and how it is reached (src/render/folders.ts), the same on both providers. */
+export interface AccessView {
+  /** `config.vm.define name, <these>`: autostart, primary. */
+  define: OptionPairs;
+  boxVersion?: string;
+  folders: FolderLineView[];
+  /** `node.ssh.<key> = <value>`. */
+  ssh: ProviderSettingView[];
 }
 
 export interface MachineView {
   partial: string;
+  access: AccessView;
   name: string;
   hostname: string;
   box: string;
@@ -82,7 +102,7 @@ export interface HostOnlyNetView {
   upper: string;
 }
 
-export interface LabView {
+export interface LabView extends LabAccessView {
   labPartial: string;
   labName: string;
   source: string;
@@ -96,4 +116,16 @@ export interface LabView {
   captures?: string[];
   labSettings: ProviderSettingView[];
   machines: MachineView[];
+}
+
+/** The top of the Vagrantfile: the lab's plugins and its /vagrant (src/render/folders.ts labAccessView). */
+export interface LabAccessView {
+  /** `config.vagrant.plugins`: the plugins the lab needs. */
+  vagrantPlugins: string[];
+  /** The project folder is shared and must be written out (src/render/folders.ts projectFolderOf "explicit"). */
+  writeProjectFolder: boolean;
+  /** Every machine has a /vagrant folder of its own: the top has no /vagrant line. */
+  vagrantPerMachine: boolean;
+  /** The lab's own /vagrant line, in place of the project folder. */
+  vagrantFolder?: FolderLineView;
 }

@@ -9,6 +9,7 @@ import { derivedMac, virtualboxMac } from "../net/mac.js";
 import { TEMPLATES_DIR } from "../paths.js";
 import { DEFAULTS } from "../config/defaults.js";
 import { describeNic, forwardLines, provisionSteps } from "./common.js";
+import { accessView, labAccessView } from "./folders.js";
 import type { CustomizeArg, CustomizeView, HostOnlyNetView, LabView, MachineView, NetworkLineView, OptionPairs, RubyGuard } from "./view.js";
 
 const ON_MACOS_VBOX7: RubyGuard = { keyword: "if", condition: "KvmLab.host_only_networks?" };
@@ -57,6 +58,7 @@ export function virtualboxView(lab: Lab): LabView {
     source: lab.source,
     provider: lab.provider,
     syncedFolder: lab.syncedFolder,
+    ...labAccessView(lab),
     natNetworks,
     hostOnlyNets,
     labSettings: [],
@@ -110,6 +112,7 @@ function machineView(lab: Lab, original: Machine): MachineView {
   });
   return {
     partial: "virtualbox-machine",
+    access: accessView(lab, machine),
     name: machine.name,
     hostname: machine.hostname,
     box: machine.box,
