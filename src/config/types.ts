@@ -500,7 +500,19 @@ export interface SyncedFolder {
 export interface Disk {
   name: string;
   sizeGiB: number;
-  bus: DiskBus;
+  /** libvirt's bus when the config names one (default DEFAULTS.diskBus); VirtualBox has no choice. */
+  bus?: DiskBus;
+  /** Where it came from: `machines[0] (web).disks[1]`. */
+  path: string;
+}
+
+/**
+ * Where a provider block's settings were written, for messages: the keys of the machine's
+ * own block and of `defaults.<provider>` (escape-hatch options as `options.<key>`).
+ */
+export interface SettingsGiven {
+  machine: string[];
+  defaults: string[];
 }
 
 /** A provisioning step with its defaults applied; `name` is always set (Vagrant shows it). */
@@ -531,6 +543,7 @@ export interface LibvirtMachine {
   keymap?: string;
   rng: boolean;
   options: Record<string, ExtraValue>;
+  given: SettingsGiven;
 }
 
 export interface VirtualBoxMachine {
@@ -540,6 +553,7 @@ export interface VirtualBoxMachine {
   cpuProfile?: string;
   options: Record<string, ExtraValue>;
   customize: VBoxManageCall[];
+  given: SettingsGiven;
 }
 
 export interface Machine {

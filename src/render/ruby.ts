@@ -36,12 +36,22 @@ export function rubyString(text: string): string {
   return `${out}"`;
 }
 
-export type RubyValue = string | number | boolean | RubySymbol | RubyValue[] | undefined;
+export type RubyValue = string | number | boolean | RubySymbol | RubyValue[] | RubyHash | undefined;
 
-/** Any value we emit as a Ruby literal. */
+/** A hash with string keys (`{ "key" => value }`): the escape hatch's objects. */
+export interface RubyHash {
+  [key: string]: RubyValue;
+}
+
+/** Any value we emit as a Ruby literal; a plain object is a hash whose keys are strings too. */
 export function rubyLiteral(value: RubyValue): string {
   if (value instanceof RubySymbol) return `:${value.name}`;
   if (Array.isArray(value)) return `[${value.map(rubyLiteral).join(", ")}]`;
+  if (typeof value === "object" && value !== null) {
+    // Keys are string literals like the values, so a key can never be Ruby code either.
+    const pairs = Object.entries(value).map(([key, item]) => `${rubyString(key)} => ${rubyLiteral(item)}`);
+    return pairs.length ? `{ ${pairs.join(", ")} }` : "{}";
+  }
   switch (typeof value) {
     case "string": return rubyString(value);
     case "boolean": return String(value);

@@ -25,8 +25,14 @@ function compileTemplates(): Render {
     rubyOptions(pairs, options.hash.indent ?? 0, options.hash.width),
   );
   // A capture file becomes a call of the prelude's helper with the path as a literal.
-  hbs.registerHelper("rbargs", (args: CustomizeArg[]) =>
-    args.map((arg) => (typeof arg === "string" ? rubyLiteral(arg) : `KvmLab.capture_file(${rubyLiteral(arg.captureFile)})`)).join(", "),
+  hbs.registerHelper("rbargs", (args: (CustomizeArg | RubyValue)[]) =>
+    args
+      .map((arg) =>
+        typeof arg === "object" && arg !== null && !Array.isArray(arg) && "captureFile" in arg && typeof arg.captureFile === "string"
+          ? `KvmLab.capture_file(${rubyLiteral(arg.captureFile)})`
+          : rubyLiteral(arg as RubyValue),
+      )
+      .join(", "),
   );
   hbs.registerHelper("c", (text: string) => commentText(String(text)));
   const partials = path.join(TEMPLATES_DIR, "partials");
