@@ -12,9 +12,11 @@ export const DEFAULT_NAMED_MODEL = "qemu64";
  * The CPU mode a machine renders with: the config's; else custom when it names a model or
  * has nested off (vagrant-libvirt can disable svm/vmx only on a named model); else
  * host-passthrough under KVM and host-model under TCG (libvirt refuses host-passthrough
- * without KVM).
+ * without KVM, so a machine `kvm-lab up` moves to TCG gets host-model instead too).
  */
 export function cpuModeOf(machine: Machine): CpuMode {
+  // A machine that falls back to TCG at render time keeps the host's model at least.
+  if (machine.libvirt.cpuMode === "host-passthrough" && machine.accel === "tcg") return "host-model";
   if (machine.libvirt.cpuMode) return machine.libvirt.cpuMode;
   if (machine.cpuModel !== undefined || !machine.nested) return "custom";
   return machine.accel === "kvm" ? "host-passthrough" : "host-model";

@@ -2,6 +2,17 @@
 // (`libvirt.options`, `virtualbox.options`, `virtualbox.customize`): a key outside them is
 // warned about by name, and a key kvm-lab writes itself from a typed field is an error
 // naming that field.
+import type { NicType } from "./types.js";
+
+/** QEMU's NIC models for VirtualBox's card types (libvirt's `<model type>`). */
+export const MODEL_OF: Record<NicType, string> = {
+  Am79C970A: "pcnet",
+  Am79C973: "pcnet",
+  "82540EM": "e1000",
+  "82543GC": "e1000",
+  "82545EM": "e1000",
+  virtio: "virtio",
+};
 
 /**
  * Every `libvirt.<key> =` of vagrant-libvirt 0.11.2: the attr_accessor list of
@@ -99,3 +110,10 @@ export const CUSTOMIZE_COMMANDS: Record<string, { subcommands?: readonly string[
 
 /** A key the escape hatch can print as `<block>.<key> = value`: a Ruby method name. */
 export const SETTING_KEY = /^[a-z_][a-z0-9_]*$/;
+
+/** QEMU's keymaps (QEMU 7.2 pc-bios/keymaps, installed as /usr/share/qemu/keymaps), the values libvirt's `keymap` takes. */
+export const QEMU_KEYMAPS = `ar bepo cz da de de-ch en-gb en-us es et fi fo fr fr-be fr-ca fr-ch hr hu is it ja lt lv mk nl
+  no pl pt pt-br ru sl sv th tr`.split(/\s+/);
+
+/** Blank disks one machine can have on libvirt: vagrant-libvirt names them vdb..vdz (util/resolvers.rb next_device stops at z). */
+export const LIBVIRT_MAX_EXTRA_DISKS = 25;

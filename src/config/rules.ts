@@ -19,6 +19,7 @@ import { natBlockOf } from "../net/provider-addresses.js";
 import { normalizeMac } from "../net/mac.js";
 import type { Forward, Lab, Machine, Network, Nic } from "./types.js";
 import { HOST_LABEL, machinePath } from "./paths.js";
+import { checkProviderSettings } from "./rules-provider.js";
 
 export interface RuleResult {
   errors: Problem[];
@@ -47,6 +48,7 @@ export function checkRules(lab: Lab, rawNetworkKeys: string[]): RuleResult {
   checkForwardsAcrossMachines(lab, errors);
   checkMacsAcrossMachines(lab, errors);
   if (lab.provider === "libvirt") checkLibvirtNatBlocks(lab, errors);
+  checkProviderSettings(lab, errors, warnings);
   return { errors, warnings };
 }
 

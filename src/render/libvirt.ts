@@ -1,6 +1,7 @@
 // The libvirt view of a lab: each network mode mapped to a libvirt network of the same
 // semantics, named after the lab, and the CPU set up for KVM or QEMU's software emulation.
-import type { ExtraValue, Lab, Machine, Network, Nic, NicType } from "../config/types.js";
+import type { ExtraValue, Lab, Machine, Network, Nic } from "../config/types.js";
+import { MODEL_OF } from "../config/provider-settings.js";
 import { cpuModeOf, DEFAULT_NAMED_MODEL } from "../config/cpu.js";
 import { DEFAULTS } from "../config/defaults.js";
 import { RubySymbol } from "./ruby.js";
@@ -10,15 +11,6 @@ import { natBlockOf, VAGRANT_LIBVIRT_MANAGEMENT } from "../net/provider-addresse
 import { describeNic, forwardLines, provisionSteps } from "./common.js";
 import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderCallView, ProviderSettingView } from "./view.js";
 
-/** QEMU's NIC models for VirtualBox's card types. */
-const MODEL_OF: Record<NicType, string> = {
-  Am79C970A: "pcnet",
-  Am79C973: "pcnet",
-  "82540EM": "e1000",
-  "82543GC": "e1000",
-  "82545EM": "e1000",
-  virtio: "virtio",
-};
 
 export function libvirtView(lab: Lab): LabView {
   const labSettings: ProviderSettingView[] = [];
@@ -86,7 +78,7 @@ function cpuSettings(machine: Machine): ProviderSettingView[] {
     },
   ];
   const mode = cpuModeOf(machine);
-  const chosen = machine.libvirt.cpuMode !== undefined;
+  const chosen = machine.libvirt.cpuMode === "host-model";
   if (!machine.nested) {
     // The rules allow only custom here: no other mode can carry the disabled features.
     const model = machine.cpuModel ?? DEFAULT_NAMED_MODEL;
