@@ -13,6 +13,7 @@ const CASES: Record<string, readonly ("virtualbox" | "libvirt")[]> = {
   "every-mode": PROVIDERS,
   "tcg-pair": PROVIDERS,
   minimal: PROVIDERS,
+  "provider-settings": PROVIDERS,
 };
 const update = process.env.UPDATE_GOLDEN === "1" && !process.env.CI;
 const libvirtUp = libvirtReachable();

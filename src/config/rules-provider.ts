@@ -128,6 +128,13 @@ function checkCpu(machine: Machine, at: string, found: Findings): void {
         fix: 'use "disable" (or remove the line: kvm-lab disables it), or set nested: true',
       });
     }
+    if (virtualization && feature.policy === "forbid") {
+      found.warn({
+        path: `${featurePath}.policy`,
+        message: `"forbid" makes libvirt refuse to start the machine on a host whose CPU has ${feature.name}`,
+        fix: '"disable" hides it on every host',
+      });
+    }
     if (virtualization && machine.nested && hides) {
       found.warn({
         path: `${featurePath}.policy`,

@@ -54,7 +54,7 @@ export default defineLab({
       name: "no-nested",
       nested: false,
       nics: [{ network: "lab", ip: "192.168.56.11" }],
-      libvirt: { cpuMode: "custom", cpuFeatures: [{ name: "vmx", policy: "forbid" }, { name: "x2apic", policy: "require" }] },
+      libvirt: { cpuMode: "custom", cpuFeatures: [{ name: "vmx", policy: "disable" }, { name: "x2apic", policy: "require" }] },
       virtualbox: { cpuProfile: "Intel Core i7-6700K" },
     },
     { name: "host-model", nics: [{ network: "lab", ip: "192.168.56.12" }], libvirt: { cpuMode: "host-model", managementNicModel: "e1000" } },
