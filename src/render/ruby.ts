@@ -94,6 +94,12 @@ export function rubyOptions(pairs: [string, RubyValue][], indent = 0, width = 80
   return lines.join(`\n${" ".repeat(indent)}`);
 }
 
+/** A setting's or method's name after `libvirt.` / `vb.`: only a plain Ruby method name is ever printed as code. */
+export function rubyIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a safe Ruby method name: ${JSON.stringify(name)}`);
+  return name;
+}
+
 /** Text for a `#` comment: one line, no control characters, so it cannot end the comment. */
 export function commentText(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u{${c.charCodeAt(0).toString(16)}}`);

@@ -5,7 +5,7 @@ import fs from "fs-extra";
 import Handlebars from "handlebars";
 import type { Lab } from "../config/types.js";
 import { libvirtView } from "./libvirt.js";
-import { commentText, rubyLiteral, rubyOptions, type RubyValue } from "./ruby.js";
+import { commentText, rubyIdentifier, rubyLiteral, rubyOptions, type RubyValue } from "./ruby.js";
 import { stampDigest } from "./digest.js";
 import { virtualboxView } from "./virtualbox.js";
 import type { CustomizeArg, LabView, OptionPairs } from "./view.js";
@@ -35,6 +35,7 @@ function compileTemplates(): Render {
       .join(", "),
   );
   hbs.registerHelper("c", (text: string) => commentText(String(text)));
+  hbs.registerHelper("ident", (name: string) => rubyIdentifier(String(name)));
   const partials = path.join(TEMPLATES_DIR, "partials");
   for (const file of fs.readdirSync(partials).sort()) {
     if (file.endsWith(".hbs")) hbs.registerPartial(file.slice(0, -4), fs.readFileSync(path.join(partials, file), "utf8"));

@@ -1,6 +1,7 @@
 // The per-provider machine settings: each rule's path, message and fix, and what the
 // renderer makes of the settings that pass (CPU features, VM positions, disks).
 import { checkConfig } from "../../../src/config/load.js";
+import { normalizeLab } from "../../../src/config/normalize.js";
 import type { LabConfig, MachineConfig, Provider } from "../../../src/config/types.js";
 import { ConfigError, formatProblem, type Problem } from "../../../src/errors.js";
 import { renderVagrantfile } from "../../../src/render/vagrantfile.js";
@@ -197,6 +198,12 @@ describe("escape hatch", () => {
   test("a key that is not a method name", () => {
     const p = at(problemsOf(lab([{ name: "m1", libvirt: { options: { "a = 1; system('x') #": 1 } } }])), `machines[0] (m1).libvirt.options["a = 1; system('x') #"]`);
     expect(p.message).toMatch(/is not a setting name/);
+  });
+  test("a key that is not a method name never reaches the Vagrantfile, even past the rules", () => {
+    for (const provider of ["libvirt", "virtualbox"] as const) {
+      const { lab: normalized } = normalizeLab(lab([{ name: "m1", [provider]: { options: { "x = 1; system('id') #": 1 } } }], { provider }));
+      expect(() => renderVagrantfile(normalized)).toThrow("not a safe Ruby method name");
+    }
   });
   test("a key kvm-lab writes from a typed field points at the field", () => {
     expect(at(problemsOf(lab([{ name: "m1", libvirt: { options: { cpu_mode: "custom" } } }])), "machines[0] (m1).libvirt.options.cpu_mode").fix).toBe("use libvirt.cpuMode instead");
