@@ -108,6 +108,15 @@ export const CUSTOMIZE_COMMANDS: Record<string, { subcommands?: readonly string[
   sharedfolder: { subcommands: ["add", "remove"] },
 };
 
+/** modifyvm options kvm-lab sets from typed fields (VBoxManageModifyVM.cpp g_aModifyVMOptions spellings), then the field. */
+export const MODIFYVM_TYPED: Record<string, string> = {
+  "--cpus": "cpus",
+  "--memory": "memory",
+  "--name": "virtualbox.name",
+  "--cpu-profile": "virtualbox.cpuProfile",
+  "--nested-hw-virt": "nested",
+};
+
 /** A key the escape hatch can print as `<block>.<key> = value`: a Ruby method name. */
 export const SETTING_KEY = /^[a-z_][a-z0-9_]*$/;
 

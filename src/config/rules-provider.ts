@@ -9,6 +9,7 @@ import {
   LIBVIRT_MAX_EXTRA_DISKS,
   LIBVIRT_TYPED,
   MODEL_OF,
+  MODIFYVM_TYPED,
   QEMU_KEYMAPS,
   SETTING_KEY,
   VAGRANT_LIBVIRT_SETTINGS,
@@ -228,6 +229,13 @@ function checkVirtualBox(machine: Machine, at: string, found: Findings): void {
       });
       return;
     }
+    call.args.forEach((arg, argIndex) => {
+      if (arg === ":id") {
+        found.error({ path: `${callPath}.args[${argIndex}]`, message: `"${arg}" would reach VBoxManage as text`, fix: "leave the VM out: kvm-lab puts it where VBoxManage takes it" });
+      }
+      const field = call.command === "modifyvm" && Object.hasOwn(MODIFYVM_TYPED, arg) ? MODIFYVM_TYPED[arg] : undefined;
+      if (field) found.error({ path: `${callPath}.args[${argIndex}]`, message: `kvm-lab sets modifyvm ${arg} itself`, fix: `use ${field} instead` });
+    });
     if (known.subcommands && !known.subcommands.includes(call.args[0] ?? "")) {
       found.error({
         path: `${callPath}.args`,

@@ -173,6 +173,11 @@ describe("VirtualBox", () => {
     expect(at(problems, "machines[0] (m1).virtualbox.customize[0].command").fix).toBe('did you mean "modifyvm"?');
     expect(at(problems, "machines[0] (m1).virtualbox.customize[1].args").message).toMatch(/subcommand first and the VM after it/);
   });
+  test("customize: the VM written as text, a modifyvm option kvm-lab sets from a field", () => {
+    const problems = problemsOf(lab([{ name: "m1", virtualbox: { customize: [{ command: "modifyvm", args: [":id", "--memory", "4096"] }] } }]), "virtualbox");
+    expect(at(problems, "machines[0] (m1).virtualbox.customize[0].args[0]").fix).toMatch(/leave the VM out/);
+    expect(at(problems, "machines[0] (m1).virtualbox.customize[0].args[1]").fix).toBe("use memory instead");
+  });
   test("customize puts the VM where VBoxManage takes it; guest properties and the CPU profile", () => {
     const text = render(
       lab([
