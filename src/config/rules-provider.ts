@@ -207,6 +207,9 @@ function checkDisks(lab: Lab, machine: Machine, at: string, found: Findings): vo
 function checkVirtualBox(machine: Machine, at: string, found: Findings): void {
   const { virtualbox } = machine;
   const path = (key: string) => settingPath(at, "virtualbox", virtualbox.given, key);
+  if (virtualbox.given.defaults.includes("name")) {
+    found.error({ path: "defaults.virtualbox.name", message: "a VM name is one machine's: kvm-lab does not take it from the defaults", fix: "set virtualbox.name on each machine (a counted machine's takes {n})" });
+  }
   if (virtualbox.name !== undefined && !virtualbox.name.trim()) {
     found.error({ path: `${at}.virtualbox.name`, message: "is empty", fix: "give the VM a name, or remove name (Vagrant then names it folder_machine_timestamp)" });
   }

@@ -162,6 +162,11 @@ describe("VirtualBox", () => {
     const p = at(problemsOf(lab([{ name: "m1", virtualbox: { name: "vm" } }, { name: "m2", virtualbox: { name: "VM" } }]), "virtualbox"), "machines[1] (m2).virtualbox.name");
     expect(p.message).toBe('"VM" is already the VM name of machines[0] (m1)');
   });
+  test("a VM name under defaults", () => {
+    const problems = problemsOf(lab([{ name: "m1" }, { name: "m2" }], { defaults: { virtualbox: { name: "vm" } } }), "virtualbox");
+    expect(problems.filter((p) => p.path === "defaults.virtualbox.name")).toHaveLength(1);
+    expect(at(problems, "defaults.virtualbox.name").message).toMatch(/one machine's/);
+  });
   test("a counted machine numbers its VM name", () => {
     const config = lab([{ name: "web{n}", count: 2, virtualbox: { name: "lab-web-{n}" } }, { name: "sql", count: 2, virtualbox: { name: "lab-sql" } }]);
     expect(problemsOf(config, "virtualbox")).toEqual([]);
