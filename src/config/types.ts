@@ -280,7 +280,7 @@ export interface LibvirtMachineConfig {
   graphics?: Graphics;
   /** The graphics console's keymap, one of QEMU's (default en-us). */
   keymap?: string;
-  /** A virtio RNG device fed from the host's /dev/urandom (guests get entropy early). */
+  /** A virtio RNG device fed from the host's /dev/random (guests get entropy early; vagrant-libvirt domain.xml.erb). */
   rng?: boolean;
   /**
    * Escape hatch: other vagrant-libvirt settings, `libvirt.<key> = <value>` with the value
