@@ -16,6 +16,7 @@ const CASES: Record<string, readonly ("virtualbox" | "libvirt")[]> = {
   "folders-ssh": PROVIDERS,
   "folders-libvirt": ["libvirt"],
   "folders-virtualbox": ["virtualbox"],
+  "provider-settings": PROVIDERS,
 };
 const update = process.env.UPDATE_GOLDEN === "1" && !process.env.CI;
 const libvirtUp = libvirtReachable();

@@ -40,6 +40,10 @@ function instanceOf(entry: Raw, n: number): Raw {
   const hostname = typeof entry.hostname === "string" ? numbered(entry.hostname, n, false) : entry.hostname;
   const out: Raw = { ...entry, name, hostname };
   delete out.count;
+  // A VirtualBox VM name is one machine's: numbered like the machine's name.
+  if (isObject(entry.virtualbox) && typeof entry.virtualbox.name === "string") {
+    out.virtualbox = { ...entry.virtualbox, name: numbered(entry.virtualbox.name, n, true) };
+  }
   if (Array.isArray(entry.nics)) {
     out.nics = entry.nics.map((nic) => {
       if (!isObject(nic)) return nic;

@@ -18,7 +18,6 @@ import {
   type SyncedFolder,
   type VirtualBoxMachine,
 } from "./types.js";
-import { DEFAULTS } from "./defaults.js";
 import { arr, bool, int, obj, oneOf, str, stringRecord, strings, type Raw } from "./read.js";
 
 /** Synced folders at `path` (`syncedFolders` or `machines[0] (web).syncedFolders`). */
@@ -50,12 +49,13 @@ export function readSyncedFolders(value: unknown, path: string): SyncedFolder[] 
   });
 }
 
-export function readDisks(value: unknown): Disk[] {
+/** A machine's extra disks, at `path` (`machines[0] (web).disks`). */
+export function readDisks(value: unknown, path: string): Disk[] {
   return arr(value).flatMap((item, index) => {
     const raw = obj(item);
     const sizeGiB = int(raw.sizeGiB);
     if (sizeGiB === undefined) return [];
-    return [{ name: str(raw.name) ?? `disk${index + 1}`, sizeGiB, bus: oneOf(DISK_BUSES, raw.bus) ?? DEFAULTS.diskBus }];
+    return [{ name: str(raw.name) ?? `disk${index + 1}`, sizeGiB, bus: oneOf(DISK_BUSES, raw.bus), path: `${path}[${index}]` }];
   });
 }
 
@@ -157,6 +157,13 @@ export function readSsh(own: unknown, defaults: unknown): SshConfig {
   };
 }
 
+/** The keys a provider block sets, escape-hatch options as `options.<key>`. */
+function keysOf(block: unknown): string[] {
+  const raw = obj(block);
+  const keys = Object.keys(raw).filter((key) => key !== "options" && raw[key] !== undefined);
+  return [...keys, ...Object.keys(obj(raw.options)).map((key) => `options.${key}`)];
+}
+
 /** A provider block: the machine's own keys over `defaults.<provider>`; `options` merged key by key. */
 function mergeBlocks(own: unknown, defaults: unknown): Raw {
   const mine = obj(own);
@@ -181,6 +188,7 @@ export function readLibvirt(own: unknown, defaults: unknown): LibvirtMachine {
     keymap: str(raw.keymap),
     rng: bool(raw.rng) ?? false,
     options: extraRecord(raw.options),
+    given: { machine: keysOf(own), defaults: keysOf(defaults) },
   };
 }
 
@@ -199,6 +207,7 @@ export function readVirtualBox(own: unknown, defaults: unknown): VirtualBoxMachi
       const command = str(call.command);
       return command === undefined ? [] : [{ command, args: strings(call.args) }];
     }),
+    given: { machine: keysOf(own), defaults: keysOf(defaults) },
   };
 }
 

@@ -180,7 +180,7 @@ function normalizeMachine(raw: Raw, path: string, group: string | undefined, ctx
     primary: bool(raw.primary) ?? false,
     upAfter: strings(raw.upAfter),
     diskSizeGiB: int(raw.diskSizeGiB) ?? int(rawDefaults.diskSizeGiB),
-    disks: readDisks(raw.disks),
+    disks: readDisks(raw.disks, `${path}.disks`),
     syncedFolders: [...ctx.labFolders, ...readSyncedFolders(raw.syncedFolders, `${path}.syncedFolders`)],
     ssh: readSsh(raw.ssh, rawDefaults.ssh),
     libvirt,

@@ -20,6 +20,7 @@ import { normalizeMac } from "../net/mac.js";
 import type { Forward, Lab, Machine, Network, Nic } from "./types.js";
 import { HOST_LABEL, machinePath } from "./paths.js";
 import { checkFoldersAndSsh } from "./rules-folders.js";
+import { checkProviderSettings } from "./rules-provider.js";
 
 export interface RuleResult {
   errors: Problem[];
@@ -49,6 +50,7 @@ export function checkRules(lab: Lab, rawNetworkKeys: string[], labDir = process.
   checkMacsAcrossMachines(lab, errors);
   if (lab.provider === "libvirt") checkLibvirtNatBlocks(lab, errors);
   checkFoldersAndSsh(lab, labDir, errors, warnings);
+  checkProviderSettings(lab, errors, warnings);
   return { errors, warnings };
 }
 

@@ -133,9 +133,16 @@ export interface SyncedFolderConfig {
   accessMode?: "passthrough" | "mapped" | "squash";
 }
 
-/** A disk beside the box's own: blank, the guest formats it. */
+/**
+ * A disk beside the box's own: blank, the guest formats it. VirtualBox: Vagrant's disk
+ * feature (`node.vm.disk`; Vagrant before 2.4 needs its experimental "disks" flag, which
+ * the Vagrantfile turns on itself); libvirt: `libvirt.storage :file`.
+ */
 export interface DiskConfig {
-  /** A name unique on the machine (default `disk<N>`): the file name and the VirtualBox medium. */
+  /**
+   * A name unique on the machine (default `disk<N>`), of letters, digits, `-` and `_`: the
+   * VirtualBox medium's file name (libvirt names the volume after the domain and device).
+   */
   name?: string;
   /**
    * The size in GiB.
@@ -143,7 +150,7 @@ export interface DiskConfig {
    * @minimum 1
    */
   sizeGiB: number;
-  /** libvirt: the bus (default virtio: the guest sees /dev/vdb, vdc, ...). */
+  /** libvirt: the bus (default virtio: the guest sees /dev/vdb, vdc, ...); VirtualBox uses the box's controller. */
   bus?: DiskBus;
 }
 
@@ -251,32 +258,48 @@ export type LibvirtNicModel = (typeof LIBVIRT_NIC_MODELS)[number];
 export interface LibvirtMachineConfig {
   /** The box on libvirt, when it differs from `box`. */
   box?: string;
-  /** The CPU mode (default: host-passthrough under KVM, host-model under TCG, custom with cpuModel). */
+  /**
+   * The CPU mode (default: host-passthrough under KVM, host-model under TCG, custom with
+   * cpuModel or with nested off). host-passthrough needs KVM; nested off needs custom
+   * (only a named model can have svm/vmx disabled).
+   */
   cpuMode?: CpuMode;
-  /** The named model of `custom` (e.g. "Skylake-Server", "EPYC"). */
+  /** The named model of `custom` (e.g. "Skylake-Server", "EPYC"; default qemu64, vagrant-libvirt's). */
   cpuModel?: string;
-  /** CPU features on top of the model: `{ name: "pdpe1gb", policy: "require" }`. */
+  /** CPU features on top of a named model (custom mode only): `{ name: "pdpe1gb", policy: "require" }`. */
   cpuFeatures?: { name: string; policy: CpuFeaturePolicy }[];
   /** The root disk's bus (default virtio). */
   diskBus?: DiskBus;
   /** The root and extra disks' cache mode (default libvirt's). */
   diskCache?: DiskCache;
-  /** The model of the management NIC (adapter 1; default virtio). */
+  /**
+   * The model of the management NIC (adapter 1; default virtio). vagrant-libvirt gives it to
+   * every NIC of the machine (`nic_model_type`), so a NIC's nicType must agree with it.
+   */
   managementNicModel?: LibvirtNicModel;
   /** Graphics console (default vnc, vagrant-libvirt's); none for headless labs. */
   graphics?: Graphics;
-  /** The graphics console's keymap (default en-us). */
+  /** The graphics console's keymap, one of QEMU's (default en-us). */
   keymap?: string;
-  /** A virtio RNG device fed from the host's /dev/urandom (guests get entropy early). */
+  /** A virtio RNG device fed from the host's /dev/random (guests get entropy early; vagrant-libvirt domain.xml.erb). */
   rng?: boolean;
-  /** Escape hatch: other vagrant-libvirt settings, `libvirt.<key> = <value>`; unknown keys are warned about. */
+  /**
+   * Escape hatch: other vagrant-libvirt settings, `libvirt.<key> = <value>` with the value
+   * as a Ruby literal; keys kvm-lab sets from a field above are refused, unknown keys warned about.
+   */
   options?: Record<string, ExtraValue>;
 }
 
-/** A VBoxManage call of the escape hatch: the command, then its arguments after the VM (`:id`). */
+/**
+ * A VBoxManage call of the escape hatch, run before the VM boots. kvm-lab puts the VM where
+ * VBoxManage takes it: right after the command (modifyvm, storagectl, storageattach,
+ * setextradata, bandwidthctl, modifynvram), or after the subcommand, which is then the
+ * first of `args` (guestproperty set|unset|delete, sharedfolder add|remove). Other commands
+ * are refused.
+ */
 export interface VBoxManageCall {
-  /** modifyvm, storagectl, storageattach, setextradata, guestproperty... */
   command: string;
+  /** The arguments, without the VM. */
   args: string[];
 }
 
@@ -284,7 +307,7 @@ export interface VBoxManageCall {
 export interface VirtualBoxMachineConfig {
   /** The box on VirtualBox, when it differs from `box`. */
   box?: string;
-  /** The VM's name in VirtualBox (default Vagrant's: folder_machine_timestamp). */
+  /** The VM's name in VirtualBox, unique in the lab (default Vagrant's: folder_machine_timestamp); with `count`, `{n}` in it is the number (else appended). */
   name?: string;
   /** Import the box once and make each VM a linked clone of it (faster, smaller). */
   linkedClone?: boolean;
@@ -292,7 +315,7 @@ export interface VirtualBoxMachineConfig {
   guestProperties?: Record<string, string>;
   /** The CPU profile (`--cpu-profile`): "host" or a named one such as "Intel Core i7-6700K". */
   cpuProfile?: string;
-  /** Escape hatch: other VirtualBox provider settings, `vb.<key> = <value>`; unknown keys are warned about. */
+  /** Escape hatch: other VirtualBox provider settings, `vb.<key> = <value>` as Ruby literals; keys set from a field above are refused, unknown keys warned about. */
   options?: Record<string, ExtraValue>;
   /** Escape hatch: VBoxManage calls on the VM before it boots (`vb.customize`). */
   customize?: VBoxManageCall[];
@@ -501,7 +524,19 @@ export interface SyncedFolder {
 export interface Disk {
   name: string;
   sizeGiB: number;
-  bus: DiskBus;
+  /** libvirt's bus when the config names one (default DEFAULTS.diskBus); VirtualBox has no choice. */
+  bus?: DiskBus;
+  /** Where it came from: `machines[0] (web).disks[1]`. */
+  path: string;
+}
+
+/**
+ * Where a provider block's settings were written, for messages: the keys of the machine's
+ * own block and of `defaults.<provider>` (escape-hatch options as `options.<key>`).
+ */
+export interface SettingsGiven {
+  machine: string[];
+  defaults: string[];
 }
 
 /** A provisioning step with its defaults applied; `name` is always set (Vagrant shows it). */
@@ -532,6 +567,7 @@ export interface LibvirtMachine {
   keymap?: string;
   rng: boolean;
   options: Record<string, ExtraValue>;
+  given: SettingsGiven;
 }
 
 export interface VirtualBoxMachine {
@@ -541,6 +577,7 @@ export interface VirtualBoxMachine {
   cpuProfile?: string;
   options: Record<string, ExtraValue>;
   customize: VBoxManageCall[];
+  given: SettingsGiven;
 }
 
 export interface Machine {

@@ -45,6 +45,8 @@ export interface MachineNeed {
   cpus: number;
   box: string;
   diskBytes?: number;
+  /** The config's root disk size (diskSizeGiB) when it is below the box's own disk, in bytes: ignored by the providers. */
+  rootBelowBox?: { requested: number; box: number };
   /** Already running here: its memory is in use, so MemAvailable has counted it. */
   running: boolean;
 }
@@ -101,7 +103,7 @@ export function labNeeds(lab: Lab, diskOf: (machine: Machine) => number | undefi
   const machines = lab.machines
     .map((m, index) => ({ m, index }))
     .filter(({ m }) => !only?.length || only.includes(m.name))
-    .map(({ m, index }) => ({ name: m.name, index, memoryMiB: m.memory, cpus: m.cpus, box: m.box, diskBytes: diskOf(m), running: running.includes(m.name) }));
+    .map(({ m, index }) => ({ name: m.name, index, memoryMiB: m.memory, cpus: m.cpus, box: m.box, ...diskNeed(m, diskOf(m)), running: running.includes(m.name) }));
   return {
     machines,
     memoryMiB: machines.reduce((sum, m) => sum + m.memoryMiB, 0),
@@ -110,6 +112,20 @@ export function labNeeds(lab: Lab, diskOf: (machine: Machine) => number | undefi
     diskBytes: machines.reduce((sum, m) => sum + (m.diskBytes ?? 0), 0),
     diskUnknown: machines.filter((m) => m.diskBytes === undefined).map((m) => m.name),
   };
+}
+
+/**
+ * A machine's disks: the root disk (the box's, or diskSizeGiB when larger: a smaller one is
+ * ignored, by vagrant-libvirt with a warning, action/handle_box_image.rb, and by VirtualBox,
+ * which cannot shrink a disk) plus its blank disks. Unknown while the box is not added,
+ * unless diskSizeGiB sets the root disk's size.
+ */
+function diskNeed(machine: Machine, boxBytes: number | undefined): Pick<MachineNeed, "diskBytes" | "rootBelowBox"> {
+  const requested = machine.diskSizeGiB !== undefined ? machine.diskSizeGiB * GiB : undefined;
+  const root = boxBytes === undefined ? requested : Math.max(boxBytes, requested ?? 0);
+  const extra = machine.disks.reduce((sum, disk) => sum + disk.sizeGiB * GiB, 0);
+  const rootBelowBox = requested !== undefined && boxBytes !== undefined && requested < boxBytes ? { requested, box: boxBytes } : undefined;
+  return { diskBytes: root === undefined ? undefined : root + extra, ...(rootBelowBox ? { rootBelowBox } : {}) };
 }
 
 /** Holds the needs against the host; every finding carries the numbers and the fix. */
@@ -153,6 +169,15 @@ export function assessFit(needs: LabNeeds, host: HostResources): FitFinding[] {
         fix: `use at most ${host.cpus} cpus`,
       });
     }
+  }
+  for (const m of needs.machines) {
+    if (!m.rootBelowBox) continue;
+    findings.push({
+      level: "warn",
+      path: `${machinePath(m.index, m.name)}.diskSizeGiB`,
+      message: `${gib(m.rootBelowBox.requested)} is below the box's own disk (${gib(m.rootBelowBox.box)}): a disk is never shrunk, so the setting does nothing`,
+      fix: `remove diskSizeGiB, or use more than ${Math.ceil(m.rootBelowBox.box / GiB)}`,
+    });
   }
   const free = host.disk?.freeBytes;
   if (free !== undefined && needs.diskBytes > free) {

@@ -1,6 +1,10 @@
 // The libvirt view of a lab: each network mode mapped to a libvirt network of the same
 // semantics, named after the lab, and the CPU set up for KVM or QEMU's software emulation.
-import type { Lab, Machine, Network, Nic, NicType } from "../config/types.js";
+import type { ExtraValue, Lab, Machine, Network, Nic } from "../config/types.js";
+import { MODEL_OF } from "../config/provider-settings.js";
+import { cpuModeOf, DEFAULT_NAMED_MODEL } from "../config/cpu.js";
+import { DEFAULTS } from "../config/defaults.js";
+import { RubySymbol } from "./ruby.js";
 import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/ipv4.js";
 import { normalizeMac } from "../net/mac.js";
 import { natBlockOf, VAGRANT_LIBVIRT_MANAGEMENT } from "../net/provider-addresses.js";
@@ -8,15 +12,6 @@ import { describeNic, forwardLines, provisionSteps } from "./common.js";
 import { accessView, labAccessView, virtiofsMemory } from "./folders.js";
 import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderCallView, ProviderSettingView } from "./view.js";
 
-/** QEMU's NIC models for VirtualBox's card types. */
-const MODEL_OF: Record<NicType, string> = {
-  Am79C970A: "pcnet",
-  Am79C973: "pcnet",
-  "82540EM": "e1000",
-  "82543GC": "e1000",
-  "82545EM": "e1000",
-  virtio: "virtio",
-};
 
 export function libvirtView(lab: Lab): LabView {
   const labSettings: ProviderSettingView[] = [];
@@ -59,8 +54,8 @@ function machineView(lab: Lab, machine: Machine): MachineView {
     networks: machine.nics.map((nic) => declaration(lab, machine, nic)),
     networksHeading: "Adapter 1 is vagrant-libvirt's management network (libvirt's adapter 0).",
     forwards: forwardLines(machine, { nicForwards: true }),
-    settings: cpuSettings(machine),
-    calls: [...(machine.nested ? [] : hiddenVirtualization()), ...virtiofsMemory(lab, machine)],
+    settings: [...cpuSettings(machine), ...deviceSettings(machine), ...optionSettings(machine.libvirt.options)],
+    calls: [...cpuFeatureCalls(machine), ...deviceCalls(machine), ...virtiofsMemory(lab, machine)],
     customize: [],
     provision: provisionSteps(machine),
   };
@@ -85,12 +80,15 @@ function cpuSettings(machine: Machine): ProviderSettingView[] {
       value: true,
     },
   ];
+  const mode = cpuModeOf(machine);
+  const chosen = machine.libvirt.cpuMode === "host-model";
   if (!machine.nested) {
-    const model = machine.cpuModel ?? NESTED_OFF_MODEL;
+    // The rules allow only custom here: no other mode can carry the disabled features.
+    const model = machine.cpuModel ?? DEFAULT_NAMED_MODEL;
     settings.push(
       {
         comment: [
-          `nested off: a named CPU model (${machine.cpuModel ? "the config's" : "qemu64, a baseline"}) with svm and vmx disabled below;`,
+          `nested off: a named CPU model (${machine.cpuModel ? "the config's" : `${DEFAULT_NAMED_MODEL}, a baseline`}) with svm and vmx disabled below;`,
           "vagrant-libvirt takes CPU features only with a named model, and host-passthrough",
           "would hand the guest the host's own",
         ],
@@ -99,21 +97,36 @@ function cpuSettings(machine: Machine): ProviderSettingView[] {
       },
       { key: "cpu_model", value: model },
     );
-  } else if (machine.cpuModel) {
-    settings.push(
-      { comment: [`a named CPU model${machine.cpuModel === "kvm64" ? " (kvm64 carries no svm/vmx)" : ""}`], key: "cpu_mode", value: "custom" },
-      { key: "cpu_model", value: machine.cpuModel },
-    );
-  } else if (machine.accel === "kvm") {
+  } else if (mode === "custom") {
+    const comment = machine.cpuModel
+      ? `a named CPU model${machine.cpuModel === "kvm64" ? " (kvm64 carries no svm/vmx)" : ""}`
+      : `a named CPU model: ${DEFAULT_NAMED_MODEL}, vagrant-libvirt's default for custom`;
+    settings.push({ comment: [comment], key: "cpu_mode", value: "custom" }, { key: "cpu_model", value: machine.cpuModel ?? DEFAULT_NAMED_MODEL });
+  } else if (mode === "host-passthrough") {
     settings.push({ comment: ["the host's own CPU, with its virtualization extensions"], key: "cpu_mode", value: "host-passthrough" });
   } else {
-    settings.push({ comment: ["libvirt refuses host-passthrough under TCG; host-model still carries svm"], key: "cpu_mode", value: "host-model" });
+    settings.push({
+      comment: [chosen ? "the model libvirt finds closest to the host's CPU, with its svm/vmx" : "libvirt refuses host-passthrough under TCG; host-model still carries svm"],
+      key: "cpu_mode",
+      value: "host-model",
+    });
   }
   return settings;
 }
 
-/** The CPU model of a nested-off machine whose config names none (svm and vmx are disabled on it). */
-const NESTED_OFF_MODEL = "qemu64";
+/** The CPU feature lines: svm and vmx disabled when nested is off (unless the config's own lines name them), then the config's. */
+function cpuFeatureCalls(machine: Machine): ProviderCallView[] {
+  const own = machine.libvirt.cpuFeatures;
+  // libvirt refuses a feature named twice, so the config's own svm/vmx line replaces ours.
+  const hidden = machine.nested ? [] : hiddenVirtualization().filter((call) => !own.some((f) => f.name === call.options[0][1]));
+  if (hidden.length === 1) hidden[0] = { ...hidden[0], comment: ["hide the virtualization extensions from the guest in every CPU mode"] };
+  const mine: ProviderCallView[] = own.map((feature, index) => ({
+    comment: index === 0 ? ["CPU features of the config"] : undefined,
+    method: "cpu_feature",
+    options: [["name", feature.name], ["policy", feature.policy]],
+  }));
+  return [...hidden, ...mine];
+}
 
 /**
  * Nested off must hide svm and vmx whatever the CPU: host-passthrough hands over the host's,
@@ -129,6 +142,64 @@ function hiddenVirtualization(): ProviderCallView[] {
     { comment: ["hide the virtualization extensions from the guest in every CPU mode"], method: "cpu_feature", options: [["name", "svm"], ["policy", "disable"]] },
     { method: "cpu_feature", options: [["name", "vmx"], ["policy", "disable"]] },
   ];
+}
+
+/**
+ * The domain's devices and root disk beyond the CPU. Spellings of vagrant-libvirt 0.11.2
+ * (lib/vagrant-libvirt/config.rb): disk_bus; machine_virtual_size in GiB
+ * (action/handle_box_image.rb: ByteNumber.from_GB, 1024^3; smaller than the box's is
+ * ignored with a warning); nic_model_type, the model of every NIC without its own
+ * (action/create_network_interfaces.rb), the management NIC's included, and set on every
+ * interface when the domain starts (action/start_domain.rb "Interface type");
+ * graphics_type ("none" leaves out graphics and video: templates/domain.xml.erb); keymap.
+ */
+function deviceSettings(machine: Machine): ProviderSettingView[] {
+  const { libvirt } = machine;
+  const settings: ProviderSettingView[] = [];
+  if (libvirt.diskBus) settings.push({ comment: ["the root disk's bus"], key: "disk_bus", value: libvirt.diskBus });
+  if (machine.diskSizeGiB !== undefined) {
+    settings.push({ comment: ["the root disk's size in GiB (the guest grows its partition itself)"], key: "machine_virtual_size", value: machine.diskSizeGiB });
+  }
+  if (libvirt.managementNicModel) {
+    settings.push({ comment: ["the management NIC's model, which vagrant-libvirt gives every NIC of the machine"], key: "nic_model_type", value: libvirt.managementNicModel });
+  }
+  if (libvirt.graphics) settings.push({ comment: [libvirt.graphics === "none" ? "no graphics console (headless)" : "the graphics console"], key: "graphics_type", value: libvirt.graphics });
+  if (libvirt.keymap !== undefined) settings.push({ key: "keymap", value: libvirt.keymap });
+  return settings;
+}
+
+/**
+ * Calls of vagrant-libvirt 0.11.2 (config.rb): disk_driver (the root disk's driver
+ * options; `volume_cache` is deprecated for it), random (its one backend is "random", the
+ * host's /dev/random) and storage :file (a blank disk: `size` "<N>G" becomes the volume's
+ * capacity in GiB, `cache` its driver's cache mode; the volume is named after the domain
+ * and device, action/resolve_disk_settings.rb disk_name).
+ */
+function deviceCalls(machine: Machine): ProviderCallView[] {
+  const { libvirt } = machine;
+  const calls: ProviderCallView[] = [];
+  if (libvirt.diskCache) calls.push({ comment: ["the root disk's cache mode"], method: "disk_driver", options: [["cache", libvirt.diskCache]] });
+  if (libvirt.rng) calls.push({ comment: ["a virtio RNG fed by the host, so the guest has entropy early"], method: "random", options: [["model", "random"]] });
+  machine.disks.forEach((disk, index) =>
+    calls.push({
+      comment: [...(index === 0 ? ["blank disks beside the root disk (the guest formats them)"] : []), `${disk.name}: ${disk.sizeGiB} GiB`],
+      method: "storage",
+      args: [FILE],
+      options: [["size", `${disk.sizeGiB}G`], ["bus", disk.bus ?? DEFAULTS.diskBus], ["cache", libvirt.diskCache]],
+    }),
+  );
+  return calls;
+}
+
+const FILE = new RubySymbol("file");
+
+/** The escape hatch: `libvirt.<key> = <literal>`, in the config's order. */
+function optionSettings(options: Record<string, ExtraValue>): ProviderSettingView[] {
+  return Object.entries(options).map(([key, value], index) => ({
+    comment: index === 0 ? ["settings of the config's libvirt.options"] : undefined,
+    key,
+    value,
+  }));
 }
 
 /** Address options for a NIC on a network with a host-side address block. */

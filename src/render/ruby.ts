@@ -36,12 +36,22 @@ export function rubyString(text: string): string {
   return `${out}"`;
 }
 
-export type RubyValue = string | number | boolean | RubySymbol | RubyValue[] | undefined;
+export type RubyValue = string | number | boolean | RubySymbol | RubyValue[] | RubyHash | undefined;
 
-/** Any value we emit as a Ruby literal. */
+/** A hash with string keys (`{ "key" => value }`): the escape hatch's objects. */
+export interface RubyHash {
+  [key: string]: RubyValue;
+}
+
+/** Any value we emit as a Ruby literal; a plain object is a hash whose keys are strings too. */
 export function rubyLiteral(value: RubyValue): string {
   if (value instanceof RubySymbol) return `:${value.name}`;
   if (Array.isArray(value)) return `[${value.map(rubyLiteral).join(", ")}]`;
+  if (typeof value === "object" && value !== null) {
+    // Keys are string literals like the values, so a key can never be Ruby code either.
+    const pairs = Object.entries(value).map(([key, item]) => `${rubyString(key)} => ${rubyLiteral(item)}`);
+    return pairs.length ? `{ ${pairs.join(", ")} }` : "{}";
+  }
   switch (typeof value) {
     case "string": return rubyString(value);
     case "boolean": return String(value);
@@ -82,6 +92,12 @@ export function rubyOptions(pairs: [string, RubyValue][], indent = 0, width = 80
   }
   lines.push(current);
   return lines.join(`\n${" ".repeat(indent)}`);
+}
+
+/** A setting's or method's name after `libvirt.` / `vb.`: only a plain Ruby method name is ever printed as code. */
+export function rubyIdentifier(name: string): string {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a safe Ruby method name: ${JSON.stringify(name)}`);
+  return name;
 }
 
 /** Text for a `#` comment: one line, no control characters, so it cannot end the comment. */

@@ -5,7 +5,7 @@ import fs from "fs-extra";
 import Handlebars from "handlebars";
 import type { Lab } from "../config/types.js";
 import { libvirtView } from "./libvirt.js";
-import { commentText, rubyLiteral, rubyOptions, type RubyValue } from "./ruby.js";
+import { commentText, rubyIdentifier, rubyLiteral, rubyOptions, type RubyValue } from "./ruby.js";
 import { stampDigest } from "./digest.js";
 import { virtualboxView } from "./virtualbox.js";
 import type { CustomizeArg, LabView, OptionPairs } from "./view.js";
@@ -25,10 +25,17 @@ function compileTemplates(): Render {
     rubyOptions(pairs, options.hash.indent ?? 0, options.hash.width),
   );
   // A capture file becomes a call of the prelude's helper with the path as a literal.
-  hbs.registerHelper("rbargs", (args: CustomizeArg[]) =>
-    args.map((arg) => (typeof arg === "string" ? rubyLiteral(arg) : `KvmLab.capture_file(${rubyLiteral(arg.captureFile)})`)).join(", "),
+  hbs.registerHelper("rbargs", (args: (CustomizeArg | RubyValue)[]) =>
+    args
+      .map((arg) =>
+        typeof arg === "object" && arg !== null && !Array.isArray(arg) && "captureFile" in arg && typeof arg.captureFile === "string"
+          ? `KvmLab.capture_file(${rubyLiteral(arg.captureFile)})`
+          : rubyLiteral(arg as RubyValue),
+      )
+      .join(", "),
   );
   hbs.registerHelper("c", (text: string) => commentText(String(text)));
+  hbs.registerHelper("ident", (name: string) => rubyIdentifier(String(name)));
   const partials = path.join(TEMPLATES_DIR, "partials");
   for (const file of fs.readdirSync(partials).sort()) {
     if (file.endsWith(".hbs")) hbs.registerPartial(file.slice(0, -4), fs.readFileSync(path.join(partials, file), "utf8"));

@@ -1,6 +1,6 @@
 // What the templates print, per provider. Values stay raw here: the templates turn each
 // one into a Ruby literal through the `rb` and `opts` helpers.
-import type { RubyValue } from "./ruby.js";
+import type { RubySymbol, RubyValue } from "./ruby.js";
 
 export type OptionPairs = [string, RubyValue][];
 
@@ -23,7 +23,7 @@ export interface CustomizeView {
 }
 
 /** A modifyvm argument: a literal, or a capture file relative to the Vagrantfile (`KvmLab.capture_file`). */
-export type CustomizeArg = string | { captureFile: string };
+export type CustomizeArg = string | RubySymbol | { captureFile: string };
 
 /**
  * A condition the Vagrantfile decides on the host at `vagrant up` time, from the helpers of
@@ -44,8 +44,20 @@ export interface ProviderSettingView {
 export interface ProviderCallView {
   comment?: string[];
   method: string;
-  /** Positional arguments before the options (`libvirt.memorybacking :access, mode: "shared"`). */
+  /** Positional arguments before the options (`libvirt.storage :file, size: ...`). */
   args?: RubyValue[];
+  options: OptionPairs;
+}
+
+/** One `vb.customize [...]` line whose arguments name the VM themselves (a RubySymbol `:id` where VBoxManage takes it). */
+export interface VBoxCallView {
+  comment: string[];
+  args: CustomizeArg[];
+}
+
+/** A Vagrant disk (`node.vm.disk :disk, ...`): VirtualBox's extra disks and its root disk's size. */
+export interface VmDiskView {
+  comment: string[];
   options: OptionPairs;
 }
 
@@ -81,6 +93,10 @@ export interface MachineView {
   /** libvirt: calls after the settings (CPU features). */
   calls?: ProviderCallView[];
   customize: CustomizeView[];
+  /** VirtualBox: VBoxManage calls after the modifyvm groups (guest properties, the config's customize). */
+  vboxCalls?: VBoxCallView[];
+  /** VirtualBox: Vagrant's disks (`node.vm.disk`). */
+  vmDisks?: VmDiskView[];
   /** VirtualBox: MAC and mode pairs for the guest script that sets up the NICs Vagrant does not. */
   guestNics?: string[];
   provision: { name: string; inline: string }[];
@@ -115,6 +131,8 @@ export interface LabView extends LabAccessView {
   /** VirtualBox: the capture files of NICs that capture their packets, relative to the lab folder. */
   captures?: string[];
   labSettings: ProviderSettingView[];
+  /** VirtualBox: some machine has Vagrant disks, which Vagrant before 2.4 makes only with its experimental "disks" feature. */
+  vagrantDisks?: boolean;
   machines: MachineView[];
 }
 

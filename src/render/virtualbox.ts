@@ -10,7 +10,21 @@ import { TEMPLATES_DIR } from "../paths.js";
 import { DEFAULTS } from "../config/defaults.js";
 import { describeNic, forwardLines, provisionSteps } from "./common.js";
 import { accessView, labAccessView } from "./folders.js";
-import type { CustomizeArg, CustomizeView, HostOnlyNetView, LabView, MachineView, NetworkLineView, OptionPairs, RubyGuard } from "./view.js";
+import type {
+  CustomizeArg,
+  CustomizeView,
+  HostOnlyNetView,
+  LabView,
+  MachineView,
+  NetworkLineView,
+  OptionPairs,
+  ProviderSettingView,
+  RubyGuard,
+  VBoxCallView,
+  VmDiskView,
+} from "./view.js";
+import { RubySymbol } from "./ruby.js";
+import { CUSTOMIZE_COMMANDS } from "../config/provider-settings.js";
 
 const ON_MACOS_VBOX7: RubyGuard = { keyword: "if", condition: "KvmLab.host_only_networks?" };
 const ELSEWHERE: RubyGuard = { keyword: "unless", condition: "KvmLab.host_only_networks?" };
@@ -62,6 +76,7 @@ export function virtualboxView(lab: Lab): LabView {
     natNetworks,
     hostOnlyNets,
     labSettings: [],
+    vagrantDisks: machines.some((m) => m.vmDisks?.length),
     machines,
     captures: lab.machines.flatMap((m) => m.nics.flatMap((nic) => (nic.capture ? [nic.capture] : []))),
     guestNicScript: machines.some((m) => m.guestNics?.length) ? fs.readFileSync(path.join(TEMPLATES_DIR, "guest-nics.sh"), "utf8").trimEnd() : undefined,
@@ -120,14 +135,67 @@ function machineView(lab: Lab, original: Machine): MachineView {
     networks,
     networksHeading: "Adapter 1 is the NAT adapter Vagrant uses for SSH.",
     forwards: forwardLines(machine),
-    settings: [
-      { key: "cpus", value: machine.cpus },
-      { key: "memory", value: machine.memory },
-    ],
+    settings: vbSettings(machine),
     customize: [...cpuCustomize(machine), ...nicCustomize],
+    vboxCalls: vboxCalls(machine),
+    vmDisks: vmDisks(machine),
     guestNics: guestNicArgs(lab, original),
     provision: provisionSteps(machine),
   };
+}
+
+/**
+ * The provider block's settings (Vagrant 2.3.4 plugins/providers/virtualbox/config.rb):
+ * name, the VM's name in VirtualBox (action/set_name.rb; default folder_machine_timestamp);
+ * linked_clone (action/import_master.rb, prepare_clone_snapshot.rb); cpus and memory; then
+ * the config's virtualbox.options.
+ */
+function vbSettings(machine: Machine): ProviderSettingView[] {
+  const { virtualbox } = machine;
+  const settings: ProviderSettingView[] = [];
+  if (virtualbox.name !== undefined) settings.push({ comment: ["the VM's name in VirtualBox"], key: "name", value: virtualbox.name });
+  if (virtualbox.linkedClone) settings.push({ comment: ["a linked clone of the box, imported once as a master VM"], key: "linked_clone", value: true });
+  settings.push({ key: "cpus", value: machine.cpus }, { key: "memory", value: machine.memory });
+  Object.entries(virtualbox.options).forEach(([key, value], index) =>
+    settings.push({ comment: index === 0 ? ["settings of the config's virtualbox.options"] : undefined, key, value }),
+  );
+  return settings;
+}
+
+const VM = new RubySymbol("id");
+
+/**
+ * Guest properties (`VBoxManage guestproperty set <vm> <name> <value>`, VBoxManageGuestProp.cpp
+ * handleGuestProperty), then the config's customize lines with the VM where VBoxManage
+ * takes it (CUSTOMIZE_COMMANDS): after the command, or after the subcommand.
+ */
+function vboxCalls(machine: Machine): VBoxCallView[] {
+  const calls: VBoxCallView[] = Object.entries(machine.virtualbox.guestProperties).map(([key, value], index) => ({
+    comment: index === 0 ? ["guest properties, set before the VM boots"] : [],
+    args: ["guestproperty", "set", VM, key, value],
+  }));
+  machine.virtualbox.customize.forEach((call, index) => {
+    const comment = index === 0 ? ["VBoxManage calls of the config's virtualbox.customize"] : [];
+    const afterSubcommand = CUSTOMIZE_COMMANDS[call.command]?.subcommands !== undefined;
+    const args: CustomizeArg[] = afterSubcommand ? [call.command, call.args[0] ?? "", VM, ...call.args.slice(1)] : [call.command, VM, ...call.args];
+    calls.push({ comment, args });
+  });
+  return calls;
+}
+
+/**
+ * Vagrant's disks (plugins/kernel_v2/config/vm.rb VagrantConfigVM#disk; sizes "<N>GB" are
+ * GiB: lib/vagrant/util/numeric.rb GIGABYTE = 1024^3): the root disk grown to diskSizeGiB
+ * (`primary: true`, Vagrant's "vagrant_primary"), then the blank disks, each on the box's
+ * own controller (plugins/providers/virtualbox/cap/configure_disks.rb).
+ */
+function vmDisks(machine: Machine): VmDiskView[] {
+  const disks: VmDiskView[] = [];
+  if (machine.diskSizeGiB !== undefined) {
+    disks.push({ comment: ["the root disk, grown (the guest grows its partition itself)"], options: [["size", `${machine.diskSizeGiB}GB`], ["primary", true]] });
+  }
+  for (const disk of machine.disks) disks.push({ comment: [`${disk.name}: a blank disk`], options: [["name", disk.name], ["size", `${disk.sizeGiB}GB`]] });
+  return disks;
 }
 
 /** Nested virtualization needs all of these, not only --nested-hw-virt. */
@@ -156,6 +224,10 @@ function cpuCustomize(machine: Machine): CustomizeView[] {
     });
   } else {
     groups.push({ comment: ["nested virtualization off for this machine"], lines: [["--nested-hw-virt", "off"]] });
+  }
+  if (machine.virtualbox.cpuProfile !== undefined) {
+    // VBoxManageModifyVM.cpp g_aModifyVMOptions: "--cpu-profile" (MODIFYVM_CPU_PROFILE).
+    groups.push({ comment: ["the CPU the guest is shown (a VirtualBox CPU profile)"], lines: [["--cpu-profile", machine.virtualbox.cpuProfile]] });
   }
   return groups;
 }

@@ -34,7 +34,7 @@ class KvmLabRecorder
     values.each do |value|
       case value
       when Array then collect(value)
-      when Hash then collect(value.values)
+      when Hash then collect(value.keys + value.values)
       when String then @log << value
       end
     end
@@ -42,6 +42,9 @@ class KvmLabRecorder
 end
 
 module Vagrant
+  # The stand-in plays Vagrant $KVM_LAB_VAGRANT_VERSION (default Debian's 2.3.4).
+  VERSION = ENV.fetch("KVM_LAB_VAGRANT_VERSION", "2.3.4")
+
   def self.configure(_version)
     yield KvmLabRecorder.new(Thread.current[:kvm_lab_log])
   end
@@ -68,6 +71,14 @@ module Vagrant
   end
 
   module Util
+    # lib/vagrant/util/experimental.rb: features from VAGRANT_EXPERIMENTAL ("1": all).
+    module Experimental
+      def self.feature_enabled?(feature)
+        requested = ENV["VAGRANT_EXPERIMENTAL"].to_s.downcase.split(",")
+        requested == ["1"] || requested.include?(feature.to_s)
+      end
+    end
+
     module Platform
       def self.darwin?
         ENV.fetch("KVM_LAB_HOST", "linux") == "darwin"

@@ -67,6 +67,27 @@ describe("thresholds", () => {
     expect(needs.cpus).toBe(26); // the total is shown, not judged
   });
 
+  test("disks: the root disk grown by diskSizeGiB and the blank disks count; a root size below the box's is warned", () => {
+    const needs = labNeeds(
+      lab([
+        { name: "grown", diskSizeGiB: 40, disks: [{ sizeGiB: 5 }, { sizeGiB: 3 }] },
+        { name: "shrunk", diskSizeGiB: 10 },
+        { name: "unknown-box", diskSizeGiB: 12 },
+      ]),
+      (m) => (m.name === "unknown-box" ? undefined : 20 * GiB),
+    );
+    expect(needs.machines.map((m) => m.diskBytes)).toEqual([48 * GiB, 20 * GiB, 12 * GiB]);
+    expect(assessFit(needs, host)).toEqual([
+      {
+        level: "warn",
+        path: "machines[1] (shrunk).diskSizeGiB",
+        message: "10.0 GiB is below the box's own disk (20.0 GiB): a disk is never shrunk, so the setting does nothing",
+        fix: "remove diskSizeGiB, or use more than 20",
+      },
+      expect.objectContaining({ path: "machines", message: expect.stringMatching(/can grow to 80.0 GiB/) }),
+    ]);
+  });
+
   test("disks: warned when they can outgrow the free space; unknown sizes named, never guessed", () => {
     const sizes: Record<string, number> = { ma: 30 * GiB, mb: 30 * GiB };
     const needs = labNeeds(lab([{ name: "ma" }, { name: "mb" }, { name: "mc" }]), (m) => sizes[m.name]);

@@ -1,4 +1,5 @@
-// Fuzz: hostile strings as lab, machine, host, box and bridge names and provision lines.
+// Fuzz: hostile strings as lab, machine, host, box and bridge names, provision lines, and
+// the provider settings and escape-hatch options (hash keys and values) of issue 13.
 // Validation would refuse most of them; the renderer must still emit them as literals, so
 // here they bypass validation. Real Ruby evaluates every file and must read each value back
 // exactly, which fails if any string could end its literal or interpolate (#{...}).
@@ -52,6 +53,30 @@ function fuzzLab(provider: Provider): { config: LabConfig; values: string[] } {
       box: take(),
       nics: [{ network: "lan" }, { network: "tenant", ip: `10.10.0.${10 + i}` }],
       provision: [take(), take()],
+      // The provider settings and the escape hatch: hostile text in every string they print,
+      // hash keys included (only the rendered provider's values are expected back).
+      ...(provider === "libvirt"
+        ? {
+            cpuModel: take(),
+            libvirt: {
+              keymap: take(),
+              cpuFeatures: [{ name: take(), policy: "require" as const }],
+              options: { qemu_env: { [take()]: take() }, title: take(), features: [take(), { [take()]: [take()] }] },
+            },
+          }
+        : {
+            disks: [{ name: take(), sizeGiB: 1 }],
+            virtualbox: {
+              name: take(),
+              cpuProfile: take(),
+              guestProperties: { [take()]: take() },
+              options: { default_nic_type: take(), gui: { [take()]: take() } },
+              customize: [
+                { command: "modifyvm", args: [take(), take()] },
+                { command: "guestproperty", args: ["set", take(), take()] },
+              ],
+            },
+          }),
     })),
   };
   return { config, values };

@@ -1,4 +1,5 @@
-import { commentText, rubyLiteral, rubyOptions, rubyString, RubySymbol } from "../../../src/render/ruby.js";
+import { execa } from "execa";
+import { commentText, rubyIdentifier, rubyLiteral, rubyOptions, rubyString, RubySymbol } from "../../../src/render/ruby.js";
 import { rubySyntaxOk } from "../../support/tools.js";
 
 test("strings: quotes, backslashes and interpolation are escaped; output is ASCII", () => {
@@ -34,4 +35,24 @@ test("option lists: safe keys only, long lists wrapped on continuation lines", a
 
 test("comment text cannot end its comment line", () => {
   expect(commentText("a\nVagrant.danger\r\u2028b")).toBe("a\\u{a}Vagrant.danger\\u{d}\\u{2028}b");
+});
+
+test("hashes: string keys and values are both literals, whatever they hold", async () => {
+  expect(rubyLiteral({})).toBe("{}");
+  expect(rubyLiteral({ a: 1, b: [true, "x"], c: { d: "e" } })).toBe('{ "a" => 1, "b" => [true, "x"], "c" => { "d" => "e" } }');
+  const hostile = { '"} ; system("id") ; {"': "#{`id`}", "#@x\n=begin": ["\\", "end"], "__END__": { "'": "\u0000" } };
+  const text = rubyLiteral(hostile);
+  expect(text).toBe(
+    '{ "\\"} ; system(\\"id\\") ; {\\"" => "\\#{`id`}", "\\#@x\\n=begin" => ["\\\\", "end"], "__END__" => { "\'" => "\\u{0}" } }',
+  );
+  // Real Ruby evaluates it to the same data.
+  const program = `require "json"\nv = ${text}\nexit(v == JSON.parse(${rubyString(JSON.stringify(hostile))}) ? 0 : 3)`;
+  const result = await execa("ruby", ["-e", program], { reject: false, all: true });
+  expect(result.all).toBe("");
+  expect(result.exitCode).toBe(0);
+});
+
+test("setting names printed as code are plain Ruby method names only", () => {
+  expect(rubyIdentifier("video_type")).toBe("video_type");
+  for (const bad of ["a = 1; system('x') #", "A", "1a", "a-b", "a.b", "a\nb", ""]) expect(() => rubyIdentifier(bad)).toThrow("not a safe Ruby method name");
 });
