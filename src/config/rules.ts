@@ -19,6 +19,7 @@ import { natBlockOf } from "../net/provider-addresses.js";
 import { normalizeMac } from "../net/mac.js";
 import type { Forward, Lab, Machine, Network, Nic } from "./types.js";
 import { HOST_LABEL, machinePath } from "./paths.js";
+import { checkProvisioning } from "./rules-provision.js";
 
 export interface RuleResult {
   errors: Problem[];
@@ -34,8 +35,8 @@ function hostnameProblem(value: string): string | undefined {
   return bad === undefined ? undefined : `"${value}" is not a valid hostname`;
 }
 
-/** Every rule, over the whole lab; nothing stops at the first problem. */
-export function checkRules(lab: Lab, rawNetworkKeys: string[]): RuleResult {
+/** Every rule, over the whole lab; nothing stops at the first problem. `folder`: the lab folder, where the config's relative paths point. */
+export function checkRules(lab: Lab, rawNetworkKeys: string[], options: { folder?: string } = {}): RuleResult {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   checkNatSettings(lab, errors, warnings);
@@ -47,6 +48,7 @@ export function checkRules(lab: Lab, rawNetworkKeys: string[]): RuleResult {
   checkForwardsAcrossMachines(lab, errors);
   checkMacsAcrossMachines(lab, errors);
   if (lab.provider === "libvirt") checkLibvirtNatBlocks(lab, errors);
+  checkProvisioning(lab, errors, warnings, { folder: options.folder });
   return { errors, warnings };
 }
 
