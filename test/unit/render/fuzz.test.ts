@@ -1,4 +1,5 @@
-// Fuzz: hostile strings as lab, machine, host, box and bridge names and provision lines.
+// Fuzz: hostile strings as lab, machine, host, box and bridge names and provisioning steps
+// (inline lines, script paths, args, env values, file paths, playbooks, extra_vars, groups).
 // Validation would refuse most of them; the renderer must still emit them as literals, so
 // here they bypass validation. Real Ruby evaluates every file and must read each value back
 // exactly, which fails if any string could end its literal or interpolate (#{...}).
@@ -51,8 +52,16 @@ function fuzzLab(provider: Provider): { config: LabConfig; values: string[] } {
       hostname: take(),
       box: take(),
       nics: [{ network: "lan" }, { network: "tenant", ip: `10.10.0.${10 + i}` }],
-      provision: [take(), take()],
+      provision: [
+        take(),
+        take(),
+        { type: "shell", name: take(), path: take(), args: [take(), take()], env: { KEY: take() }, privileged: false, run: "always" },
+        { type: "file", name: take(), source: take(), destination: take() },
+        { type: "ansible_local", name: take(), playbook: take(), provisioningPath: take(), extraVars: { [`k${i}`]: take(), nested: { list: [take(), 1, true] } }, groups: { g: [take()] }, limit: take(), verbose: take() },
+      ],
     })),
+    // Hostnames reach /etc/hosts as the built-in step's arguments.
+    etcHosts: { network: "tenant" },
   };
   return { config, values };
 }
