@@ -21,7 +21,9 @@ export function checkProvisioning(lab: Lab, errors: Problem[], warnings: Problem
     const seen = new Map<string, string>();
     for (const step of machine.provision) {
       const first = seen.get(step.name);
-      if (first !== undefined) {
+      if (step.name.startsWith(RESERVED_PREFIX)) {
+        errors.push({ path: `${step.path}.name`, message: `"${step.name}" starts with "${RESERVED_PREFIX}", which names kvm-lab's own steps (--provision-with would pick both)`, fix: "name the step otherwise" });
+      } else if (first !== undefined) {
         // Vagrant merges provisioners of one name (kernel_v2/config/vm.rb `provision`: a named one is found and added to).
         errors.push({ path: `${step.path}.name`, message: `"${step.name}" is already the name of ${first}`, fix: "give each step of a machine its own name" });
       } else {
@@ -34,6 +36,9 @@ export function checkProvisioning(lab: Lab, errors: Problem[], warnings: Problem
   checkMtusAcrossMachines(lab, warnings);
   checkEtcHosts(lab, warnings);
 }
+
+/** kvm-lab's own shell steps are named "kvm-lab: ..." (render/provision.ts, the VirtualBox NIC step). */
+const RESERVED_PREFIX = "kvm-lab:";
 
 interface StepContext {
   known: string[];

@@ -192,6 +192,11 @@ test("two steps of a machine with one name: Vagrant would merge them", () => {
   expect(p.message).toBe(`"copy" is already the name of ${STEP}`);
 });
 
+test("kvm-lab's own step names are reserved", () => {
+  const p = at(errorsOf(withSteps({ type: "shell", name: "kvm-lab: /etc/hosts", inline: "true" })), `${STEP}.name`);
+  expect(p.message).toContain("names kvm-lab's own steps");
+});
+
 test("counted machines: a step's path names the entry", () => {
   const config = base();
   (config.machines[1] as any).provision = [{ type: "shell" }];
