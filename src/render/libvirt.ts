@@ -5,7 +5,7 @@ import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/i
 import { derivedMac, normalizeMac } from "../net/mac.js";
 import { natBlockOf, VAGRANT_LIBVIRT_MANAGEMENT } from "../net/provider-addresses.js";
 import { describeNic, forwardLines, guestSettingOptions, mtuComment } from "./common.js";
-import { builtinSteps, guestScripts, needsGuestMtu, provisionViews } from "./provision.js";
+import { builtinSteps, etcHostsArgs, guestScripts, needsGuestMtu, provisionViews } from "./provision.js";
 import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderCallView, ProviderSettingView } from "./view.js";
 
 /** QEMU's NIC models for VirtualBox's card types. */
@@ -39,6 +39,7 @@ export function libvirtView(lab: Lab): LabView {
     labSettings,
     machines,
     guestScripts: guestScripts(machines),
+    etcHostsArgs: etcHostsArgs(lab),
   };
 }
 

@@ -20,7 +20,6 @@ export function builtinSteps(lab: Lab, machine: Machine): BuiltinStepView[] {
   const steps: BuiltinStepView[] = [];
   if (lab.etcHosts) {
     const network = lab.etcHosts;
-    const listed = lab.machines.flatMap((m) => m.nics.filter((nic) => nic.network === network && nic.ip !== undefined).map((nic) => [nic.ip!, m.hostname, m.name]));
     steps.push({
       comment: [
         `/etc/hosts lists every machine by its address on ${network.key} (etcHosts), in a block of`,
@@ -28,7 +27,8 @@ export function builtinSteps(lab: Lab, machine: Machine): BuiltinStepView[] {
       ],
       name: "kvm-lab: /etc/hosts",
       script: "etc_hosts_script",
-      args: [[lab.name], ...listed],
+      args: [],
+      argsConstant: "ETC_HOSTS_ARGS",
     });
   }
   const mtus = machine.nics.filter(needsGuestMtu).map((nic) => [normalizeMac(nic.mac!) ?? nic.mac!, String(nic.mtu)]);
@@ -41,9 +41,18 @@ export function builtinSteps(lab: Lab, machine: Machine): BuiltinStepView[] {
       name: "kvm-lab: NIC MTUs",
       script: "set_mtu_script",
       args: mtus,
+      argsConstant: undefined,
     });
   }
   return steps;
+}
+
+/** The /etc/hosts script's arguments, one line each: the lab's name, then each machine's static address on the etcHosts network, hostname and name. */
+export function etcHostsArgs(lab: Lab): string[][] {
+  const network = lab.etcHosts;
+  if (!network) return [];
+  const listed = lab.machines.flatMap((m) => m.nics.filter((nic) => nic.network === network && nic.ip !== undefined).map((nic) => [nic.ip!, m.hostname, m.name]));
+  return [[lab.name], ...listed];
 }
 
 const SCRIPTS: Record<GuestScriptView["method"], { file: string; comment: string[] }> = {

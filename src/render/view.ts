@@ -98,8 +98,10 @@ export interface BuiltinStepView {
   comment: string[];
   name: string;
   script: GuestScriptMethod;
-  /** The arguments, a line of the Vagrantfile each (a machine of /etc/hosts, a NIC's MAC and MTU). */
+  /** The arguments, a line of the Vagrantfile each (a NIC's MAC and MTU). */
   args: string[][];
+  /** Or a constant of the KvmLab module holding them (the same for every machine). */
+  argsConstant: "ETC_HOSTS_ARGS" | undefined;
 }
 
 export type GuestScriptMethod = "etc_hosts_script" | "set_mtu_script";
@@ -139,6 +141,8 @@ export interface LabView {
   guestNicScript?: string;
   /** Scripts kvm-lab's own shell steps run (templates/etc-hosts.sh, guest-mtu.sh), embedded when some machine needs them. */
   guestScripts: GuestScriptView[];
+  /** The /etc/hosts step's arguments (etcHosts), a line each: the lab's name, then each machine's address, hostname and name. */
+  etcHostsArgs: string[][];
   /** VirtualBox: the capture files of NICs that capture their packets, relative to the lab folder. */
   captures?: string[];
   labSettings: ProviderSettingView[];

@@ -9,7 +9,7 @@ import { derivedMac, virtualboxMac } from "../net/mac.js";
 import { TEMPLATES_DIR } from "../paths.js";
 import { DEFAULTS } from "../config/defaults.js";
 import { describeNic, forwardLines, guestSettingOptions, mtuComment } from "./common.js";
-import { builtinSteps, guestScripts, needsGuestMtu, provisionViews } from "./provision.js";
+import { builtinSteps, etcHostsArgs, guestScripts, needsGuestMtu, provisionViews } from "./provision.js";
 import type { CustomizeArg, CustomizeView, HostOnlyNetView, LabView, MachineView, NetworkLineView, OptionPairs, RubyGuard } from "./view.js";
 
 const ON_MACOS_VBOX7: RubyGuard = { keyword: "if", condition: "KvmLab.host_only_networks?" };
@@ -64,6 +64,7 @@ export function virtualboxView(lab: Lab): LabView {
     machines,
     captures: lab.machines.flatMap((m) => m.nics.flatMap((nic) => (nic.capture ? [nic.capture] : []))),
     guestScripts: guestScripts(machines),
+    etcHostsArgs: etcHostsArgs(lab),
     guestNicScript: machines.some((m) => m.guestNics?.length) ? fs.readFileSync(path.join(TEMPLATES_DIR, "guest-nics.sh"), "utf8").trimEnd() : undefined,
   };
 }
