@@ -56,8 +56,20 @@ export function guestSettingOptions(nic: Nic, pairs: OptionPairs): OptionPairs {
   return [...pairs, ...extra];
 }
 
+/** Comment lines saying how a NIC's guest settings are carried out: its default route, its MTU. */
+export function guestSettingComment(provider: Provider, nic: Nic): string[] {
+  const lines: string[] = [];
+  if (nic.defaultRoute && nic.network.mode === "bridged" && !nic.ip) {
+    // Vagrant 2.3.4 acts on it in its ifupdown setup (templates/guests/debian/network_dhcp.erb,
+    // alpine's too), which otherwise deletes the NIC's default route; netplan and
+    // systemd-networkd guests keep DHCP routes anyway (guests/debian/cap/configure_networks.rb).
+    lines.push("  keeps the DHCP server's default route (use_dhcp_assigned_default_route)");
+  }
+  return [...lines, ...mtuComment(provider, nic)];
+}
+
 /** Comment lines saying how a NIC's MTU is set (none without an MTU). */
-export function mtuComment(provider: Provider, nic: Nic): string[] {
+function mtuComment(provider: Provider, nic: Nic): string[] {
   if (nic.mtu === undefined) return [];
   if (!nic.autoConfig) return [`  MTU ${nic.mtu}: not set in the guest (autoConfig is false)${provider === "libvirt" ? "; libvirt__mtu sets the host side" : ""}`];
   if (provider === "libvirt" && nic.network.mode === "bridged") {

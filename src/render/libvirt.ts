@@ -4,7 +4,7 @@ import type { Lab, Machine, Network, Nic, NicType } from "../config/types.js";
 import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/ipv4.js";
 import { derivedMac, normalizeMac } from "../net/mac.js";
 import { natBlockOf, VAGRANT_LIBVIRT_MANAGEMENT } from "../net/provider-addresses.js";
-import { describeNic, forwardLines, guestSettingOptions, mtuComment } from "./common.js";
+import { describeNic, forwardLines, guestSettingComment, guestSettingOptions } from "./common.js";
 import { builtinSteps, etcHostsArgs, guestScripts, needsGuestMtu, provisionViews } from "./provision.js";
 import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderCallView, ProviderSettingView } from "./view.js";
 
@@ -155,7 +155,7 @@ function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
   // and, for a network it creates, the network's (create_networks.rb, private_network.xml.erb).
   // A bridged NIC's interface (public_interface.xml.erb) takes no MTU: the guest step alone sets it.
   const mtu: OptionPairs = nic.mtu !== undefined && nic.network.mode !== "bridged" ? [["libvirt__mtu", nic.mtu]] : [];
-  return { ...line, comment: [...line.comment, ...mtuComment("libvirt", nic)], options: guestSettingOptions(nic, [...line.options!, ...mtu]) };
+  return { ...line, comment: [...line.comment, ...guestSettingComment("libvirt", nic)], options: guestSettingOptions(nic, [...line.options!, ...mtu]) };
 }
 
 function providerDeclaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {

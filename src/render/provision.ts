@@ -114,6 +114,12 @@ function stepView(step: Provision, labGroups: Record<string, string[]>): Provisi
       return view([], "shell", [["name", step.name], ...runOption(step)], [setting("reboot", true)], "shell");
     case "ansible":
     case "ansible_local": {
+      // Vagrant writes the inventory: `ansible` lists the machines that exist, with their SSH
+      // addresses (ansible/provisioner/host.rb generate_inventory_machines); `ansible_local`
+      // every machine of the Vagrantfile by name, this one with ansible_connection=local
+      // (provisioner/guest.rb). Group members must be machine names (provisioner/base.rb
+      // generate_inventory_groups drops others), and the run is limited to this machine
+      // unless `limit` says otherwise (base.rb prepare_common_command_arguments).
       const local = step.type === "ansible_local";
       const groups = mergeGroups(labGroups, step.groups);
       return view(

@@ -8,7 +8,7 @@ import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/i
 import { derivedMac, virtualboxMac } from "../net/mac.js";
 import { TEMPLATES_DIR } from "../paths.js";
 import { DEFAULTS } from "../config/defaults.js";
-import { describeNic, forwardLines, guestSettingOptions, mtuComment } from "./common.js";
+import { describeNic, forwardLines, guestSettingComment, guestSettingOptions } from "./common.js";
 import { builtinSteps, etcHostsArgs, guestScripts, needsGuestMtu, provisionViews } from "./provision.js";
 import type { CustomizeArg, CustomizeView, HostOnlyNetView, LabView, MachineView, NetworkLineView, OptionPairs, RubyGuard } from "./view.js";
 
@@ -89,7 +89,7 @@ function machineView(lab: Lab, original: Machine): MachineView {
       networks.push({
         ...declared,
         options: guestSettingOptions(nic, declared.options!),
-        comment: [...describeNic("virtualbox", nic, " (on macOS with VirtualBox 7: set with modifyvm below)"), ...mtuComment("virtualbox", nic)],
+        comment: [...describeNic("virtualbox", nic, " (on macOS with VirtualBox 7: set with modifyvm below)"), ...guestSettingComment("virtualbox", nic)],
         guard: ELSEWHERE,
       });
       nicCustomize.push({ comment: describeNic("virtualbox", nic), lines: modifyvmArgs(nic, true), guard: ON_MACOS_VBOX7 });
@@ -100,8 +100,8 @@ function machineView(lab: Lab, original: Machine): MachineView {
     const line = vagrantDeclaration(nic);
     networks.push(
       line
-        ? { ...line, options: guestSettingOptions(nic, line.options!), comment: [...line.comment, ...mtuComment("virtualbox", nic)] }
-        : { comment: [...describeNic("virtualbox", nic, " (set with modifyvm below)"), ...mtuComment("virtualbox", nic)] },
+        ? { ...line, options: guestSettingOptions(nic, line.options!), comment: [...line.comment, ...guestSettingComment("virtualbox", nic)] }
+        : { comment: [...describeNic("virtualbox", nic, " (set with modifyvm below)"), ...guestSettingComment("virtualbox", nic)] },
     );
     const args = modifyvmArgs(nic, !line);
     if (args.length) nicCustomize.push({ comment: line ? [`adapter ${nic.slot}: what Vagrant has no option for`] : describeNic("virtualbox", nic), lines: args });
