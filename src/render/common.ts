@@ -59,6 +59,7 @@ export function guestSettingOptions(nic: Nic, pairs: OptionPairs): OptionPairs {
 /** Comment lines saying how a NIC's guest settings are carried out: its default route, its MTU. */
 export function guestSettingComment(provider: Provider, nic: Nic): string[] {
   const lines: string[] = [];
+  if (!nic.autoConfig) lines.push("  left unconfigured in the guest (autoConfig: false)");
   if (nic.defaultRoute && nic.network.mode === "bridged" && !nic.ip) {
     // Vagrant 2.3.4 acts on it in its ifupdown setup (templates/guests/debian/network_dhcp.erb,
     // alpine's too), which otherwise deletes the NIC's default route; netplan and

@@ -140,3 +140,30 @@ test("MTU NICs get a stable MAC the guest step finds them by, on both providers"
   expect(libvirt).toContain(`"${mac}", "9000"`);
   expect(libvirt).toContain("def self.set_mtu_script");
 });
+
+test("autoConfig false: auto_config: false once on every declared NIC; kvm-lab's NIC script skips the NIC", () => {
+  const config = {
+    name: "lab",
+    box: "b",
+    networks: { t: { mode: "intnet", cidr: "10.0.9.0/24" }, h: { mode: "hostonly", cidr: "192.168.56.0/24" }, n: { mode: "natnetwork", cidr: "10.0.5.0/24" } },
+    machines: [
+      {
+        name: "m1",
+        nics: [
+          { network: "t", autoConfig: false },
+          { network: "h", ip: "192.168.56.10", autoConfig: false },
+          { mode: "null", autoConfig: false },
+          { network: "n", autoConfig: false },
+        ],
+      },
+    ],
+  };
+  for (const provider of ["virtualbox", "libvirt"] as const) {
+    const text = renderVagrantfile(normalizeLab(config, { provider }).lab);
+    const declarations = text.split(/\n\s*node\.vm\.network /).slice(1).map((chunk) => chunk.split(/\n\s*\n|\n\s*#/)[0]);
+    const nics = declarations.filter((d) => d.startsWith('"private_network"'));
+    expect(nics.length).toBeGreaterThanOrEqual(provider === "libvirt" ? 4 : 2);
+    for (const d of nics) expect(d.match(/auto_config: false/g)).toHaveLength(1);
+    expect(text).not.toContain("configure_nics_script, args");
+  }
+});
