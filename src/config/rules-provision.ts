@@ -17,9 +17,12 @@ export interface ProvisionRuleOptions {
 export function checkProvisioning(lab: Lab, errors: Problem[], warnings: Problem[], options: ProvisionRuleOptions = {}): void {
   const known = lab.machines.map((m) => m.name);
   const labGroups = Object.keys(labInventoryGroups(lab));
+  // The machines of a counted entry share its steps: each step is checked once, on the first.
+  const checked = new Set<string>();
   for (const machine of lab.machines) {
     const seen = new Map<string, string>();
     for (const step of machine.provision) {
+      if (!firstOfEntry(step.path, checked)) continue;
       const first = seen.get(step.name);
       if (step.name.startsWith(RESERVED_PREFIX)) {
         errors.push({ path: `${step.path}.name`, message: `"${step.name}" starts with "${RESERVED_PREFIX}", which names kvm-lab's own steps (--provision-with would pick both)`, fix: "name the step otherwise" });
@@ -31,7 +34,7 @@ export function checkProvisioning(lab: Lab, errors: Problem[], warnings: Problem
       }
       checkStep(lab, step, { known, labGroups, folder: options.folder }, errors, warnings);
     }
-    for (const nic of machine.nics) checkNicGuestSettings(nic, errors, warnings);
+    for (const nic of machine.nics) if (firstOfEntry(nic.path, checked)) checkNicGuestSettings(nic, errors, warnings);
   }
   checkMtusAcrossMachines(lab, warnings);
   checkEtcHosts(lab, warnings);
@@ -39,6 +42,17 @@ export function checkProvisioning(lab: Lab, errors: Problem[], warnings: Problem
 
 /** kvm-lab's own shell steps are named "kvm-lab: ..." (render/provision.ts, the VirtualBox NIC step). */
 const RESERVED_PREFIX = "kvm-lab:";
+
+/**
+ * Whether `path` (`machines[1] (web2).provision[0]`) is met for the first time as a place of
+ * the config (`machines[1].provision[0]`): a counted entry's machines share their settings.
+ */
+function firstOfEntry(path: string, seen: Set<string>): boolean {
+  const place = path.replace(/ \([^)]*\)/, "");
+  if (seen.has(place)) return false;
+  seen.add(place);
+  return true;
+}
 
 interface StepContext {
   known: string[];
@@ -165,10 +179,15 @@ function checkGroups(groups: Record<string, string[]>, at: string, ctx: StepCont
       errors.push({
         path: `${where}[${i}]`,
         message: `"${member}" is not a ${kind} of this lab (Vagrant would leave it out of the inventory)`,
-        fix: meant ? `did you mean "${meant}"? The ${kind}s: ${pool.join(", ")}` : pool.length ? `use one of the ${kind}s: ${pool.join(", ")}` : `this lab has no ${kind}s to list`,
+        fix: meant ? `did you mean "${meant}"? The ${kind}s: ${listed(pool)}` : pool.length ? `use one of the ${kind}s: ${listed(pool)}` : `this lab has no ${kind}s to list`,
       });
     });
   }
+}
+
+/** Names for a message: all of them, or the first ten and how many more. */
+function listed(names: string[]): string {
+  return names.length <= 12 ? names.join(", ") : `${names.slice(0, 10).join(", ")} and ${names.length - 10} more`;
 }
 
 /** Whether the guest sees the lab folder at /vagrant: the project folder, or a synced folder of "." to /vagrant. */
@@ -221,8 +240,9 @@ function checkMtusAcrossMachines(lab: Lab, warnings: Problem[]): void {
     const mtus = new Set(nics.map((nic) => nic.mtu ?? 1500));
     if (mtus.size < 2 || !nics.some((nic) => nic.mtu !== undefined)) continue;
     const first = nics.find((nic) => nic.mtu !== undefined)!;
+    const reported = new Set<string>();
     for (const nic of nics) {
-      if ((nic.mtu ?? 1500) === first.mtu) continue;
+      if ((nic.mtu ?? 1500) === first.mtu || !firstOfEntry(nic.path, reported)) continue;
       warnings.push({
         path: nic.mtu === undefined ? nic.path : `${nic.path}.mtu`,
         message: `MTU ${nic.mtu ?? "1500 (the default)"} on ${network.key}, where ${first.path} has ${first.mtu}: frames bigger than the smaller MTU are dropped`,
@@ -239,9 +259,10 @@ function checkEtcHosts(lab: Lab, warnings: Problem[]): void {
   const unlisted = lab.machines.filter((m: Machine) => !m.nics.some((nic) => nic.network === network && nic.ip !== undefined));
   if (!unlisted.length) return;
   const names = unlisted.map((m) => m.name);
+  const shown = listed(names);
   warnings.push({
     path: "etcHosts.network",
-    message: `${names.length === 1 ? "machine" : "machines"} ${names.join(", ")} ${names.length === 1 ? "has" : "have"} no static ip on ${network.key}, so /etc/hosts does not list ${names.length === 1 ? "it" : "them"}`,
+    message: `${names.length === 1 ? "machine" : "machines"} ${shown} ${names.length === 1 ? "has" : "have"} no static ip on ${network.key}, so /etc/hosts does not list ${names.length === 1 ? "it" : "them"}`,
     fix: `give ${names.length === 1 ? "it a NIC" : "each a NIC"} on ${network.key} with an ip`,
   });
 }

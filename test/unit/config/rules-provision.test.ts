@@ -197,11 +197,19 @@ test("kvm-lab's own step names are reserved", () => {
   expect(p.message).toContain("names kvm-lab's own steps");
 });
 
-test("counted machines: a step's path names the entry", () => {
+test("counted machines: a step's problem is reported once, on the entry's first machine", () => {
   const config = base();
   (config.machines[1] as any).provision = [{ type: "shell" }];
   const errors = errorsOf(config);
   expect(at(errors, "machines[1] (web1).provision[0]").message).toBe("has neither inline nor path");
+  expect(errors.filter((p) => p.path.includes("provision"))).toHaveLength(1);
+});
+
+test("long lists of machines are cut short", () => {
+  const config = base();
+  (config.machines[1] as any).count = 30;
+  const fix = at(errorsOf({ ...config, machines: [{ ...config.machines[0], provision: [{ type: "ansible", playbook: "site.yml", groups: { g: ["nobody"] } }] }, config.machines[1]] }), `${STEP}.groups["g"][0]`).fix;
+  expect(fix).toBe("use one of the machines: ctl, web1, web2, web3, web4, web5, web6, web7, web8, web9 and 21 more");
 });
 
 describe("etcHosts", () => {
@@ -237,8 +245,11 @@ describe("NIC guest settings", () => {
   });
 
   test("NICs of one network with different MTUs", () => {
-    const p = at(warningsOf(nicConfig({ network: "data-net", ip: "10.10.0.10", mtu: 9000 })), "machines[1] (web1).nics[1]");
+    const warnings = warningsOf(nicConfig({ network: "data-net", ip: "10.10.0.10", mtu: 9000 }));
+    const p = at(warnings, "machines[1] (web1).nics[1]");
     expect(p.message).toBe("MTU 1500 (the default) on data-net, where machines[0] (ctl).nics[0] has 9000: frames bigger than the smaller MTU are dropped");
+    // web2 is the same entry: one warning for both.
+    expect(warnings.filter((w) => w.message.startsWith("MTU"))).toHaveLength(1);
   });
 
   test("defaultRoute is for bridged NICs with DHCP", () => {
