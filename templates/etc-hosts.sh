@@ -18,10 +18,11 @@ begin="# BEGIN kvm-lab $lab: the lab's machines (rewritten by each vagrant up an
 end="# END kvm-lab $lab"
 tmp=$(mktemp)
 trap 'rm -f "$tmp"' EXIT
-# Every line outside the block, as it was.
-[ ! -f "$hosts" ] || awk -v b="$begin" -v e="$end" '$0 == b { skip = 1; next } $0 == e { skip = 0; next } !skip' "$hosts" > "$tmp"
+# Every line outside the block, as it was (the markers through the environment: awk -v
+# would read backslashes in them as escapes).
+[ ! -f "$hosts" ] || KVMLAB_BEGIN=$begin KVMLAB_END=$end awk '$0 == ENVIRON["KVMLAB_BEGIN"] { skip = 1; next } $0 == ENVIRON["KVMLAB_END"] { skip = 0; next } !skip' "$hosts" > "$tmp"
 {
-  echo "$begin"
+  printf '%s\n' "$begin"
   while [ $# -ge 3 ]; do
     address=$1 host=$2 name=$3
     shift 3
@@ -29,10 +30,10 @@ trap 'rm -f "$tmp"' EXIT
     line="$address $host"
     [ "$short" = "$host" ] || line="$line $short"
     [ "$name" = "$host" ] || [ "$name" = "$short" ] || line="$line $name"
-    echo "$line"
+    printf '%s\n' "$line"
   done
-  echo "$end"
+  printf '%s\n' "$end"
 } >> "$tmp"
 # Written in place (not renamed over): /etc/hosts may be a bind mount.
 cat "$tmp" > "$hosts"
-echo "kvm-lab: /etc/hosts lists the machines of lab $lab"
+printf 'kvm-lab: /etc/hosts lists the machines of lab %s\n' "$lab"

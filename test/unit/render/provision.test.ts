@@ -89,6 +89,15 @@ describe("templates/etc-hosts.sh", () => {
     );
   });
 
+  test("values are data: backslashes and % are written as they are, and the block still found again", async () => {
+    const file = path.join(dir, "hosts");
+    await fs.writeFile(file, "");
+    for (let i = 0; i < 2; i++) expect((await run(file, ["l\\n%s", "10.0.0.5", "a\\tb", "c%d"])).exitCode).toBe(0);
+    expect(await fs.readFile(file, "utf8")).toBe(
+      "# BEGIN kvm-lab l\\n%s: the lab's machines (rewritten by each vagrant up and provision)\n10.0.0.5 a\\tb c%d\n# END kvm-lab l\\n%s\n",
+    );
+  });
+
   test("arguments that are not triples are refused, the file untouched", async () => {
     const file = path.join(dir, "hosts");
     await fs.writeFile(file, "127.0.0.1 localhost\n");
