@@ -17,6 +17,7 @@ const CASES: Record<string, readonly ("virtualbox" | "libvirt")[]> = {
   "folders-libvirt": ["libvirt"],
   "folders-virtualbox": ["virtualbox"],
   "provider-settings": PROVIDERS,
+  provisioners: PROVIDERS,
 };
 const update = process.env.UPDATE_GOLDEN === "1" && !process.env.CI;
 const libvirtUp = libvirtReachable();
@@ -43,7 +44,8 @@ describe.each(Object.entries(CASES))("golden %s", (name, providers) => {
 
   test.each([...providers])("%s golden file passes vagrant validate", async (provider) => {
     if (provider === "libvirt" && !libvirtUp) return;
-    const result = await vagrantValidate(await fs.readFile(path.join(dir, `Vagrantfile.${provider}`), "utf8"), provider);
+    // The case's folder is the lab folder: Vagrant checks the files provisioning steps name.
+    const result = await vagrantValidate(await fs.readFile(path.join(dir, `Vagrantfile.${provider}`), "utf8"), provider, dir);
     expect(result.output).toContain("Vagrantfile validated successfully");
     expect(result.ok).toBe(true);
   });

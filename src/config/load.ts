@@ -132,7 +132,7 @@ export function checkConfig(raw: unknown, options: CheckOptions = {}): { lab: La
     typeof raw === "object" && raw !== null && typeof (raw as { networks?: unknown }).networks === "object"
       ? Object.keys((raw as { networks: object }).networks ?? {})
       : [];
-  const rules = checkRules(lab, networkKeys, options.file ? path.dirname(options.file) : undefined);
+  const rules = checkRules(lab, networkKeys, { folder: options.file ? path.dirname(options.file) : undefined });
   // A rule's error at (or inside) a place already reported is a follow-on of that problem.
   // So is one at a key a misspelled key was meant for ("cdir" given, "cidr" missing).
   const reported = [...shapeProblems, ...problems];

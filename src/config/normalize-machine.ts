@@ -59,11 +59,12 @@ export function readDisks(value: unknown, path: string): Disk[] {
   });
 }
 
-/** The steps of `provision`, each named (`<machine> step <N>` unless it has a name). */
-export function readProvision(value: unknown, machine: string): Provision[] {
+/** The steps of `provision` at `path` (`machines[0] (web).provision`), each named (`<machine> step <N>` unless it has a name). */
+export function readProvision(value: unknown, machine: string, path: string): Provision[] {
   return arr(value).flatMap((item, index): Provision[] => {
     const name = `${machine} step ${index + 1}`;
-    if (typeof item === "string") return [{ type: "shell", name, inline: item, args: [], env: {}, privileged: true, run: "once" }];
+    const at = `${path}[${index}]`;
+    if (typeof item === "string") return [{ type: "shell", name, path: at, inline: item, args: [], env: {}, privileged: true, run: "once" }];
     const raw = obj(item);
     const named = str(raw.name) ?? name;
     const run = oneOf(RUN_WHEN, raw.run) ?? "once";
@@ -73,8 +74,9 @@ export function readProvision(value: unknown, machine: string): Provision[] {
           {
             type: "shell",
             name: named,
+            path: at,
             inline: str(raw.inline),
-            path: str(raw.path),
+            script: str(raw.path),
             args: strings(raw.args),
             env: stringRecord(raw.env),
             privileged: bool(raw.privileged) ?? true,
@@ -84,7 +86,7 @@ export function readProvision(value: unknown, machine: string): Provision[] {
       case "file": {
         const source = str(raw.source);
         const destination = str(raw.destination);
-        return source !== undefined && destination !== undefined ? [{ type: "file", name: named, source, destination, run }] : [];
+        return source !== undefined && destination !== undefined ? [{ type: "file", name: named, path: at, source, destination, run }] : [];
       }
       case "ansible":
       case "ansible_local": {
@@ -95,6 +97,7 @@ export function readProvision(value: unknown, machine: string): Provision[] {
           {
             type: raw.type,
             name: named,
+            path: at,
             playbook,
             provisioningPath: str(raw.provisioningPath),
             extraVars: extraRecord(raw.extraVars),
@@ -107,7 +110,7 @@ export function readProvision(value: unknown, machine: string): Provision[] {
         ];
       }
       case "reboot":
-        return [{ type: "reboot", name: named, run }];
+        return [{ type: "reboot", name: named, path: at, run }];
       default:
         return []; // an unknown type is reported by the shape check
     }

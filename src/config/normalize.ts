@@ -10,6 +10,7 @@ import { CHECK_IDS, DEFAULT_REQUIRED, type CheckId } from "../checks/ids.js";
 import { machinePath } from "./paths.js";
 import { arr, bool, int, obj, oneOf, str, stringRecord, strings, type Raw } from "./read.js";
 import { expandMachines } from "./count.js";
+import { closest } from "./suggest.js";
 import { boxOn, readDisks, readLibvirt, readProvision, readSsh, readSyncedFolders, readVirtualBox } from "./normalize-machine.js";
 import {
   ACCELS,
@@ -106,6 +107,15 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
     normalizeMachine(raw, machinePath(index, raw.name), group, { lab: name, provider, config, defaults, networks, declared, problems, labFolders }),
   );
   const etcHostsKey = str(obj(config.etcHosts).network);
+  if (etcHostsKey !== undefined && !networks.has(etcHostsKey) && !declared.has(etcHostsKey)) {
+    const known = [...networks.keys()];
+    const meant = closest(etcHostsKey, known);
+    problems.push({
+      path: "etcHosts.network",
+      message: `"${etcHostsKey}" is not a network of this lab`,
+      fix: meant ? `did you mean "${meant}"?` : known.length ? `use one of: ${known.join(", ")}` : "declare the network under networks",
+    });
+  }
 
   const hostOnlyRanges = arr(obj(config.virtualbox).hostOnlyRanges)
     .map((text, i) => cidrAt(str(text), `virtualbox.hostOnlyRanges[${i}]`, problems))
@@ -187,7 +197,7 @@ function normalizeMachine(raw: Raw, path: string, group: string | undefined, ctx
     virtualbox: readVirtualBox(raw.virtualbox, rawDefaults.virtualbox),
     nics: normalizeNics(arr(raw.nics), `${path}.nics`, name, ctx),
     forwards: arr(raw.forwards).map(normalizeForward),
-    provision: readProvision(raw.provision, name),
+    provision: readProvision(raw.provision, name, `${path}.provision`),
   };
 }
 

@@ -21,6 +21,7 @@ import type { Forward, Lab, Machine, Network, Nic } from "./types.js";
 import { HOST_LABEL, machinePath } from "./paths.js";
 import { checkFoldersAndSsh } from "./rules-folders.js";
 import { checkProviderSettings } from "./rules-provider.js";
+import { checkProvisioning } from "./rules-provision.js";
 
 export interface RuleResult {
   errors: Problem[];
@@ -36,8 +37,8 @@ function hostnameProblem(value: string): string | undefined {
   return bad === undefined ? undefined : `"${value}" is not a valid hostname`;
 }
 
-/** Every rule, over the whole lab; nothing stops at the first problem. `labDir`: where the config's relative host paths start. */
-export function checkRules(lab: Lab, rawNetworkKeys: string[], labDir = process.cwd()): RuleResult {
+/** Every rule, over the whole lab; nothing stops at the first problem. `folder`: the lab folder, where the config's relative paths point. */
+export function checkRules(lab: Lab, rawNetworkKeys: string[], options: { folder?: string } = {}): RuleResult {
   const errors: Problem[] = [];
   const warnings: Problem[] = [];
   checkNatSettings(lab, errors, warnings);
@@ -49,8 +50,9 @@ export function checkRules(lab: Lab, rawNetworkKeys: string[], labDir = process.
   checkForwardsAcrossMachines(lab, errors);
   checkMacsAcrossMachines(lab, errors);
   if (lab.provider === "libvirt") checkLibvirtNatBlocks(lab, errors);
-  checkFoldersAndSsh(lab, labDir, errors, warnings);
+  checkFoldersAndSsh(lab, options.folder ?? process.cwd(), errors, warnings);
   checkProviderSettings(lab, errors, warnings);
+  checkProvisioning(lab, errors, warnings, { folder: options.folder });
   return { errors, warnings };
 }
 

@@ -539,13 +539,28 @@ export interface SettingsGiven {
   defaults: string[];
 }
 
-/** A provisioning step with its defaults applied; `name` is always set (Vagrant shows it). */
+/**
+ * A provisioning step with its defaults applied; `name` is always set (Vagrant shows it).
+ * `path` is where it came from, for messages: `machines[1] (web).provision[0]`.
+ */
 export type Provision =
-  | { type: "shell"; name: string; inline?: string; path?: string; args: string[]; env: Record<string, string>; privileged: boolean; run: RunWhen }
-  | { type: "file"; name: string; source: string; destination: string; run: RunWhen }
+  | {
+      type: "shell";
+      name: string;
+      path: string;
+      inline?: string;
+      /** The script file (the config's `path`), relative to the lab folder, or a URL. */
+      script?: string;
+      args: string[];
+      env: Record<string, string>;
+      privileged: boolean;
+      run: RunWhen;
+    }
+  | { type: "file"; name: string; path: string; source: string; destination: string; run: RunWhen }
   | {
       type: "ansible" | "ansible_local";
       name: string;
+      path: string;
       playbook: string;
       provisioningPath?: string;
       extraVars: Record<string, ExtraValue>;
@@ -555,7 +570,7 @@ export type Provision =
       verbose?: string;
       run: RunWhen;
     }
-  | { type: "reboot"; name: string; run: RunWhen };
+  | { type: "reboot"; name: string; path: string; run: RunWhen };
 
 export interface LibvirtMachine {
   cpuMode?: CpuMode;

@@ -2,7 +2,7 @@
 import type { Machine, Nic, Provider } from "../config/types.js";
 import type { NetworkMode } from "../net/modes.js";
 import { reachOf } from "../net/reach.js";
-import type { NetworkLineView } from "./view.js";
+import type { NetworkLineView, OptionPairs } from "./view.js";
 
 const ADDRESS_WITHOUT_IP: Record<NetworkMode, string> = {
   hostonly: ", DHCP",
@@ -43,6 +43,40 @@ export function forwardLines(machine: Machine, options: { nicForwards?: boolean 
   }));
 }
 
-export function provisionSteps(machine: Machine): { name: string; inline: string }[] {
-  return machine.provision.flatMap((step) => (step.type === "shell" && step.inline !== undefined ? [{ name: step.name, inline: step.inline }] : []));
+/**
+ * A declared NIC's guest settings as Vagrant options after `pairs`: `auto_config: false`
+ * (unless `pairs` has it already) and, on a DHCP public network, keeping the DHCP server's
+ * default route. Both providers read these from `node.vm.network` (virtualbox/action/network.rb
+ * bridged_config and bridged_network_config; vagrant-libvirt create_network_interfaces.rb).
+ */
+export function guestSettingOptions(nic: Nic, pairs: OptionPairs): OptionPairs {
+  const extra: OptionPairs = [];
+  if (!nic.autoConfig && !pairs.some(([key]) => key === "auto_config")) extra.push(["auto_config", false]);
+  if (nic.defaultRoute && nic.network.mode === "bridged" && !nic.ip) extra.push(["use_dhcp_assigned_default_route", true]);
+  return [...pairs, ...extra];
+}
+
+/** Comment lines saying how a NIC's guest settings are carried out: its default route, its MTU. */
+export function guestSettingComment(provider: Provider, nic: Nic): string[] {
+  const lines: string[] = [];
+  if (!nic.autoConfig) lines.push("  left unconfigured in the guest (autoConfig: false)");
+  if (nic.defaultRoute && nic.network.mode === "bridged" && !nic.ip) {
+    // Vagrant 2.3.4 acts on it in its ifupdown setup (templates/guests/debian/network_dhcp.erb,
+    // alpine's too), which otherwise deletes the NIC's default route; netplan and
+    // systemd-networkd guests keep DHCP routes anyway (guests/debian/cap/configure_networks.rb).
+    lines.push("  keeps the DHCP server's default route (use_dhcp_assigned_default_route)");
+  }
+  return [...lines, ...mtuComment(provider, nic)];
+}
+
+/** Comment lines saying how a NIC's MTU is set (none without an MTU). */
+function mtuComment(provider: Provider, nic: Nic): string[] {
+  if (nic.mtu === undefined) return [];
+  if (!nic.autoConfig) return [`  MTU ${nic.mtu}: not set in the guest (autoConfig is false)${provider === "libvirt" ? "; libvirt__mtu sets the host side" : ""}`];
+  if (provider === "libvirt" && nic.network.mode === "bridged") {
+    return [`  MTU ${nic.mtu}: set in the guest by kvm-lab's MTU step (vagrant-libvirt's`, "  public_interface.xml.erb has no MTU)"];
+  }
+  return provider === "libvirt"
+    ? [`  MTU ${nic.mtu}: libvirt__mtu on the NIC and on the network vagrant-libvirt creates,`, "  and in the guest by kvm-lab's MTU step"]
+    : [`  MTU ${nic.mtu}: set in the guest by kvm-lab's MTU step (Vagrant has no MTU option`, "  for VirtualBox)"];
 }

@@ -6,10 +6,11 @@ import { cpuModeOf, DEFAULT_NAMED_MODEL } from "../config/cpu.js";
 import { DEFAULTS } from "../config/defaults.js";
 import { RubySymbol } from "./ruby.js";
 import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/ipv4.js";
-import { normalizeMac } from "../net/mac.js";
+import { derivedMac, normalizeMac } from "../net/mac.js";
 import { natBlockOf, VAGRANT_LIBVIRT_MANAGEMENT } from "../net/provider-addresses.js";
-import { describeNic, forwardLines, provisionSteps } from "./common.js";
 import { accessView, labAccessView, virtiofsMemory } from "./folders.js";
+import { describeNic, forwardLines, guestSettingComment, guestSettingOptions } from "./common.js";
+import { builtinSteps, etcHostsArgs, guestScripts, needsGuestMtu, provisionViews } from "./provision.js";
 import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderCallView, ProviderSettingView } from "./view.js";
 
 
@@ -22,6 +23,7 @@ export function libvirtView(lab: Lab): LabView {
       value: lab.managementNetwork.text,
     });
   }
+  const machines = lab.machines.map((machine) => machineView(lab, machine));
   return {
     labPartial: "libvirt-lab",
     labName: lab.name,
@@ -32,7 +34,9 @@ export function libvirtView(lab: Lab): LabView {
     natNetworks: [],
     hostOnlyNets: [],
     labSettings,
-    machines: lab.machines.map((machine) => machineView(lab, machine)),
+    machines,
+    guestScripts: guestScripts(machines),
+    etcHostsArgs: etcHostsArgs(lab),
   };
 }
 
@@ -43,7 +47,12 @@ function usesDhcp(lab: Lab, network: Network): boolean {
   return lab.machines.some((m) => m.nics.some((nic) => nic.network === network && !nic.ip));
 }
 
-function machineView(lab: Lab, machine: Machine): MachineView {
+function machineView(lab: Lab, original: Machine): MachineView {
+  // A NIC whose MTU is set in the guest needs a MAC it can be found by: the config's, or a stable derived one.
+  const machine = {
+    ...original,
+    nics: original.nics.map((nic) => (nic.mac === undefined && needsGuestMtu(nic) ? { ...nic, mac: derivedMac(lab.name, original.name, nic.slot) } : nic)),
+  };
   return {
     partial: "libvirt-machine",
     access: accessView(lab, machine),
@@ -57,7 +66,8 @@ function machineView(lab: Lab, machine: Machine): MachineView {
     settings: [...cpuSettings(machine), ...deviceSettings(machine), ...optionSettings(machine.libvirt.options)],
     calls: [...cpuFeatureCalls(machine), ...deviceCalls(machine), ...virtiofsMemory(lab, machine)],
     customize: [],
-    provision: provisionSteps(machine),
+    builtinSteps: builtinSteps(lab, machine),
+    provision: provisionViews(lab, machine),
   };
 }
 
@@ -214,6 +224,15 @@ function addressed(nic: Nic, block: Cidr, dhcp: boolean): OptionPairs {
 }
 
 function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
+  const line = providerDeclaration(lab, machine, nic);
+  // vagrant-libvirt's libvirt__mtu: the NIC's <mtu> (create_network_interfaces.rb interface_xml)
+  // and, for a network it creates, the network's (create_networks.rb, private_network.xml.erb).
+  // A bridged NIC's interface (public_interface.xml.erb) takes no MTU: the guest step alone sets it.
+  const mtu: OptionPairs = nic.mtu !== undefined && nic.network.mode !== "bridged" ? [["libvirt__mtu", nic.mtu]] : [];
+  return { ...line, comment: [...line.comment, ...guestSettingComment("libvirt", nic)], options: guestSettingOptions(nic, [...line.options!, ...mtu]) };
+}
+
+function providerDeclaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
   const { network } = nic;
   // vagrant-libvirt counts adapters from 0, its management NIC; VirtualBox slot N is libvirt's N-1.
   const head: OptionPairs = [["adapter", nic.slot - 1]];

@@ -3,10 +3,11 @@
 import path from "node:path";
 import fs from "fs-extra";
 import Handlebars from "handlebars";
-import type { Lab } from "../config/types.js";
+import type { ExtraValue, Lab } from "../config/types.js";
 import { libvirtView } from "./libvirt.js";
 import { commentText, rubyIdentifier, rubyLiteral, rubyOptions, type RubyValue } from "./ruby.js";
 import { stampDigest } from "./digest.js";
+import { rubyHash } from "./ruby-hash.js";
 import { virtualboxView } from "./virtualbox.js";
 import type { CustomizeArg, LabView, OptionPairs } from "./view.js";
 
@@ -36,6 +37,8 @@ function compileTemplates(): Render {
   );
   hbs.registerHelper("c", (text: string) => commentText(String(text)));
   hbs.registerHelper("ident", (name: string) => rubyIdentifier(String(name)));
+  // {{rbhash record}}: a hash with string keys (a shell step's env, Ansible's groups and extra_vars).
+  hbs.registerHelper("rbhash", (record: Record<string, ExtraValue>, options: { hash: { indent?: number } }) => rubyHash(record, options.hash.indent));
   const partials = path.join(TEMPLATES_DIR, "partials");
   for (const file of fs.readdirSync(partials).sort()) {
     if (file.endsWith(".hbs")) hbs.registerPartial(file.slice(0, -4), fs.readFileSync(path.join(partials, file), "utf8"));

@@ -1,5 +1,6 @@
 // What the templates print, per provider. Values stay raw here: the templates turn each
 // one into a Ruby literal through the `rb` and `opts` helpers.
+import type { ExtraValue } from "../config/types.js";
 import type { RubySymbol, RubyValue } from "./ruby.js";
 
 export type OptionPairs = [string, RubyValue][];
@@ -99,7 +100,53 @@ export interface MachineView {
   vmDisks?: VmDiskView[];
   /** VirtualBox: MAC and mode pairs for the guest script that sets up the NICs Vagrant does not. */
   guestNics?: string[];
-  provision: { name: string; inline: string }[];
+  /** kvm-lab's own shell steps (/etc/hosts, MTUs), before the config's. */
+  builtinSteps: BuiltinStepView[];
+  provision: ProvisionView[];
+}
+
+/** A setting of a provisioner's block: `ansible.playbook = "site.yml"`; `hash` for a hash value. */
+export interface ProvisionSettingView {
+  key: string;
+  value: RubyValue;
+  hash: Record<string, ExtraValue> | undefined;
+}
+
+/**
+ * One provisioning step: `node.vm.provision <first>, <options>`, then a block setting
+ * `settings` when there are any (a step with a hash value), else everything on the call.
+ */
+export interface ProvisionView {
+  comment: string[];
+  /** "shell" (the step's name is then the shell option `name:`) or the step's name (with `type:` in the options). */
+  first: string;
+  options: OptionPairs;
+  /** The block's variable (`ansible`), or undefined for a one-line step. */
+  variable: string | undefined;
+  settings: ProvisionSettingView[];
+}
+
+/**
+ * A shell step of kvm-lab's own: a script of the Vagrantfile's KvmLab module run with
+ * literal arguments. `script` is printed as Ruby code, so only these fixed names exist.
+ */
+export interface BuiltinStepView {
+  comment: string[];
+  name: string;
+  script: GuestScriptMethod;
+  /** The arguments, a line of the Vagrantfile each (a NIC's MAC and MTU). */
+  args: string[][];
+  /** Or a constant of the KvmLab module holding them (the same for every machine). */
+  argsConstant: "ETC_HOSTS_ARGS" | undefined;
+}
+
+export type GuestScriptMethod = "etc_hosts_script" | "set_mtu_script";
+
+/** A script of templates/ embedded in the Vagrantfile's KvmLab module, returned by `method`. */
+export interface GuestScriptView {
+  method: GuestScriptMethod;
+  comment: string[];
+  text: string;
 }
 
 /** A NAT Network the VirtualBox Vagrantfile's trigger creates when missing. */
@@ -128,6 +175,10 @@ export interface LabView extends LabAccessView {
   hostOnlyNets: HostOnlyNetView[];
   /** VirtualBox: templates/guest-nics.sh, embedded when some machine needs it. */
   guestNicScript?: string;
+  /** Scripts kvm-lab's own shell steps run (templates/etc-hosts.sh, guest-mtu.sh), embedded when some machine needs them. */
+  guestScripts: GuestScriptView[];
+  /** The /etc/hosts step's arguments (etcHosts), a line each: the lab's name, then each machine's address, hostname and name. */
+  etcHostsArgs: string[][];
   /** VirtualBox: the capture files of NICs that capture their packets, relative to the lab folder. */
   captures?: string[];
   labSettings: ProviderSettingView[];

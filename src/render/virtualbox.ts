@@ -8,7 +8,6 @@ import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/i
 import { derivedMac, virtualboxMac } from "../net/mac.js";
 import { TEMPLATES_DIR } from "../paths.js";
 import { DEFAULTS } from "../config/defaults.js";
-import { describeNic, forwardLines, provisionSteps } from "./common.js";
 import { accessView, labAccessView } from "./folders.js";
 import type {
   CustomizeArg,
@@ -25,6 +24,8 @@ import type {
 } from "./view.js";
 import { RubySymbol } from "./ruby.js";
 import { CUSTOMIZE_COMMANDS } from "../config/provider-settings.js";
+import { describeNic, forwardLines, guestSettingComment, guestSettingOptions } from "./common.js";
+import { builtinSteps, etcHostsArgs, guestScripts, needsGuestMtu, provisionViews } from "./provision.js";
 
 const ON_MACOS_VBOX7: RubyGuard = { keyword: "if", condition: "KvmLab.host_only_networks?" };
 const ELSEWHERE: RubyGuard = { keyword: "unless", condition: "KvmLab.host_only_networks?" };
@@ -52,9 +53,9 @@ const GUEST_CONFIGURED: Partial<Record<Nic["network"]["mode"], (nic: Nic) => str
   hostonlynet: () => "dhcp-if-missing",
 };
 
-/** The MAC a NIC gets: the config's, or one derived from lab, machine and slot where the guest script needs one. */
+/** The MAC a NIC gets: the config's, or one derived from lab, machine and slot where a guest script needs one. */
 function macOf(lab: Lab, machine: Machine, nic: Nic): string | undefined {
-  return nic.mac ?? (GUEST_CONFIGURED[nic.network.mode] ? derivedMac(lab.name, machine.name, nic.slot) : undefined);
+  return nic.mac ?? (GUEST_CONFIGURED[nic.network.mode] || needsGuestMtu(nic) ? derivedMac(lab.name, machine.name, nic.slot) : undefined);
 }
 
 export function virtualboxView(lab: Lab): LabView {
@@ -79,14 +80,16 @@ export function virtualboxView(lab: Lab): LabView {
     vagrantDisks: machines.some((m) => m.vmDisks?.length),
     machines,
     captures: lab.machines.flatMap((m) => m.nics.flatMap((nic) => (nic.capture ? [nic.capture] : []))),
+    guestScripts: guestScripts(machines),
+    etcHostsArgs: etcHostsArgs(lab),
     guestNicScript: machines.some((m) => m.guestNics?.length) ? fs.readFileSync(path.join(TEMPLATES_DIR, "guest-nics.sh"), "utf8").trimEnd() : undefined,
   };
 }
 
-/** The guest script's arguments for a machine: MAC and mode of each NIC Vagrant leaves alone. */
+/** The guest script's arguments for a machine: MAC and mode of each NIC Vagrant leaves alone (and autoConfig leaves to kvm-lab). */
 function guestNicArgs(lab: Lab, machine: Machine): string[] {
   return machine.nics.flatMap((nic) => {
-    const mode = GUEST_CONFIGURED[nic.network.mode];
+    const mode = nic.autoConfig ? GUEST_CONFIGURED[nic.network.mode] : undefined;
     return mode ? [macOf(lab, machine, nic)!, mode(nic)] : [];
   });
 }
@@ -99,14 +102,24 @@ function machineView(lab: Lab, original: Machine): MachineView {
   for (const nic of machine.nics) {
     if (nic.network.mode === "hostonlynet") {
       // macOS with VirtualBox 7: the host-only network; elsewhere: a host-only adapter.
-      networks.push({ ...hostOnlyDeclaration(nic), comment: describeNic("virtualbox", nic, " (on macOS with VirtualBox 7: set with modifyvm below)"), guard: ELSEWHERE });
+      const declared = hostOnlyDeclaration(nic);
+      networks.push({
+        ...declared,
+        options: guestSettingOptions(nic, declared.options!),
+        comment: [...describeNic("virtualbox", nic, " (on macOS with VirtualBox 7: set with modifyvm below)"), ...guestSettingComment("virtualbox", nic)],
+        guard: ELSEWHERE,
+      });
       nicCustomize.push({ comment: describeNic("virtualbox", nic), lines: modifyvmArgs(nic, true), guard: ON_MACOS_VBOX7 });
       const extras = modifyvmArgs(nic, false);
       if (extras.length) nicCustomize.push({ comment: [`adapter ${nic.slot}: what Vagrant has no option for`], lines: extras, guard: ELSEWHERE });
       continue;
     }
     const line = vagrantDeclaration(nic);
-    networks.push(line ?? { comment: describeNic("virtualbox", nic, " (set with modifyvm below)") });
+    networks.push(
+      line
+        ? { ...line, options: guestSettingOptions(nic, line.options!), comment: [...line.comment, ...guestSettingComment("virtualbox", nic)] }
+        : { comment: [...describeNic("virtualbox", nic, " (set with modifyvm below)"), ...guestSettingComment("virtualbox", nic)] },
+    );
     const args = modifyvmArgs(nic, !line);
     if (args.length) nicCustomize.push({ comment: line ? [`adapter ${nic.slot}: what Vagrant has no option for`] : describeNic("virtualbox", nic), lines: args });
   }
@@ -140,7 +153,8 @@ function machineView(lab: Lab, original: Machine): MachineView {
     vboxCalls: vboxCalls(machine),
     vmDisks: vmDisks(machine),
     guestNics: guestNicArgs(lab, original),
-    provision: provisionSteps(machine),
+    builtinSteps: builtinSteps(lab, machine),
+    provision: provisionViews(lab, machine),
   };
 }
 

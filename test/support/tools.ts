@@ -60,9 +60,11 @@ export function libvirtReachable(): boolean {
  * The real `vagrant validate`, provider block included: for VirtualBox through the VBoxManage
  * twin; for libvirt against the tests' libvirtd.
  */
-export async function vagrantValidate(text: string, provider: Provider): Promise<{ ok: boolean; output: string }> {
+export async function vagrantValidate(text: string, provider: Provider, labFolder?: string): Promise<{ ok: boolean; output: string }> {
   const dir = await tempDir("kvm-lab-validate-test-");
   try {
+    // A lab folder's files (scripts, file sources) beside the Vagrantfile, as in the lab.
+    if (labFolder) await fs.copy(labFolder, dir);
     await fs.writeFile(path.join(dir, "Vagrantfile"), text);
     const env: Record<string, string> = { VAGRANT_HOME, VAGRANT_DEFAULT_PROVIDER: provider, VAGRANT_CHECKPOINT_DISABLE: "1" };
     if (provider === "virtualbox") env.PATH = `${TWIN_BIN}:${process.env.PATH}`;

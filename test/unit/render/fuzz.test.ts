@@ -1,5 +1,6 @@
-// Fuzz: hostile strings as lab, machine, host, box and bridge names, provision lines, and
-// the provider settings and escape-hatch options (hash keys and values) of issue 13.
+// Fuzz: hostile strings as lab, machine, host, box and bridge names, provisioning steps
+// (inline lines, script paths, args, env values, file paths, playbooks, extra_vars, groups),
+// and the provider settings and escape-hatch options (hash keys and values) of issue 13.
 // Validation would refuse most of them; the renderer must still emit them as literals, so
 // here they bypass validation. Real Ruby evaluates every file and must read each value back
 // exactly, which fails if any string could end its literal or interpolate (#{...}).
@@ -52,7 +53,13 @@ function fuzzLab(provider: Provider): { config: LabConfig; values: string[] } {
       hostname: take(),
       box: take(),
       nics: [{ network: "lan" }, { network: "tenant", ip: `10.10.0.${10 + i}` }],
-      provision: [take(), take()],
+      provision: [
+        take(),
+        take(),
+        { type: "shell", name: take(), path: take(), args: [take(), take()], env: { KEY: take() }, privileged: false, run: "always" },
+        { type: "file", name: take(), source: take(), destination: take() },
+        { type: "ansible_local", name: take(), playbook: take(), provisioningPath: take(), extraVars: { [`k${i}`]: take(), nested: { list: [take(), 1, true] } }, groups: { g: [take()] }, limit: take(), verbose: take() },
+      ],
       // The provider settings and the escape hatch: hostile text in every string they print,
       // hash keys included (only the rendered provider's values are expected back).
       ...(provider === "libvirt"
@@ -78,6 +85,8 @@ function fuzzLab(provider: Provider): { config: LabConfig; values: string[] } {
             },
           }),
     })),
+    // Hostnames reach /etc/hosts as the built-in step's arguments.
+    etcHosts: { network: "tenant" },
   };
   return { config, values };
 }

@@ -1,0 +1,3 @@
+#!/bin/sh
+# The golden case's setup script.
+echo "setup $*"
