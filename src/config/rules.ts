@@ -20,6 +20,7 @@ import { normalizeMac } from "../net/mac.js";
 import type { Forward, Lab, Machine, Network, Nic } from "./types.js";
 import { HOST_LABEL } from "./paths.js";
 import { checkCounts, collapseCounted, duplicateNameProblem } from "./rules-counts.js";
+import { checkUpOrder } from "./rules-order.js";
 
 export interface RuleResult {
   errors: Problem[];
@@ -45,6 +46,7 @@ export function checkRules(lab: Lab, rawNetworkKeys: string[]): RuleResult {
   checkBoxes(lab, errors);
   lab.machines.forEach((machine) => checkMachine(lab, machine, machine.path, errors, warnings));
   checkCounts(lab, errors, warnings);
+  checkUpOrder(lab, errors, warnings);
   checkAddressesAcrossMachines(lab, errors);
   checkForwardsAcrossMachines(lab, errors);
   checkMacsAcrossMachines(lab, errors);
