@@ -58,11 +58,13 @@ export function libvirtReachable(): boolean {
 
 /**
  * The real `vagrant validate`, provider block included: for VirtualBox through the VBoxManage
- * twin; for libvirt against the tests' libvirtd.
+ * twin; for libvirt against the tests' libvirtd. `beside`: a lab folder whose files (scripts,
+ * synced folders) are copied next to the Vagrantfile, as Vagrant checks that they exist.
  */
-export async function vagrantValidate(text: string, provider: Provider): Promise<{ ok: boolean; output: string }> {
+export async function vagrantValidate(text: string, provider: Provider, beside?: string): Promise<{ ok: boolean; output: string }> {
   const dir = await tempDir("kvm-lab-validate-test-");
   try {
+    if (beside) await fs.copy(beside, dir);
     await fs.writeFile(path.join(dir, "Vagrantfile"), text);
     const env: Record<string, string> = { VAGRANT_HOME, VAGRANT_DEFAULT_PROVIDER: provider, VAGRANT_CHECKPOINT_DISABLE: "1" };
     if (provider === "virtualbox") env.PATH = `${TWIN_BIN}:${process.env.PATH}`;
