@@ -50,3 +50,27 @@ test("up naming an autostart: false machine brings it up", async () => {
   expect(result.exitCode).toBe(0);
   expect(await upCalls()).toEqual(["web", "spare"]);
 });
+
+test("check without names covers the autostart machines: a spare left down is not a failure; named, it is checked", async () => {
+  await fs.writeJson(path.join(dir, "kvm-lab.config.json"), {
+    name: "order",
+    box: "b",
+    checks: { timeoutSeconds: 5 },
+    machines: [{ name: "good" }, { name: "off", autostart: false }],
+  });
+  const down = { ...env, FAKE_VAGRANT: "down" };
+  const unnamed = await kvmLab(["check", "--json"], { cwd: dir, env: down });
+  expect(JSON.parse(unnamed.stdout).machines.map((m: { machine: string }) => m.machine)).toEqual(["good"]);
+  expect(unnamed.exitCode).toBe(0);
+  const named = await kvmLab(["check", "--json", "good", "off"], { cwd: dir, env: down });
+  expect(named.exitCode).toBe(1);
+  expect(JSON.parse(named.stdout).machines.find((m: { machine: string }) => m.machine === "off")).toMatchObject({ state: "shutoff", fix: "run kvm-lab up" });
+});
+
+test("up when every machine has autostart: false: a usage error naming them", async () => {
+  await fs.writeJson(path.join(dir, "kvm-lab.config.json"), { name: "order", box: "b", machines: [{ name: "spare", autostart: false }] });
+  const result = await kvmLab(["up"], { cwd: dir, env });
+  expect(result.exitCode).toBe(2);
+  expect(result.stderr).toContain("every machine of lab order has autostart: false");
+  expect(result.stderr).toContain("hint: name the machines to act on: spare");
+});

@@ -138,7 +138,9 @@ function outsideOf(text: string | undefined, network: boolean | undefined): Outs
 async function runNetwork(loaded: Loaded, outside: OutsideStandIn | undefined): Promise<NetworkReport> {
   const ssh = await labSshConfig({ dir: loaded.dirs.dir, file: sshConfigFile(loaded), machines: loaded.machines, provider: loaded.lab.provider });
   const { runNetworkChecks } = await import("../../checks/network/run.js");
-  return runNetworkChecks({ lab: loaded.lab, sshConfig: ssh.file, outside, timeoutMs: loaded.lab.checkTimeoutSeconds * 1000 });
+  // The machines up starts (autostart): an autostart: false machine left down is not probed.
+  const lab = { ...loaded.lab, machines: loaded.lab.machines.filter((m) => loaded.machines.includes(m.name)) };
+  return runNetworkChecks({ lab, sshConfig: ssh.file, outside, timeoutMs: loaded.lab.checkTimeoutSeconds * 1000 });
 }
 
 export async function statusCommand(io: Io, args: MachineArgs): Promise<number> {
