@@ -10,6 +10,8 @@ import type { Lab, Machine, MachineEntry, Nic } from "./types.js";
 
 const MAX_PORT = 65535;
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 /** How messages name a config entry as written: `machines[2] (compute{n})`, or `machines[2]` when its name is unusable. */
 export function entryPath(entry: MachineEntry): string {
   const sample = entry.name.split(NUMBER_PLACEHOLDER).join("1");
@@ -178,17 +180,21 @@ export function collapseCounted(lab: Lab, problems: Problem[]): Problem[] {
   for (const machines of entries.values()) {
     const paths = machines.map((m) => m.path);
     if (new Set(paths).size !== paths.length) continue; // names unusable: a path cannot tell the machines apart
+    const { entry } = machines[0];
+    const pattern = entry.name.includes(NUMBER_PLACEHOLDER) ? entry.name : `${entry.name}${NUMBER_PLACEHOLDER}`;
     const seen = new Map<string, Problem[]>();
     for (const problem of problems) {
       const owner = machines.find((m) => isWithin(problem.path, m.path));
       if (!owner) continue;
-      const key = JSON.stringify([problem.path.slice(owner.path.length), problem.message, problem.fix]);
+      // A message that names its machine ("c2" is made of hex digits) is the same problem for each: said with the pattern.
+      const general = (text: string | undefined) => text?.replace(new RegExp(`(?<!\\w)${escapeRegExp(owner.name)}(?!\\w)`, "g"), pattern);
+      const key = JSON.stringify([problem.path.slice(owner.path.length), general(problem.message), general(problem.fix)]);
       seen.set(key, [...(seen.get(key) ?? []), problem]);
     }
     for (const [key, same] of seen) {
       if (same.length !== machines.length) continue;
-      const [suffix] = JSON.parse(key) as [string];
-      replace.set(same[0], { ...same[0], path: `${entryPath(machines[0].entry)}${suffix}` });
+      const [suffix, message, fix] = JSON.parse(key) as [string, string, string | null];
+      replace.set(same[0], { ...same[0], path: `${entryPath(entry)}${suffix}`, message, ...(fix === null ? {} : { fix }) });
       for (const p of same.slice(1)) drop.add(p);
     }
   }

@@ -236,3 +236,11 @@ test("kvm-lab plan prints every machine of a counted entry", async () => {
     await fs.remove(dir);
   }
 });
+
+test("a problem every machine of an entry has in its own name is said once, with the entry's pattern", () => {
+  const problems = problemsOf(labWith({ name: "ok" }, { name: "c{n}", count: 3 }, { name: "b", count: 2 }));
+  expect(problems.map(formatProblem)).toEqual([
+    'machines[1] (c{n}).name: "c{n}" is made of hex digits only, and Vagrant looks such names up as machine IDs (by prefix) in its global index before this Vagrantfile, so it may act on another project\'s machine; add a letter outside a-f, e.g. "node-c{n}"',
+    'machines[2] (b).name: "b{n}" is made of hex digits only, and Vagrant looks such names up as machine IDs (by prefix) in its global index before this Vagrantfile, so it may act on another project\'s machine; add a letter outside a-f, e.g. "node-b{n}"',
+  ]);
+});
