@@ -1,6 +1,6 @@
-// Rules of the order machines come up in (`upAfter`, `autostart`): every name is a machine
+// Rules of the order machines come up in (`upAfter`, `autostart`, `primary`): every name is a machine
 // of the lab (or a counted entry as written), no machine waits for itself, no cycle, and a
-// wait for a machine `vagrant up` does not start is pointed out.
+// wait for a machine `vagrant up` does not start is pointed out; one primary machine at most.
 import type { Problem } from "../errors.js";
 import { closest } from "./suggest.js";
 import { entryPath } from "./rules-counts.js";
@@ -34,6 +34,16 @@ export function checkUpOrder(lab: Lab, errors: Problem[], warnings: Problem[]): 
           fix: `name both to bring them up in order (kvm-lab up ${[...manual.map((m) => m.name), machine.name].join(" ")}), or remove autostart: false`,
         });
       }
+    });
+  }
+  // Vagrant takes the first primary machine it finds (Vagrantfile#primary_machine_name): two would be a silent choice.
+  const primaries = lab.machines.filter((m) => m.primary);
+  if (primaries.length > 1) {
+    const [first, second] = primaries;
+    errors.push({
+      path: `${second.entry.index === first.entry.index ? entryPath(second.entry) : second.path}.primary`,
+      message: second.entry.index === first.entry.index ? `all ${second.entry.count} machines of this entry would be primary` : `${first.path} is already the primary machine`,
+      fix: "mark one machine primary: true (the one `vagrant ssh` picks when none is named)",
     });
   }
   // A wait within one entry is reported above; a cycle through other entries here, once.

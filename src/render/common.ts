@@ -2,7 +2,7 @@
 import type { Machine, Nic, Provider } from "../config/types.js";
 import type { NetworkMode } from "../net/modes.js";
 import { reachOf } from "../net/reach.js";
-import type { NetworkLineView } from "./view.js";
+import type { NetworkLineView, OptionPairs } from "./view.js";
 
 const ADDRESS_WITHOUT_IP: Record<NetworkMode, string> = {
   hostonly: ", DHCP",
@@ -45,4 +45,18 @@ export function forwardLines(machine: Machine, options: { nicForwards?: boolean 
 
 export function provisionSteps(machine: Machine): { name: string; inline: string }[] {
   return machine.provision.flatMap((step) => (step.type === "shell" && step.inline !== undefined ? [{ name: step.name, inline: step.inline }] : []));
+}
+
+/**
+ * The options of `config.vm.define`: `autostart: false` (plain `vagrant up` skips the
+ * machine: vagrant plugins/commands/up/command.rb, UpCommand#execute, names only the
+ * machines whose options have no :autostart or a true one) and `primary: true` (the
+ * machine `vagrant ssh` picks: lib/vagrant/vagrantfile.rb, Vagrantfile#primary_machine_name).
+ * The options are stored by plugins/kernel_v2/config/vm.rb, VMConfig#define.
+ */
+export function defineOptions(machine: Machine): OptionPairs {
+  const pairs: OptionPairs = [];
+  if (!machine.autostart) pairs.push(["autostart", false]);
+  if (machine.primary) pairs.push(["primary", true]);
+  return pairs;
 }

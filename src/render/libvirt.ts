@@ -4,7 +4,7 @@ import type { Lab, Machine, Network, Nic, NicType } from "../config/types.js";
 import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/ipv4.js";
 import { normalizeMac } from "../net/mac.js";
 import { natBlockOf, VAGRANT_LIBVIRT_MANAGEMENT } from "../net/provider-addresses.js";
-import { describeNic, forwardLines, provisionSteps } from "./common.js";
+import { defineOptions, describeNic, forwardLines, provisionSteps } from "./common.js";
 import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderCallView, ProviderSettingView } from "./view.js";
 
 /** QEMU's NIC models for VirtualBox's card types. */
@@ -50,6 +50,7 @@ function machineView(lab: Lab, machine: Machine): MachineView {
   return {
     partial: "libvirt-machine",
     name: machine.name,
+    define: defineOptions(machine),
     hostname: machine.hostname,
     box: machine.box,
     boxUrl: machine.boxUrl,

@@ -50,6 +50,8 @@ export interface ProviderCallView {
 export interface MachineView {
   partial: string;
   name: string;
+  /** Options of `config.vm.define` (autostart, primary); empty when none differs from Vagrant's default. */
+  define: OptionPairs;
   hostname: string;
   box: string;
   boxUrl?: string;

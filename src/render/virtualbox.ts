@@ -8,7 +8,7 @@ import { dhcpLayoutOf, formatIpv4, hostAt, netmaskOf, type Cidr } from "../net/i
 import { derivedMac, virtualboxMac } from "../net/mac.js";
 import { TEMPLATES_DIR } from "../paths.js";
 import { DEFAULTS } from "../config/defaults.js";
-import { describeNic, forwardLines, provisionSteps } from "./common.js";
+import { defineOptions, describeNic, forwardLines, provisionSteps } from "./common.js";
 import type { CustomizeArg, CustomizeView, HostOnlyNetView, LabView, MachineView, NetworkLineView, OptionPairs, RubyGuard } from "./view.js";
 
 const ON_MACOS_VBOX7: RubyGuard = { keyword: "if", condition: "KvmLab.host_only_networks?" };
@@ -111,6 +111,7 @@ function machineView(lab: Lab, original: Machine): MachineView {
   return {
     partial: "virtualbox-machine",
     name: machine.name,
+    define: defineOptions(machine),
     hostname: machine.hostname,
     box: machine.box,
     boxUrl: machine.boxUrl,

@@ -4,6 +4,7 @@ import { checkConfig } from "../../../src/config/load.js";
 import type { LabConfig, MachineConfig } from "../../../src/config/types.js";
 import { autostartMachines, upWaves } from "../../../src/config/up-order.js";
 import { ConfigError, formatProblem, type Problem } from "../../../src/errors.js";
+import { libvirtReachable, render, rubySyntaxOk, vagrantValidate } from "../../support/tools.js";
 
 const labWith = (...machines: MachineConfig[]): LabConfig => ({ name: "lab", box: "debian/bookworm64", machines });
 const loaded = (...machines: MachineConfig[]) => checkConfig(labWith(...machines));
@@ -95,4 +96,28 @@ describe("upAfter rules", () => {
       "machines[0] (web).upAfter[0]: sql has autostart: false, so `kvm-lab up` without machine names does not start it and this machine does not wait; name both to bring them up in order (kvm-lab up sql web), or remove autostart: false",
     ]);
   });
+});
+
+test("one primary machine at most: a second, or a counted entry marked primary, is an error", () => {
+  expect(problemsOf(labWith({ name: "web", primary: true }, { name: "sql", primary: true })).map(formatProblem)).toEqual([
+    "machines[1] (sql).primary: machines[0] (web) is already the primary machine; mark one machine primary: true (the one `vagrant ssh` picks when none is named)",
+  ]);
+  expect(problemsOf(labWith({ name: "node{n}", count: 2, primary: true })).map((p) => [p.path, p.message])).toEqual([
+    ["machines[0] (node{n}).primary", "all 2 machines of this entry would be primary"],
+  ]);
+});
+
+describe("rendered", () => {
+  const config = { ...labWith({ name: "web", primary: true }, { name: "sql" }, { name: "spare", autostart: false, primary: false }) };
+
+  test.each(["virtualbox", "libvirt"] as const)("%s: autostart: false and primary: true are options of config.vm.define; Vagrant reads them", async (provider) => {
+    const text = render(config, provider);
+    expect(text).toContain('config.vm.define "web", primary: true do |node|');
+    expect(text).toContain('config.vm.define "sql" do |node|');
+    expect(text).toContain('config.vm.define "spare", autostart: false do |node|');
+    expect((await rubySyntaxOk(text)).ok).toBe(true);
+    if (provider === "libvirt" && !libvirtReachable()) return;
+    const result = await vagrantValidate(text, provider);
+    expect(result.output).toContain("Vagrantfile validated successfully");
+  }, 60_000);
 });
