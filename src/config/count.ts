@@ -23,9 +23,16 @@ export interface MachineInstance {
 
 const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Whether a count is one the entry can be expanded by: a whole number of 1 or more. */
+/**
+ * The most machines one entry may stand for: a guard against a typo (`count: 1e6`) that
+ * would otherwise expand into a million machines before any message could say so. No
+ * single host runs that many VMs of a lab.
+ */
+export const MAX_COUNT = 1000;
+
+/** Whether a count is one the entry can be expanded by: a whole number from 1 to MAX_COUNT. */
 export function isUsableCount(count: unknown): count is number {
-  return typeof count === "number" && Number.isInteger(count) && count >= 1;
+  return typeof count === "number" && Number.isInteger(count) && count >= 1 && count <= MAX_COUNT;
 }
 
 /**

@@ -4,7 +4,7 @@
 // counted entry names the entry as written (`machines[2] (compute{n})`) and the machine.
 import type { Problem } from "../errors.js";
 import { broadcastOf, contains, formatIpv4, parseIpv4, type Cidr } from "../net/ipv4.js";
-import { NUMBER_PLACEHOLDER } from "./count.js";
+import { MAX_COUNT, NUMBER_PLACEHOLDER } from "./count.js";
 import { HOST_LABEL, isWithin } from "./paths.js";
 import type { Lab, Machine, MachineEntry, Nic } from "./types.js";
 
@@ -61,6 +61,8 @@ function checkEntry(first: Machine, errors: Problem[], warnings: Problem[]): voi
       message: `${entry.count} is not a number of machines`,
       fix: "use 1 or more (the entry stands for that many machines), or remove count for one machine",
     });
+  } else if (entry.count !== undefined && entry.count > MAX_COUNT) {
+    errors.push({ path: `${at}.count`, message: `${entry.count} machines are more than one lab can run`, fix: `use at most ${MAX_COUNT}` });
   }
   if (entry.count === undefined) {
     for (const key of ["name", "hostname"] as const) {

@@ -356,6 +356,7 @@ export interface MachineConfig extends MachineDefaults {
    * number at `{n}`, static IPs, MACs and forwarded host ports go up by one per machine.
    * @asType integer
    * @minimum 1
+   * @maximum 1000
    */
   count?: number;
   /** Default: the machine name. May be a fully qualified name; with `count`, `{n}` is the number. */

@@ -132,6 +132,14 @@ describe("rules", () => {
     expect(problems).toHaveLength(2);
   });
 
+  test("a count past 1000 is refused before it is expanded (a typo must not make a million machines)", () => {
+    const started = Date.now();
+    const problems = problemsOf(labWith({ name: "node{n}", count: 1e9 }));
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(problems.map(formatProblem)).toEqual(["machines[0] (node{n}).count: 1000000000 machines are more than one lab can run; use at most 1000"]);
+    expect(problemsOf(labWith({ name: "node{n}", count: 1000 }))).toEqual([]);
+  });
+
   test("a count that is not a whole number is the shape check's, said once", () => {
     const problems = problemsOf(labWith({ name: "compute{n}", count: 2.5 }));
     expect(problems.map(formatProblem)).toEqual(["machines[0].count: expected a whole number, got 2.5"]);
