@@ -44,7 +44,7 @@ function referencedFiles(lab: Lab): string[] {
   ]);
 }
 
-describe.each(NEW)("example %s", (name) => {
+describe.each(["nested-lab", ...NEW])("example %s", (name) => {
   const dir = path.join(EXAMPLES, name);
 
   test.each([...PROVIDERS])("%s: loads without errors, and every file it refers to ships in the folder", async (provider) => {
