@@ -21,7 +21,7 @@ export function entryPath(entry: MachineEntry): string {
 /** Whether the machine is one of several of a counted entry. */
 const isCounted = (machine: Machine): boolean => (machine.entry.count ?? 0) > 1;
 
-/** A machine named in words: `compute2` alone, or `compute2 (machine 2 of machines[1] (compute{n}))` for a counted one. */
+/** A machine named in messages: its path (`machines[0] (web)`), or `machine 2 of machines[1] (compute{n}), "compute2"` for a counted one. */
 export function machineWords(machine: Machine): string {
   if (!isCounted(machine)) return machine.path;
   return `machine ${machine.entry.n} of ${entryPath(machine.entry)}, "${machine.name}"`;
@@ -48,6 +48,7 @@ export function checkCounts(lab: Lab, errors: Problem[], warnings: Problem[]): v
     const machines = lab.machines.filter((m) => m.entry.index === first.entry.index);
     checkSteppedAddresses(machines, errors);
     checkSteppedPorts(machines, errors);
+    oneNameClashPerEntry(`${entryPath(first.entry)}.name`, errors);
   }
 }
 
@@ -85,6 +86,15 @@ function checkEntry(first: Machine, errors: Problem[], warnings: Problem[]): voi
       fix: `put ${NUMBER_PLACEHOLDER} where each machine's number goes, e.g. "${example}"`,
     });
   }
+}
+
+/** Two entries counted alike clash machine by machine: the first clash is said, with how many more. */
+function oneNameClashPerEntry(path: string, errors: Problem[]): void {
+  const clashes = errors.filter((e) => e.path === path && e.message.startsWith("its machine "));
+  if (clashes.length < 2) return;
+  const [first, ...more] = clashes;
+  first.message = `${first.message} (and ${more.length} more of its machines)`;
+  for (const e of more) errors.splice(errors.indexOf(e), 1);
 }
 
 /** Removes the per-machine errors at `path` (they said the same thing without the count). */

@@ -171,6 +171,10 @@ describe("rules", () => {
     expect(at(problems, "machines[1] (compute{n}).name").message).toBe('its machine 2, "compute2", is already the name of machines[0] (compute2)');
     const other = problemsOf(labWith({ name: "node{n}", count: 2 }, { name: "node2" }));
     expect(at(other, "machines[1] (node2).name").message).toBe('"node2" is already the name of machine 2 of machines[0] (node{n}), "node2"');
+    const alike = problemsOf(labWith({ name: "vm{n}", count: 3 }, { name: "vm{n}", count: 2 }));
+    expect(alike.map(formatProblem)).toEqual([
+      'machines[1] (vm{n}).name: its machine 1, "vm1", is already the name of machine 1 of machines[0] (vm{n}), "vm1" (and 1 more of its machines); give every machine its own name (a counted entry\'s machines are named vm{n} with {n} from 1 to 2)',
+    ]);
     // Two counted entries clashing: appended numbers too (store + 11 = store11 = store1 + 1).
     const twice = problemsOf(labWith({ name: "store", count: 11 }, { name: "store1{n}", count: 2 }));
     expect(at(twice, "machines[1] (store1{n}).name").message).toBe('its machine 1, "store11", is already the name of machine 11 of machines[0] (store), "store11"');
