@@ -1,5 +1,6 @@
 // npm run bench: prints numbers, asserts nothing. Render time for labs of 1, 10 and 100
-// machines with all 8 adapters each (adapter 1 + 7 NICs), and the CLI's start-up time.
+// machines with all 8 adapters each (adapter 1 + 7 NICs), the CLI's start-up time, and
+// issue 13's bound: a 100-machine lab using every field renders within 2x of --help.
 import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -8,6 +9,7 @@ import { renderVagrantfile } from "../dist/render/vagrantfile.js";
 import { benchBoxes } from "./boxes.js";
 import { benchChecks } from "./checks.js";
 import { benchCreate } from "./create.js";
+import { benchEveryField } from "./every-field.js";
 import { timeMs } from "./util.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -64,6 +66,7 @@ for (const args of [["--help"], ["render", "--stdout", "--config", "examples/nes
   console.log(`  kvm-lab ${args.join(" ")}: ${t.median.toFixed(0)} ms (min ${t.min.toFixed(0)} ms)`);
 }
 
+await benchEveryField();
 await benchCreate(labOf);
 await benchBoxes();
 await benchChecks();

@@ -4,6 +4,7 @@
 // instance, so "3 compute nodes from 10.0.0.21" is one entry in a JSON config too.
 import { formatIpv4, parseIpv4 } from "../net/ipv4.js";
 import { normalizeMac } from "../net/mac.js";
+import type { MachineEntry } from "./types.js";
 
 type Raw = Record<string, unknown>;
 
@@ -16,27 +17,55 @@ export interface MachineInstance {
   index: number;
   /** The entry's name pattern without its number (`compute{n}` -> `compute`): set for counted entries. */
   group?: string;
+  /** The entry as written and this machine's number in it. */
+  entry: MachineEntry;
 }
 
 const isObject = (v: unknown): v is Raw => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Every machine of the config, counted entries expanded in place, in config order. */
+/**
+ * The most machines one entry may stand for: a guard against a typo (`count: 1e6`) that
+ * would otherwise expand into a million machines before any message could say so. No
+ * single host runs that many VMs of a lab.
+ */
+export const MAX_COUNT = 1000;
+
+/** Whether a count is one the entry can be expanded by: a whole number from 1 to MAX_COUNT. */
+export function isUsableCount(count: unknown): count is number {
+  return typeof count === "number" && Number.isInteger(count) && count >= 1 && count <= MAX_COUNT;
+}
+
+/**
+ * Every machine of the config, counted entries expanded in place, in config order. An
+ * entry whose count is unusable (reported by the rules, or by the shape check when it is
+ * not a number), or that has `{n}` but no count (a warning), stays one machine, number 1:
+ * so no other message follows from it.
+ */
 export function expandMachines(entries: unknown[]): MachineInstance[] {
-  return entries.flatMap((entry, index) => {
-    if (!isObject(entry) || entry.count === undefined) return [{ raw: isObject(entry) ? entry : {}, index }];
-    const count = entry.count;
-    // A count that is not a whole number of 1 or more is reported by the rules; the entry stays one machine.
-    if (typeof count !== "number" || !Number.isInteger(count) || count < 1) return [{ raw: entry, index }];
-    const name = typeof entry.name === "string" ? entry.name : "";
+  return entries.flatMap((item, index) => {
+    const entry = isObject(item) ? item : {};
+    const written: MachineEntry = {
+      index,
+      name: typeof entry.name === "string" ? entry.name : "",
+      hostname: typeof entry.hostname === "string" ? entry.hostname : undefined,
+      count: typeof entry.count === "number" && Number.isInteger(entry.count) ? entry.count : undefined,
+      n: 1,
+    };
+    if (!isUsableCount(entry.count)) {
+      const placeholder = [entry.name, entry.hostname].some((v) => typeof v === "string" && v.includes(NUMBER_PLACEHOLDER));
+      const raw = placeholder || entry.count !== undefined ? instanceOf(entry, 1, false) : entry;
+      return [{ raw, index, entry: written }];
+    }
+    const name = written.name;
     const group = name.replace(NUMBER_PLACEHOLDER, "").replace(/[-_.]+$/, "") || name;
-    return Array.from({ length: count }, (_, i) => ({ raw: instanceOf(entry, i + 1), index, group }));
+    return Array.from({ length: entry.count }, (_, i) => ({ raw: instanceOf(entry, i + 1, true), index, group, entry: { ...written, n: i + 1 } }));
   });
 }
 
-/** The entry as machine number `n` (1-based). */
-function instanceOf(entry: Raw, n: number): Raw {
+/** The entry as machine number `n` (1-based); `append`: the number goes after a name without `{n}`. */
+function instanceOf(entry: Raw, n: number, append: boolean): Raw {
   const step = n - 1;
-  const name = typeof entry.name === "string" ? numbered(entry.name, n, true) : entry.name;
+  const name = typeof entry.name === "string" ? numbered(entry.name, n, append) : entry.name;
   const hostname = typeof entry.hostname === "string" ? numbered(entry.hostname, n, false) : entry.hostname;
   const out: Raw = { ...entry, name, hostname };
   delete out.count;

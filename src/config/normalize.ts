@@ -21,6 +21,7 @@ import {
   type Forward,
   type Lab,
   type Machine,
+  type MachineEntry,
   type Network,
   type Nic,
   type Provider,
@@ -103,8 +104,8 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
   }
 
   const labFolders = readSyncedFolders(config.syncedFolders, "syncedFolders");
-  const machines = expandMachines(arr(config.machines)).map(({ raw, index, group }) =>
-    normalizeMachine(raw, machinePath(index, raw.name), group, { lab: name, provider, config, defaults, networks, declared, problems, labFolders }),
+  const machines = expandMachines(arr(config.machines)).map(({ raw, index, group, entry }) =>
+    normalizeMachine(raw, machinePath(index, raw.name), group, entry, { lab: name, provider, config, defaults, networks, declared, problems, labFolders }),
   );
   const etcHostsKey = str(obj(config.etcHosts).network);
   if (etcHostsKey !== undefined && !networks.has(etcHostsKey) && !declared.has(etcHostsKey)) {
@@ -169,13 +170,15 @@ function normalizeForward(value: unknown): Forward {
   };
 }
 
-function normalizeMachine(raw: Raw, path: string, group: string | undefined, ctx: Context): Machine {
+function normalizeMachine(raw: Raw, path: string, group: string | undefined, entry: MachineEntry, ctx: Context): Machine {
   const name = str(raw.name) ?? "";
   const { defaults, problems } = ctx;
   const rawDefaults = obj(ctx.config.defaults);
   const libvirt = readLibvirt(raw.libvirt, rawDefaults.libvirt);
   return {
     name,
+    path,
+    entry,
     group,
     hostname: str(raw.hostname) ?? name,
     box: boxOn(ctx.provider, raw, rawDefaults, ctx.config),

@@ -6,7 +6,6 @@ import os from "node:os";
 import path from "node:path";
 import type { Problem } from "../errors.js";
 import type { Lab, Machine, SyncedFolder } from "./types.js";
-import { machinePath } from "./paths.js";
 import {
   badVersionParts,
   FOLDER_OPTION_TYPES,
@@ -32,8 +31,8 @@ export function setHostPlatformForTests(next: NodeJS.Platform): NodeJS.Platform 
 /** Every rule of synced folders, SSH, autostart/primary, box versions and plugins; `labDir` is where relative host paths start. */
 export function checkFoldersAndSsh(lab: Lab, labDir: string, errors: Problem[], warnings: Problem[]): void {
   const seen = new Set<string>(); // a lab folder is every machine's: checked once
-  lab.machines.forEach((machine, index) => {
-    const at = machinePath(index, machine.name);
+  lab.machines.forEach((machine) => {
+    const at = machine.path;
     for (const folder of machine.syncedFolders) {
       if (seen.has(folder.path)) continue;
       seen.add(folder.path);
@@ -43,7 +42,6 @@ export function checkFoldersAndSsh(lab: Lab, labDir: string, errors: Problem[], 
     checkSsh(machine, at, labDir, warnings);
     checkBoxVersion(machine, at, errors);
   });
-  checkPrimary(lab, errors);
   checkPlugins(lab, errors, warnings);
 }
 
@@ -210,21 +208,6 @@ function checkBoxVersion(machine: Machine, at: string, errors: Problem[]): void 
     message: `${bad.map((part) => `"${part.trim()}"`).join(", ")} ${bad.length > 1 ? "are not version constraints" : "is not a version constraint"}`,
     fix: 'write versions with an optional operator (=, !=, >, <, >=, <=, ~>), comma-separated: "1.2.3", ">= 1.0, < 2.0", "~> 1.0"',
   });
-}
-
-/** `vagrant ssh` without a name goes to the primary machine; Vagrant takes the first marked one (vagrantfile.rb primary_machine_name). */
-function checkPrimary(lab: Lab, errors: Problem[]): void {
-  const primaries = lab.machines.map((machine, index) => ({ machine, index })).filter(({ machine }) => machine.primary);
-  if (primaries.length < 2) return;
-  const first = machinePath(primaries[0].index, primaries[0].machine.name);
-  const counted = primaries.every(({ machine }) => machine.group !== undefined && machine.group === primaries[0].machine.group);
-  for (const { machine, index } of primaries.slice(1)) {
-    errors.push({
-      path: `${machinePath(index, machine.name)}.primary`,
-      message: `${first} is already the primary machine${counted ? ` (primary on an entry with count makes each of its machines primary)` : ""}`,
-      fix: "mark one machine primary",
-    });
-  }
 }
 
 function checkPlugins(lab: Lab, errors: Problem[], warnings: Problem[]): void {

@@ -3,7 +3,6 @@
 // provider in a lab that renders for the other (ignored there: a warning).
 import type { Problem } from "../errors.js";
 import { cpuModeOf, HIDING_POLICIES, VIRTUALIZATION_FEATURES } from "./cpu.js";
-import { machinePath } from "./paths.js";
 import {
   CUSTOMIZE_COMMANDS,
   LIBVIRT_MAX_EXTRA_DISKS,
@@ -55,8 +54,8 @@ function optionKey(key: string): string {
 /** Every rule of the provider settings, for every machine. */
 export function checkProviderSettings(lab: Lab, errors: Problem[], warnings: Problem[]): void {
   const found = new Findings(errors, warnings);
-  lab.machines.forEach((machine, index) => {
-    const at = machinePath(index, machine.name);
+  lab.machines.forEach((machine) => {
+    const at = machine.path;
     checkCpu(machine, at, found);
     checkDevices(lab, machine, at, found);
     checkDisks(lab, machine, at, found);
@@ -252,10 +251,10 @@ function checkVirtualBox(machine: Machine, at: string, found: Findings): void {
 /** Two machines with one VirtualBox VM name: VirtualBox refuses the second (action/set_name.rb VMNameExists). */
 function checkVmNames(lab: Lab, found: Findings): void {
   const seen = new Map<string, string>();
-  lab.machines.forEach((machine, index) => {
+  lab.machines.forEach((machine) => {
     const name = machine.virtualbox.name;
     if (name === undefined || !name.trim()) return;
-    const at = machinePath(index, machine.name);
+    const at = machine.path;
     const owner = seen.get(name.toLowerCase());
     if (owner) {
       found.error({ path: `${at}.virtualbox.name`, message: `"${name}" is already the VM name of ${owner}`, fix: "give every machine its own VM name (a counted machine's takes {n})" });

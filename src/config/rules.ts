@@ -18,10 +18,12 @@ import { withArticle } from "../words.js";
 import { natBlockOf } from "../net/provider-addresses.js";
 import { normalizeMac } from "../net/mac.js";
 import type { Forward, Lab, Machine, Network, Nic } from "./types.js";
-import { HOST_LABEL, machinePath } from "./paths.js";
 import { checkFoldersAndSsh } from "./rules-folders.js";
 import { checkProviderSettings } from "./rules-provider.js";
 import { checkProvisioning } from "./rules-provision.js";
+import { HOST_LABEL } from "./paths.js";
+import { checkCounts, collapseCounted, duplicateNameProblem } from "./rules-counts.js";
+import { checkUpOrder } from "./rules-order.js";
 
 export interface RuleResult {
   errors: Problem[];
@@ -45,7 +47,9 @@ export function checkRules(lab: Lab, rawNetworkKeys: string[], options: { folder
   checkNames(lab, rawNetworkKeys, errors);
   checkNetworks(lab, rawNetworkKeys, errors, warnings);
   checkBoxes(lab, errors);
-  lab.machines.forEach((machine, index) => checkMachine(lab, machine, machinePath(index, machine.name), errors, warnings));
+  lab.machines.forEach((machine) => checkMachine(lab, machine, machine.path, errors, warnings));
+  checkCounts(lab, errors, warnings);
+  checkUpOrder(lab, errors, warnings);
   checkAddressesAcrossMachines(lab, errors);
   checkForwardsAcrossMachines(lab, errors);
   checkMacsAcrossMachines(lab, errors);
@@ -53,7 +57,7 @@ export function checkRules(lab: Lab, rawNetworkKeys: string[], options: { folder
   checkFoldersAndSsh(lab, options.folder ?? process.cwd(), errors, warnings);
   checkProviderSettings(lab, errors, warnings);
   checkProvisioning(lab, errors, warnings, { folder: options.folder });
-  return { errors, warnings };
+  return { errors: collapseCounted(lab, errors), warnings: collapseCounted(lab, warnings) };
 }
 
 /** Adapter 1's NAT block and DNS: VirtualBox settings. */
@@ -92,9 +96,9 @@ function checkNames(lab: Lab, networkKeys: string[], errors: Problem[]): void {
   if (lab.machines.length === 0) {
     errors.push({ path: "machines", message: "is empty", fix: 'add at least one machine: machines: [{ name: "node1" }]' });
   }
-  const seen = new Map<string, number>();
-  lab.machines.forEach((machine, index) => {
-    const at = machinePath(index, machine.name);
+  const seen = new Map<string, Machine>();
+  lab.machines.forEach((machine) => {
+    const at = machine.path;
     const path = `${at}.name`;
     if (!HOST_LABEL.test(machine.name)) {
       errors.push({
@@ -114,9 +118,9 @@ function checkNames(lab: Lab, networkKeys: string[], errors: Problem[]): void {
     }
     const first = seen.get(machine.name.toLowerCase());
     if (first !== undefined) {
-      errors.push({ path, message: `"${machine.name}" is already the name of ${machinePath(first, lab.machines[first].name)}`, fix: "give every machine its own name" });
+      errors.push(duplicateNameProblem(machine, first));
     } else {
-      seen.set(machine.name.toLowerCase(), index);
+      seen.set(machine.name.toLowerCase(), machine);
     }
     if (machine.hostname !== machine.name) {
       const problem = hostnameProblem(machine.hostname);
@@ -231,13 +235,13 @@ function checkReservedOverlaps(lab: Lab, block: Cidr, path: string, errors: Prob
 
 /** Every machine needs a box: one problem when none has one (the lab lacks it), else one per machine. */
 function checkBoxes(lab: Lab, errors: Problem[]): void {
-  const without = lab.machines.map((machine, index) => ({ machine, index })).filter(({ machine }) => !machine.box);
+  const without = lab.machines.filter((machine) => !machine.box);
   if (without.length > 1 && without.length === lab.machines.length) {
     errors.push({ path: "box", message: "no box for any machine", fix: 'set box on the lab, e.g. box: "debian/bookworm64" (or on each machine)' });
     return;
   }
-  for (const { machine, index } of without) {
-    errors.push({ path: `${machinePath(index, machine.name)}.box`, message: "no box", fix: 'set box on the lab or the machine, e.g. box: "debian/bookworm64"' });
+  for (const machine of without) {
+    errors.push({ path: `${machine.path}.box`, message: "no box", fix: 'set box on the lab or the machine, e.g. box: "debian/bookworm64"' });
   }
 }
 
@@ -424,8 +428,8 @@ function checkAddressesAcrossMachines(lab: Lab, errors: Problem[]): void {
 function checkForwardsAcrossMachines(lab: Lab, errors: Problem[]): void {
   const seen: { host: number; hostIp: string; protocol: string; path: string }[] = [];
   // Every forward binds a port on the host: the machine's (adapter 1) and its NICs' alike.
-  const all = lab.machines.flatMap((machine, m) => [
-    ...machine.forwards.map((forward, f) => ({ forward, path: `${machinePath(m, machine.name)}.forwards[${f}].host` })),
+  const all = lab.machines.flatMap((machine) => [
+    ...machine.forwards.map((forward, f) => ({ forward, path: `${machine.path}.forwards[${f}].host` })),
     ...machine.nics.flatMap((nic) => nic.forwards.map((forward, f) => ({ forward, path: `${nic.path}.forwards[${f}].host` }))),
   ]);
   for (const { forward, path } of all) {

@@ -380,6 +380,7 @@ export interface MachineConfig extends MachineDefaults {
    * number at `{n}`, static IPs, MACs and forwarded host ports go up by one per machine.
    * @asType integer
    * @minimum 1
+   * @maximum 1000
    */
   count?: number;
   /** Default: the machine name. May be a fully qualified name; with `count`, `{n}` is the number. */
@@ -595,8 +596,26 @@ export interface VirtualBoxMachine {
   given: SettingsGiven;
 }
 
+/** The config entry a machine comes from, as written (a counted entry stands for several machines). */
+export interface MachineEntry {
+  /** Its index under `machines`. */
+  index: number;
+  /** The name as written: `compute{n}`. */
+  name: string;
+  /** The hostname as written, when set. */
+  hostname?: string;
+  /** `count` as written, when it is a whole number (the rules report one below 1). */
+  count?: number;
+  /** This machine's number within the entry, from 1 (1 unless counted). */
+  n: number;
+}
+
 export interface Machine {
   name: string;
+  /** Where it is in the config, for messages: `machines[1] (web)`; a counted entry's machine 3: `machines[2] (compute3)`. */
+  path: string;
+  /** The config entry it comes from. */
+  entry: MachineEntry;
   /** A counted entry's name pattern (`compute{n}`) with the number taken out (`compute`): an inventory group. */
   group?: string;
   hostname: string;

@@ -20,7 +20,6 @@
 //   keeps VM disks. Disks are thin (qcow2 overlays, dynamically allocated VMDKs), so this is
 //   an upper bound, never a refusal.
 import type { Lab, Machine } from "../config/types.js";
-import { machinePath } from "../config/paths.js";
 import { KvmLabError, type Problem } from "../errors.js";
 import { machineDisks, vagrantBoxesDir } from "../vagrant/box-disks.js";
 import { readHostResources, runningMachines, type HostSources } from "./host-resources.js";
@@ -39,8 +38,8 @@ export interface HostResources {
 /** What one machine asks for. `diskBytes` is its disk's virtual size, when known. */
 export interface MachineNeed {
   name: string;
-  /** Its index in the config's machines, for messages. */
-  index: number;
+  /** Where it is in the config, for messages: `machines[2] (compute3)`. */
+  path: string;
   memoryMiB: number;
   cpus: number;
   box: string;
@@ -101,9 +100,8 @@ export const GITHUB_UBUNTU_RUNNER: HostResources = {
  */
 export function labNeeds(lab: Lab, diskOf: (machine: Machine) => number | undefined, only?: string[], running: string[] = []): LabNeeds {
   const machines = lab.machines
-    .map((m, index) => ({ m, index }))
-    .filter(({ m }) => !only?.length || only.includes(m.name))
-    .map(({ m, index }) => ({ name: m.name, index, memoryMiB: m.memory, cpus: m.cpus, box: m.box, ...diskNeed(m, diskOf(m)), running: running.includes(m.name) }));
+    .filter((m) => !only?.length || only.includes(m.name))
+    .map((m) => ({ name: m.name, path: m.path, memoryMiB: m.memory, cpus: m.cpus, box: m.box, ...diskNeed(m, diskOf(m)), running: running.includes(m.name) }));
   return {
     machines,
     memoryMiB: machines.reduce((sum, m) => sum + m.memoryMiB, 0),
@@ -153,7 +151,7 @@ export function assessFit(needs: LabNeeds, host: HostResources): FitFinding[] {
     });
   }
   for (const m of needs.machines) {
-    const where = `${machinePath(m.index, m.name)}.cpus`;
+    const where = `${m.path}.cpus`;
     if (m.cpus > 2 * host.cpus) {
       findings.push({
         level: "refuse",
@@ -174,7 +172,7 @@ export function assessFit(needs: LabNeeds, host: HostResources): FitFinding[] {
     if (!m.rootBelowBox) continue;
     findings.push({
       level: "warn",
-      path: `${machinePath(m.index, m.name)}.diskSizeGiB`,
+      path: `${m.path}.diskSizeGiB`,
       message: `${gib(m.rootBelowBox.requested)} is below the box's own disk (${gib(m.rootBelowBox.box)}): a disk is never shrunk, so the setting does nothing`,
       fix: `remove diskSizeGiB, or use more than ${Math.ceil(m.rootBelowBox.box / GiB)}`,
     });

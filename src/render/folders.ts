@@ -24,7 +24,13 @@ export function accessView(lab: Lab, machine: Machine): AccessView {
   return { define: defineOptions(machine), boxVersion: machine.boxVersion, folders: folderLines(lab, machine), ssh: sshSettings(lab, machine) };
 }
 
-/** `config.vm.define name, autostart: false, primary: true`: options Vagrant keeps per machine (kernel_v2/config/vm.rb define), read by commands/up/command.rb (`autostart`, default true) and Vagrantfile#primary_machine_name (`primary`); only what differs from the defaults. */
+/**
+ * `config.vm.define name, autostart: false, primary: true`: options Vagrant keeps per machine
+ * (plugins/kernel_v2/config/vm.rb, VMConfig#define); only what differs from the defaults.
+ * `autostart: false`: plain `vagrant up` skips the machine (plugins/commands/up/command.rb,
+ * UpCommand#execute); `primary: true`: the machine `vagrant ssh` picks
+ * (lib/vagrant/vagrantfile.rb, Vagrantfile#primary_machine_name).
+ */
 export function defineOptions(machine: Machine): OptionPairs {
   const pairs: OptionPairs = [];
   if (!machine.autostart) pairs.push(["autostart", false]);

@@ -2,6 +2,7 @@
 import path from "node:path";
 import fs from "fs-extra";
 import type { Lab } from "../config/types.js";
+import { upWaves } from "../config/up-order.js";
 import { VagrantFailedError } from "../errors.js";
 import { executeVagrant, vagrantVersion, type VagrantOptions } from "./execute.js";
 import { messageOf, parseMachineReadable } from "./machine-readable.js";
@@ -39,8 +40,9 @@ export interface UpOptions {
 }
 
 /**
- * `vagrant up` for the lab: in parallel where the provider can (libvirt), one machine at a
- * time for VirtualBox; each machine's log kept in .kvm-lab/logs/<machine>.log.
+ * `vagrant up` for the lab in waves that respect upAfter (config/up-order.ts): each wave in
+ * parallel where the provider can (libvirt), one machine at a time for VirtualBox; each
+ * machine's log kept in .kvm-lab/logs/<machine>.log. A failed wave stops the later ones.
  */
 export async function upLab(lab: Lab, dirs: LabDirs, options: UpOptions): Promise<void> {
   await vagrantVersion({ cwd: dirs.dir });
@@ -66,25 +68,31 @@ export async function upLab(lab: Lab, dirs: LabDirs, options: UpOptions): Promis
     const text = message.split("\n")[0].replace(/^(==> )?[\w.-]+: /, "").trim();
     if (line.target && text) options.progress(line.target, text);
   };
-  const args = ["up", "--machine-readable", `--provider=${lab.provider}`, parallel, ...options.machines];
+  const args = ["up", "--machine-readable", `--provider=${lab.provider}`, parallel];
+  // Machines wait for their upAfter machines: libvirt brings each wave up in parallel, VirtualBox one machine at a time in wave order.
+  const waves = upWaves(lab, options.machines);
+  const calls = lab.provider === "libvirt" ? waves : waves.flat().map((machine) => [machine]);
+  const attempted: string[] = [];
   try {
-    const run = (machines: string[]) =>
-      executeVagrant([...args.slice(0, 4), ...machines], { cwd: dirs.dir, env: options.env, timeoutMs: options.timeoutMs, onLine });
-    if (lab.provider === "libvirt") await run(options.machines);
-    else for (const machine of options.machines) await run([machine]);
+    for (const machines of calls) {
+      attempted.push(...machines);
+      await executeVagrant([...args, ...machines], { cwd: dirs.dir, env: options.env, timeoutMs: options.timeoutMs, onLine });
+    }
   } catch (error) {
     if (!(error instanceof VagrantFailedError)) throw error;
     await Promise.all([...logs.values()].map((s) => new Promise((r) => s.end(r))));
     const states = await machineStates(dirs.dir, options.env).catch(() => new Map<string, string>());
-    const failed = options.machines.filter((m) => states.get(m) !== "running");
-    const named = failed.length ? failed : options.machines;
+    const failed = attempted.filter((m) => states.get(m) !== "running");
+    const named = failed.length ? failed : attempted;
     const tails = await Promise.all(
       named.map(async (m) => {
         const log = await fs.readFile(path.join(dirs.logs, `${m}.log`), "utf8").catch(() => "");
         return `--- ${m} (${states.get(m) ?? "state unknown"}), last lines of .kvm-lab/logs/${m}.log:\n${log.trimEnd().split("\n").slice(-12).join("\n")}`;
       }),
     );
-    throw new VagrantUpError(named, `${error.stderr.trim().split("\n").slice(-4).join("\n")}\n${tails.join("\n")}`, error);
+    const waiting = options.machines.filter((m) => !attempted.includes(m));
+    const notStarted = waiting.length ? `\nnot started (they come up after the machines above): ${waiting.join(", ")}` : "";
+    throw new VagrantUpError(named, `${error.stderr.trim().split("\n").slice(-4).join("\n")}\n${tails.join("\n")}${notStarted}`, error);
   } finally {
     await Promise.all([...logs.values()].map((s) => new Promise((r) => s.end(r))));
   }

@@ -10,7 +10,7 @@
 import path from "node:path";
 import { execa } from "execa";
 import fs from "fs-extra";
-import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, labDir, libvirtLeftovers, testNetns, vagrantInNetns } from "../support/e2e.js";
+import { addBox, buildTestBox, cannotBootVms, e2eAccel, kvmLabInNetns, labDir, libvirtLeftovers, vagrantInNetns } from "../support/e2e.js";
 
 const skip = cannotBootVms();
 if (skip) process.stderr.write(`e2e lab: skipped: ${skip}\n`);

@@ -58,7 +58,8 @@ export function libvirtReachable(): boolean {
 
 /**
  * The real `vagrant validate`, provider block included: for VirtualBox through the VBoxManage
- * twin; for libvirt against the tests' libvirtd.
+ * twin; for libvirt against the tests' libvirtd. `beside`: a lab folder whose files (scripts,
+ * synced folders) are copied next to the Vagrantfile, as Vagrant checks that they exist.
  */
 export async function vagrantValidate(text: string, provider: Provider, labFolder?: string): Promise<{ ok: boolean; output: string }> {
   const dir = await tempDir("kvm-lab-validate-test-");

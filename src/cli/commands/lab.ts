@@ -8,6 +8,7 @@ import type { CheckId } from "../../checks/ids.js";
 import { checkLab } from "../../checks/lab.js";
 import type { NetworkReport } from "../../checks/network/run.js";
 import type { Lab } from "../../config/types.js";
+import { autostartMachines } from "../../config/up-order.js";
 import { InterruptedError, UsageError } from "../../errors.js";
 import { watchInterrupts } from "../../interrupts.js";
 import { preflightHost } from "../../host/preflight.js";
@@ -39,12 +40,18 @@ interface Loaded {
   file: string;
 }
 
-async function open(io: Io, args: MachineArgs): Promise<Loaded> {
+/**
+ * The lab and the machines a command acts on: the ones named, else `unnamed`: "all", or
+ * "autostart" -- the machines `vagrant up` starts without names (up, check and test: an
+ * autostart: false machine is brought up and checked only when named).
+ */
+async function open(io: Io, args: MachineArgs, unnamed: "all" | "autostart" = "all"): Promise<Loaded> {
   const loaded = await loadForCommand(io, args);
   const known = loaded.lab.machines.map((m) => m.name);
-  const machines = args.machine?.length ? args.machine : known;
+  const machines = args.machine?.length ? args.machine : unnamed === "autostart" ? autostartMachines(loaded.lab) : known;
   const unknown = machines.filter((m) => !known.includes(m));
   if (unknown.length) throw new UsageError(`no machine ${unknown.join(", ")} in lab ${loaded.lab.name}`, { hint: `machines: ${known.join(", ")}` });
+  if (!machines.length) throw new UsageError(`every machine of lab ${loaded.lab.name} has autostart: false`, { hint: `name the machines to act on: ${known.join(" ")}` });
   return { lab: loaded.lab, dirs: labDirs(path.dirname(loaded.file)), machines, file: loaded.file };
 }
 
@@ -68,7 +75,7 @@ async function bringUp(io: Io, loaded: Loaded, force: boolean | undefined, onUp:
 }
 
 export async function upCommand(io: Io, args: MachineArgs): Promise<number> {
-  const loaded = await open(io, args);
+  const loaded = await open(io, args, "autostart");
   await ensureLabFits(io, loaded.lab, loaded.dirs.dir, loaded.machines, args.allowOvercommit);
   await bringUp(io, loaded, args.force);
   io.out(`up: ${loaded.machines.join(", ")}`);
@@ -116,7 +123,7 @@ export async function checkCommand(io: Io, args: CheckArgs & NetworkArgs): Promi
     if (args.only?.length) throw new UsageError("--only selects KVM checks, not network pairs", { hint: "leave out --only with --network" });
   }
   const outside = outsideOf(args.outside, args.network);
-  const loaded = await open(io, args);
+  const loaded = await open(io, args, "autostart");
   if (args.network) return report(io, loaded.lab, { network: await runNetwork(loaded, outside) }, args);
   return report(io, loaded.lab, { checks: await runChecks(loaded, args.only) }, args);
 }
@@ -131,7 +138,9 @@ function outsideOf(text: string | undefined, network: boolean | undefined): Outs
 async function runNetwork(loaded: Loaded, outside: OutsideStandIn | undefined): Promise<NetworkReport> {
   const ssh = await labSshConfig({ dir: loaded.dirs.dir, file: sshConfigFile(loaded), machines: loaded.machines, provider: loaded.lab.provider });
   const { runNetworkChecks } = await import("../../checks/network/run.js");
-  return runNetworkChecks({ lab: loaded.lab, sshConfig: ssh.file, outside, timeoutMs: loaded.lab.checkTimeoutSeconds * 1000 });
+  // The machines up starts (autostart): an autostart: false machine left down is not probed.
+  const lab = { ...loaded.lab, machines: loaded.lab.machines.filter((m) => loaded.machines.includes(m.name)) };
+  return runNetworkChecks({ lab, sshConfig: ssh.file, outside, timeoutMs: loaded.lab.checkTimeoutSeconds * 1000 });
 }
 
 export async function statusCommand(io: Io, args: MachineArgs): Promise<number> {
@@ -168,7 +177,7 @@ export async function sshConfigCommand(io: Io, args: MachineArgs): Promise<numbe
  */
 export async function testCommand(io: Io, args: CheckArgs & NetworkArgs & { keep?: boolean }): Promise<number> {
   const outside = outsideOf(args.outside, args.network);
-  const loaded = await open(io, args);
+  const loaded = await open(io, args, "autostart");
   await ensureLabFits(io, loaded.lab, loaded.dirs.dir, loaded.machines, args.allowOvercommit);
   let upStarted = false;
   const cleanup = async () => {

@@ -202,18 +202,6 @@ describe("ssh", () => {
 });
 
 describe("primary and autostart", () => {
-  test("two primary machines are an error at the second", () => {
-    const config = lab({ machines: [{ name: "web", primary: true }, { name: "node2", primary: true }] });
-    const p = at(problemsOf(config), "machines[1] (node2).primary");
-    expect(p.message).toBe("machines[0] (web) is already the primary machine");
-    expect(p.fix).toBe("mark one machine primary");
-  });
-
-  test("primary on a counted entry makes each machine primary: said in the message", () => {
-    const config = lab({ machines: [{ name: "web{n}", count: 2, primary: true }] });
-    expect(at(problemsOf(config), "machines[1] (web2).primary").message).toContain("primary on an entry with count");
-  });
-
   test("one primary and machines that do not autostart are fine", () => {
     expect(problemsOf(lab({ machines: [{ name: "web", primary: true, autostart: false }, { name: "node2", autostart: false }] }))).toEqual([]);
   });
