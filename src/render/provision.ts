@@ -81,7 +81,7 @@ function runOption(step: Provision): OptionPairs {
   return step.run === "once" ? [] : [["run", step.run]];
 }
 
-/** Settings printed on the call line, or in a block when one of them is a hash (Ruby literals of ruby-hash.ts). */
+/** Settings printed on the call line, or in a block when one of them is a hash (Ruby literals of ruby.ts). */
 function view(comment: string[], first: string, head: OptionPairs, settings: ProvisionSettingView[], variable: string): ProvisionView {
   const kept = settings.filter((s) => s.value !== undefined || s.hash !== undefined);
   if (kept.some((s) => s.hash !== undefined)) return { comment, first, options: head, variable, settings: kept };

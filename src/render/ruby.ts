@@ -64,6 +64,20 @@ export function rubyLiteral(value: RubyValue): string {
 }
 
 /**
+ * A hash literal (`rubyLiteral` of a hash) for a line of its own: with an `indent` (the
+ * column of the line it starts on), a hash longer than `width` puts each pair on its own
+ * line, two columns in, and the closing brace back at `indent`.
+ */
+export function rubyHash(record: Readonly<RubyHash>, indent?: number, width = 80): string {
+  const oneLine = rubyLiteral(record);
+  // The line's start (`ansible.extra_vars = `) is taken as 30 columns.
+  if (indent === undefined || oneLine === "{}" || indent + 30 + oneLine.length <= width) return oneLine;
+  const pairs = Object.entries(record).map(([key, value]) => `${rubyString(key)} => ${rubyLiteral(value)}`);
+  const inner = " ".repeat(indent + 2);
+  return `{\n${pairs.map((pair) => `${inner}${pair},`).join("\n")}\n${" ".repeat(indent)}}`;
+}
+
+/**
  * `key: value, ...` for a keyword-style options hash; keys are ours, values are literals.
  * With an `indent`, a list too long for one line continues on lines of at most `width`
  * characters, indented by `indent`; the first line leaves room for the call before it.

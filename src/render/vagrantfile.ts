@@ -5,9 +5,8 @@ import fs from "fs-extra";
 import Handlebars from "handlebars";
 import type { ExtraValue, Lab } from "../config/types.js";
 import { libvirtView } from "./libvirt.js";
-import { commentText, rubyIdentifier, rubyLiteral, rubyOptions, type RubyValue } from "./ruby.js";
+import { commentText, rubyHash, rubyIdentifier, rubyLiteral, rubyOptions, type RubyValue } from "./ruby.js";
 import { stampDigest } from "./digest.js";
-import { rubyHash } from "./ruby-hash.js";
 import { virtualboxView } from "./virtualbox.js";
 import type { CustomizeArg, LabView, OptionPairs } from "./view.js";
 

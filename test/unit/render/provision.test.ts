@@ -7,7 +7,7 @@ import fs from "fs-extra";
 import { labInventoryGroups, ansibleGroupName } from "../../../src/config/inventory.js";
 import { normalizeLab } from "../../../src/config/normalize.js";
 import type { ExtraValue } from "../../../src/config/types.js";
-import { rubyHash } from "../../../src/render/ruby-hash.js";
+import { rubyHash } from "../../../src/render/ruby.js";
 import { renderVagrantfile } from "../../../src/render/vagrantfile.js";
 import { ROOT, tempDir } from "../../support/tools.js";
 
