@@ -59,7 +59,9 @@ export default defineLab({
         { type: "shell", name: "count boots", inline: "echo up >> /var/tmp/kvm-lab-always", run: "always" },
       ],
     },
-    { name: "nokvm", box: "kvm-lab/debian-12-minimal", nested: false, cpuModel: "qemu64" }, // qemu64 carries svm: nested off must hide it
+    // qemu64 carries svm: nested off must hide it. One vCPU: a 2-vCPU qemu64 guest under a
+    // loaded host's TCG once hung at boot in synchronize_rcu (a vCPU never woken again).
+    { name: "nokvm", box: "kvm-lab/debian-12-minimal", nested: false, cpuModel: "qemu64", cpus: 1 },
   ],
 });
 `,
