@@ -87,7 +87,7 @@ test("up: a machine with more than twice the host's CPUs is refused; --allow-ove
   await writeLab([{ name: "node1", cpus: 2 * HOST_CPUS + 1, memory: 256 }], "virtualbox");
   const refused = await kvmLab(["up"], { cwd: dir, env });
   expect(refused.exitCode).toBe(2);
-  expect(refused.stderr).toContain(`machines[0] (node1).cpus: node1 has ${2 * HOST_CPUS + 1} vCPUs; this host has ${HOST_CPUS} CPUs, and VirtualBox's settings allow at most twice as many`);
+  expect(refused.stderr).toContain(`machines[0] (node1).cpus: node1 has ${2 * HOST_CPUS + 1} vCPUs; this host has ${HOST_CPUS} CPUs, and kvm-lab allows at most twice as many on either provider`);
   expect(await fs.pathExists(log)).toBe(false);
 
   // Overridden: the fit check stands aside and vagrant is reached (VBoxManage is off this
