@@ -1,6 +1,7 @@
 // The resource-fit step of `up` and `test` (before anything runs vagrant) and the summary
 // `plan` shows; the checks themselves are in src/host/fit.ts.
 import type { Lab } from "../config/types.js";
+import { autostartMachines } from "../config/up-order.js";
 import { checkLabFits, fitJson, formatFit, refusalOf, OVERRIDE_FLAG, type FitReport } from "../host/fit.js";
 import { printWarnings, type Io } from "./context.js";
 
@@ -17,9 +18,16 @@ export async function ensureLabFits(io: Io, lab: Lab, labDir: string, machines: 
   );
 }
 
-/** The lab's needs against this host, for `plan`: lines for people and numbers for --json. */
+/**
+ * The lab's needs against this host, for `plan`: lines for people and numbers for --json.
+ * It counts the machines `kvm-lab up` starts without names, as `up` does (autostart: false
+ * ones are named as not counted), so "kvm-lab up would refuse" is what `up` would do.
+ */
 export async function planFit(lab: Lab, labDir: string): Promise<{ report: FitReport; lines: string[]; json: object }> {
-  const report = await checkLabFits(lab, { labDir });
+  const started = autostartMachines(lab);
+  const report = await checkLabFits(lab, { labDir, ...(started.length ? { only: started } : {}) });
+  const left = started.length ? lab.machines.filter((m) => !started.includes(m.name)).map((m) => m.name) : [];
+  const note = left.length ? [`  not counted: ${left.join(", ")} (autostart: false; kvm-lab up ${left.join(" ")} counts ${left.length === 1 ? "it" : "them"})`] : [];
   const findings = report.findings.map((f) => `  ${f.level === "refuse" ? `kvm-lab up would refuse (${OVERRIDE_FLAG} overrides)` : "warning"}: ${f.path}: ${f.message}; ${f.fix}`);
-  return { report, lines: [...formatFit(report), ...findings], json: fitJson(report) };
+  return { report, lines: [...formatFit(report), ...note, ...findings], json: { ...fitJson(report), notCounted: left } };
 }

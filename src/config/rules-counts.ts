@@ -6,7 +6,7 @@ import type { Problem } from "../errors.js";
 import { broadcastOf, contains, formatIpv4, parseIpv4, type Cidr } from "../net/ipv4.js";
 import { MAX_COUNT, NUMBER_PLACEHOLDER } from "./count.js";
 import { HOST_LABEL, isWithin } from "./paths.js";
-import type { Lab, Machine, MachineEntry, Nic } from "./types.js";
+import type { Lab, Machine, MachineEntry, Nic, Provision } from "./types.js";
 
 const MAX_PORT = 65535;
 
@@ -77,6 +77,7 @@ function checkEntry(first: Machine, errors: Problem[], warnings: Problem[]): voi
     }
     return;
   }
+  checkNumberInSteps(first, at, warnings);
   if (entry.count > 1 && entry.hostname !== undefined && !entry.hostname.includes(NUMBER_PLACEHOLDER)) {
     const dot = entry.hostname.indexOf(".");
     const example = dot > 0 ? `${entry.hostname.slice(0, dot)}${NUMBER_PLACEHOLDER}${entry.hostname.slice(dot)}` : `${entry.hostname}${NUMBER_PLACEHOLDER}`;
@@ -86,6 +87,44 @@ function checkEntry(first: Machine, errors: Problem[], warnings: Problem[]): voi
       fix: `put ${NUMBER_PLACEHOLDER} where each machine's number goes, e.g. "${example}"`,
     });
   }
+}
+
+/** The texts of a step that reach the guest or the host's tools as written, by field: `args[1]`, `env.ROLE`, `inline`. */
+function stepTexts(step: Provision): [string, string][] {
+  switch (step.type) {
+    case "shell":
+      return [
+        ...(step.inline !== undefined ? [["inline", step.inline] as [string, string]] : []),
+        ...(step.script !== undefined ? [["path", step.script] as [string, string]] : []),
+        ...step.args.map((arg, i): [string, string] => [`args[${i}]`, arg]),
+        ...Object.entries(step.env).map(([key, value]): [string, string] => [`env.${key}`, value]),
+      ];
+    case "file":
+      return [["source", step.source], ["destination", step.destination]];
+    case "ansible":
+    case "ansible_local":
+      return [["playbook", step.playbook], ...(step.limit !== undefined ? [["limit", step.limit] as [string, string]] : [])];
+    default:
+      return [];
+  }
+}
+
+/**
+ * `{n}` in a counted entry's provisioning step is not the machine's number (count.ts numbers
+ * the name, hostname and virtualbox.name only): it would reach the script as the three
+ * characters, the same on every machine. Said once, at the entry as written.
+ */
+function checkNumberInSteps(first: Machine, at: string, warnings: Problem[]): void {
+  first.provision.forEach((step, i) => {
+    for (const [field, text] of stepTexts(step)) {
+      if (!text.includes(NUMBER_PLACEHOLDER)) continue;
+      warnings.push({
+        path: `${at}.provision[${i}].${field}`,
+        message: `${NUMBER_PLACEHOLDER} is the machine's number only in name, hostname and virtualbox.name; here every machine gets "${NUMBER_PLACEHOLDER}" as written`,
+        fix: `read the number in the guest, where each machine's hostname has it (\`hostname -s\` is ${first.hostname.split(".")[0]} on the first), or write the machines as entries of their own`,
+      });
+    }
+  });
 }
 
 /** Two entries counted alike clash machine by machine: the first clash is said, with how many more. */

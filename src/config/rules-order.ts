@@ -23,6 +23,8 @@ export function checkUpOrder(lab: Lab, errors: Problem[], warnings: Problem[]): 
         return;
       }
       if (named.some((m) => mine.includes(m.name))) {
+        // The name is also another entry's machine: the name clash is the problem, reported by the name rule.
+        if (named.some((m) => m.entry.index !== machine.entry.index)) return;
         errors.push({ path, message: `${mine.length > 1 ? "the entry's machines" : "a machine"} cannot wait for ${mine.length > 1 ? "each other" : "itself"}`, fix: `remove "${name}"` });
         return;
       }

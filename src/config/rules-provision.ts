@@ -105,10 +105,13 @@ function checkStep(lab: Lab, step: Provision, ctx: StepContext, errors: Problem[
       if (!step.destination.trim()) {
         errors.push({ path: `${at}.destination`, message: "is empty", fix: 'name the path in the guest, e.g. "/tmp/file"' });
       } else if (!GUEST_PATH.test(step.destination)) {
+        // `$HOME/x` (people write it as in a shell) is the SSH user's home: `~/x`, which is safe.
+        const home = /^\$(HOME|\{HOME\})(?=\/|$)/.exec(step.destination);
+        const tilde = home ? `~${step.destination.slice(home[0].length)}` : undefined;
         errors.push({
           path: `${at}.destination`,
           message: `${JSON.stringify(step.destination)} holds characters the guest's shell would act on: Vagrant expands the destination with \`printf <destination>\` in the guest`,
-          fix: "use letters, digits, spaces and / . _ - + , : @ = (a leading ~ is the SSH user's home)",
+          fix: tilde && GUEST_PATH.test(tilde) ? `use "${tilde}" (a leading ~ is the SSH user's home, as $HOME is)` : "use letters, digits, spaces and / . _ - + , : @ = (a leading ~ is the SSH user's home)",
         });
       } else if (!step.destination.startsWith("/") && !step.destination.startsWith("~")) {
         warnings.push({ path: `${at}.destination`, message: `"${step.destination}" is relative: it lands relative to the SSH user's working folder in the guest`, fix: 'use an absolute path the SSH user can write, e.g. "/tmp/file" or "/home/vagrant/file"' });

@@ -156,7 +156,7 @@ export function assessFit(needs: LabNeeds, host: HostResources): FitFinding[] {
       findings.push({
         level: "refuse",
         path: where,
-        message: `${m.name} has ${m.cpus} vCPUs; ${host.label} has ${host.cpus} CPUs, and VirtualBox's settings allow at most twice as many`,
+        message: `${m.name} has ${m.cpus} vCPUs; ${host.label} has ${host.cpus} CPUs, and kvm-lab allows at most twice as many on either provider (VirtualBox's own limit; QEMU does not check)`,
         fix: `use at most ${host.cpus} cpus`,
       });
     } else if (m.cpus > host.cpus) {

@@ -42,3 +42,17 @@ export function providerMissing(provider: Provider, said: string): ProviderMissi
   if (usable) return { reason: `${provider} cannot run here: ${usable[1].trim().replace(/\s+/g, " ")}`, fix: `install or repair ${provider}` };
   return undefined;
 }
+
+// Vagrant asks the host whether it serves NFS for every NFS folder, and for a folder without
+// a type while it picks one (plugins/synced_folders/nfs/synced_folder.rb usable?, the host
+// capability nfs_installed, plugins/hosts/linux/cap/nfs.rb: systemd's nfs-server unit, or
+// without systemd `modinfo nfsd`), in `vagrant validate` too. Its words (templates/locales/en.yml):
+// `nfs_not_supported`, and `command_unavailable` when modinfo itself is missing.
+const NFS_NOT_SUPPORTED = /It appears your machine doesn't support NFS/;
+const MODINFO_UNAVAILABLE = /The executable 'modinfo' Vagrant is trying to run was not\s+found/;
+
+/** The fix when Vagrant refused the Vagrantfile because this host serves no NFS; undefined for any other failure. */
+export function nfsHostMissing(said: string): string | undefined {
+  if (!NFS_NOT_SUPPORTED.test(said) && !MODINFO_UNAVAILABLE.test(said)) return undefined;
+  return "the lab's NFS synced folders (type nfs, or on libvirt a folder without a type) need an NFS server on this host: install it (Debian, Ubuntu: apt-get install nfs-kernel-server; on a host without systemd Vagrant also runs modinfo, from kmod), or give the folders type rsync";
+}

@@ -50,6 +50,20 @@ test("vagrant too old: exit 3", async () => {
   expect(result.stderr).toContain("vagrant 2.0.0 is older than 2.2.19");
 });
 
+test("validate on a host that serves no NFS: exit 4 in Vagrant's words, with the fix as the hint", async () => {
+  await fs.writeJson(path.join(dir, "kvm-lab.config.json"), {
+    name: "nfs",
+    box: "b",
+    provider: "libvirt",
+    machines: [{ name: "host", syncedFolders: [{ host: ".", guest: "/srv/src", type: "nfs", nfsVersion: 4 }] }],
+  });
+  expect((await kvmLab(["render"], { cwd: dir, env })).exitCode).toBe(0);
+  const result = await kvmLab(["validate"], { cwd: dir, env: { ...env, FAKE_VAGRANT: "no-nfs" } });
+  expect(result.exitCode).toBe(4);
+  expect(result.stderr).toContain("The executable 'modinfo' Vagrant is trying to run was not");
+  expect(result.stderr).toContain("hint: the lab's NFS synced folders (type nfs, or on libvirt a folder without a type) need an NFS server on this host");
+});
+
 test("vagrant up failing for one machine: exit 4, the machine named, the tail of its log shown", async () => {
   await lab(["good", "broken"]);
   const result = await kvmLab(["up"], { cwd: dir, env: { ...env, FAKE_VAGRANT: "up-fails-broken" } });

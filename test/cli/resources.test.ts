@@ -53,6 +53,23 @@ test("plan: the lab's memory, vCPUs and disk against this host's, in text and as
   expect(await fs.pathExists(log)).toBe(false); // plan never runs vagrant
 });
 
+test("plan: autostart: false machines are not counted, as up without names does not start them (named as left out)", async () => {
+  const memory = HOST_TOTAL_MIB; // with the spare, the lab would not fit
+  await writeLab([
+    { name: "node1", cpus: 1, memory },
+    { name: "spare", cpus: 1, memory, autostart: false },
+  ]);
+  const text = await kvmLab(["plan"], { cwd: dir, env });
+  expect(text.exitCode).toBe(0);
+  const lines = text.stdout.split("\n");
+  expect(lines).toContain("resources: what 1 machine needs; what this host has");
+  expect(lines).toContain("  not counted: spare (autostart: false; kvm-lab up spare counts it)");
+  expect(text.stdout).not.toContain("kvm-lab up would refuse");
+  const json = JSON.parse((await kvmLab(["plan", "--json"], { cwd: dir, env })).stdout).resources;
+  expect(json.needs.machines.map((m: { name: string }) => m.name)).toEqual(["node1"]);
+  expect(json.notCounted).toEqual(["spare"]);
+});
+
 test("plan: a box not added leaves the disk unknown, said so (null in --json)", async () => {
   await writeLab([{ name: "node1", box: "nowhere/box", memory: 512 }]);
   const text = await kvmLab(["plan"], { cwd: dir, env });
@@ -87,7 +104,7 @@ test("up: a machine with more than twice the host's CPUs is refused; --allow-ove
   await writeLab([{ name: "node1", cpus: 2 * HOST_CPUS + 1, memory: 256 }], "virtualbox");
   const refused = await kvmLab(["up"], { cwd: dir, env });
   expect(refused.exitCode).toBe(2);
-  expect(refused.stderr).toContain(`machines[0] (node1).cpus: node1 has ${2 * HOST_CPUS + 1} vCPUs; this host has ${HOST_CPUS} CPUs, and VirtualBox's settings allow at most twice as many`);
+  expect(refused.stderr).toContain(`machines[0] (node1).cpus: node1 has ${2 * HOST_CPUS + 1} vCPUs; this host has ${HOST_CPUS} CPUs, and kvm-lab allows at most twice as many on either provider`);
   expect(await fs.pathExists(log)).toBe(false);
 
   // Overridden: the fit check stands aside and vagrant is reached (VBoxManage is off this

@@ -7,7 +7,7 @@ import fs from "fs-extra";
 import { VagrantFailedError, VagrantMissingError } from "../../errors.js";
 import type { Provider } from "../../config/types.js";
 import { executeVagrant, type VagrantOptions } from "../../vagrant/execute.js";
-import { providerMissing, validateWithVagrant, type ProviderMissing } from "../../vagrant/validate.js";
+import { nfsHostMissing, providerMissing, validateWithVagrant, type ProviderMissing } from "../../vagrant/validate.js";
 import { loadForCommand, shownPath, type Io, type LabArgs } from "../context.js";
 import { diskStateOfLab, labVagrantfile, outOfDateError, renderFlagsOf } from "../vagrantfile-on-disk.js";
 
@@ -45,9 +45,11 @@ export async function validateCommand(io: Io, args: ValidateArgs): Promise<numbe
       const missing = error instanceof VagrantFailedError ? providerMissing(lab.provider, error.stderr) : undefined;
       if (!missing) {
         if (outOfDate) io.err(`note: ${outOfDate.message}; ${outOfDate.hint}`);
-        throw error;
+        throw withNfsFix(error);
       }
-      await validateWithoutProvider(io, lab.provider, vagrantfile.shown, options, missing);
+      await validateWithoutProvider(io, lab.provider, vagrantfile.shown, options, missing).catch((failed: unknown) => {
+        throw withNfsFix(failed);
+      });
     }
   } finally {
     await fs.remove(dotfiles);
@@ -73,6 +75,12 @@ async function validateWithoutProvider(
   io.out(`vagrant validate ${shown}: ${lastLine(stdout)} (all but the ${provider} provider block)`);
   io.err(`the config itself is fine: it rendered, and Vagrant parsed the Vagrantfile and validated the rest of it`);
   io.err(`hint: ${missing.fix}`);
+}
+
+/** Vagrant refused the file because this host serves no NFS: its words stand, with the fix as the hint. */
+function withNfsFix(error: unknown): unknown {
+  const fix = error instanceof VagrantFailedError && !error.hint ? nfsHostMissing(error.stderr) : undefined;
+  return fix && error instanceof VagrantFailedError ? new VagrantFailedError(error.command, error.stderr, { hint: fix, cause: error }) : error;
 }
 
 function lastLine(text: string): string {

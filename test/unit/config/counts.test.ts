@@ -155,6 +155,23 @@ describe("rules", () => {
     expect(warnings[0].fix).toBe("add count: N for N machines, or write the name without {n}");
   });
 
+  test("{n} in a counted entry's provisioning step is warned once, at the entry: it reaches the guest as written", () => {
+    const { lab, warnings } = checkConfig(
+      labWith({
+        name: "node0{n}",
+        count: 2,
+        provision: [{ type: "shell", name: "setup-hosts", inline: "echo hi", args: ["enp0s8", "node0{n}"], env: { ROLE: "worker{n}" } }, "echo node{n}", { type: "shell", inline: "echo fine" }],
+      }),
+    );
+    const step = lab.machines[1].provision[0];
+    expect(step.type === "shell" && step.args).toEqual(["enp0s8", "node0{n}"]); // as written, on every machine
+    expect(warnings.map((w) => w.path)).toEqual(["machines[0] (node0{n}).provision[0].args[1]", "machines[0] (node0{n}).provision[0].env.ROLE", "machines[0] (node0{n}).provision[1].inline"]);
+    expect(warnings[0].message).toBe('{n} is the machine\'s number only in name, hostname and virtualbox.name; here every machine gets "{n}" as written');
+    expect(warnings[0].fix).toBe("read the number in the guest, where each machine's hostname has it (`hostname -s` is node01 on the first), or write the machines as entries of their own");
+    // Not counted: the {n} name warning alone.
+    expect(checkConfig(labWith({ name: "solo", provision: ["echo {n}"] })).warnings).toEqual([]);
+  });
+
   test("a counted hostname without {n} is an error: every machine would share it", () => {
     const problems = problemsOf(labWith({ name: "compute{n}", hostname: "compute.lab.example", count: 3 }));
     expect(at(problems, "machines[0] (compute{n}).hostname")).toEqual({

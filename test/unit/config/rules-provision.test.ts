@@ -128,6 +128,17 @@ describe("file", () => {
     }
   });
 
+  test("a destination under $HOME is refused with the ~ path that means the same", () => {
+    for (const [destination, tilde] of [["$HOME/.tmux.conf", "~/.tmux.conf"], ["${HOME}/conf/app.ini", "~/conf/app.ini"], ["$HOME", "~"]]) {
+      const p = at(errorsOf(withSteps({ type: "file", source: "files/motd", destination })), `${STEP}.destination`);
+      expect(p.fix).toBe(`use "${tilde}" (a leading ~ is the SSH user's home, as $HOME is)`);
+    }
+    // Other shell characters after $HOME: the general fix.
+    const p = at(errorsOf(withSteps({ type: "file", source: "files/motd", destination: "$HOME/$(id)" })), `${STEP}.destination`);
+    expect(p.fix).toBe("use letters, digits, spaces and / . _ - + , : @ = (a leading ~ is the SSH user's home)");
+    expect(at(errorsOf(withSteps({ type: "file", source: "files/motd", destination: "$HOMEDIR/x" })), `${STEP}.destination`).fix).toMatch(/^use letters/);
+  });
+
   test("an empty destination", () => {
     expect(at(errorsOf(withSteps({ type: "file", source: "files/motd", destination: " " })), `${STEP}.destination`).message).toBe("is empty");
   });

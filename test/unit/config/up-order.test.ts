@@ -77,6 +77,13 @@ describe("upAfter rules", () => {
     ]);
   });
 
+  test("a counted entry clashing with a machine it waits for: the name clash alone is reported, not a wait for its own machine", () => {
+    // pve1 on its own, then pve{n} for the others (numbered from 1, so it makes a second pve1), waiting for pve1.
+    const problems = problemsOf(labWith({ name: "pve1" }, { name: "pve{n}", count: 2, upAfter: ["pve1"] }));
+    expect(problems.map((p) => p.path)).toEqual(["machines[1] (pve{n}).name"]);
+    expect(problems[0].message).toContain('"pve1", is already the name of machines[0] (pve1)');
+  });
+
   test("a cycle is one error naming the machines along it", () => {
     const problems = problemsOf(labWith({ name: "na", upAfter: ["nc"] }, { name: "nb", upAfter: ["na"] }, { name: "nc", upAfter: ["nb"] }, { name: "nd", upAfter: ["na"] }));
     expect(problems).toEqual([

@@ -62,9 +62,18 @@ describe("thresholds", () => {
     expect(assessFit(needs, host).map((f) => [f.level, f.path, f.message])).toEqual([
       ["warn", "machines[1] (five).cpus", "five has 5 vCPUs; this host has 4 CPUs: its vCPUs will wait for each other"],
       ["warn", "machines[2] (eight).cpus", "eight has 8 vCPUs; this host has 4 CPUs: its vCPUs will wait for each other"],
-      ["refuse", "machines[3] (nine).cpus", "nine has 9 vCPUs; this host has 4 CPUs, and VirtualBox's settings allow at most twice as many"],
+      ["refuse", "machines[3] (nine).cpus", "nine has 9 vCPUs; this host has 4 CPUs, and kvm-lab allows at most twice as many on either provider (VirtualBox's own limit; QEMU does not check)"],
     ]);
     expect(needs.cpus).toBe(26); // the total is shown, not judged
+  });
+
+  test("the vCPU refusal of a libvirt lab does not blame VirtualBox's settings: the limit is kvm-lab's on both providers", () => {
+    for (const provider of ["libvirt", "virtualbox"] as const) {
+      const [refusal] = assessFit(labNeeds(lab([{ name: "nine", cpus: 9 }], provider), noDisks), host);
+      expect(refusal.level).toBe("refuse");
+      expect(refusal.message).not.toMatch(/VirtualBox's settings allow/);
+      expect(refusal.message).toContain("kvm-lab allows at most twice as many on either provider");
+    }
   });
 
   test("disks: the root disk grown by diskSizeGiB and the blank disks count; a root size below the box's is warned", () => {
