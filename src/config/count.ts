@@ -50,6 +50,8 @@ export function expandMachines(entries: unknown[]): MachineInstance[] {
       hostname: typeof entry.hostname === "string" ? entry.hostname : undefined,
       count: typeof entry.count === "number" && Number.isInteger(entry.count) ? entry.count : undefined,
       n: 1,
+      countFrom: typeof entry.countFrom === "number" && Number.isInteger(entry.countFrom) ? entry.countFrom : undefined,
+      first: firstNumberOf(entry),
     };
     if (!isUsableCount(entry.count)) {
       const placeholder = [entry.name, entry.hostname].some((v) => typeof v === "string" && v.includes(NUMBER_PLACEHOLDER));
@@ -58,17 +60,27 @@ export function expandMachines(entries: unknown[]): MachineInstance[] {
     }
     const name = written.name;
     const group = name.replace(NUMBER_PLACEHOLDER, "").replace(/[-_.]+$/, "") || name;
-    return Array.from({ length: entry.count }, (_, i) => ({ raw: instanceOf(entry, i + 1, true), index, group, entry: { ...written, n: i + 1 } }));
+    return Array.from({ length: entry.count }, (_, i) => ({ raw: instanceOf(entry, written.first + i, true, i), index, group, entry: { ...written, n: i + 1 } }));
   });
 }
 
-/** The entry as machine number `n` (1-based); `append`: the number goes after a name without `{n}`. */
-function instanceOf(entry: Raw, n: number, append: boolean): Raw {
-  const step = n - 1;
+/** The number of an entry's first machine: `countFrom` when it is a whole number of 0 or more (the shape check reports others), else 1. */
+function firstNumberOf(entry: Raw): number {
+  const from = entry.countFrom;
+  return typeof from === "number" && Number.isInteger(from) && from >= 0 ? from : 1;
+}
+
+/**
+ * The entry as its machine numbered `n` (at `{n}`), `step` places after the entry's first
+ * (its addresses, MACs and host ports `step` higher); `append`: the number goes after a
+ * name without `{n}`.
+ */
+function instanceOf(entry: Raw, n: number, append: boolean, step = 0): Raw {
   const name = typeof entry.name === "string" ? numbered(entry.name, n, append) : entry.name;
   const hostname = typeof entry.hostname === "string" ? numbered(entry.hostname, n, false) : entry.hostname;
   const out: Raw = { ...entry, name, hostname };
   delete out.count;
+  delete out.countFrom;
   // A VirtualBox VM name is one machine's: numbered like the machine's name.
   if (isObject(entry.virtualbox) && typeof entry.virtualbox.name === "string") {
     out.virtualbox = { ...entry.virtualbox, name: numbered(entry.virtualbox.name, n, true) };

@@ -34,7 +34,7 @@ export function duplicateNameProblem(machine: Machine, first: Machine): Problem 
     return {
       path: `${entryPath(machine.entry)}.name`,
       message: `its machine ${machine.entry.n}, "${machine.name}", is already the name of ${machineWords(first)}`,
-      fix: `${fix} (a counted entry's machines are named ${machine.entry.name.includes(NUMBER_PLACEHOLDER) ? `${machine.entry.name} with {n} from 1 to ${machine.entry.count}` : `${machine.entry.name}1 to ${machine.entry.name}${machine.entry.count}`})`,
+      fix: `${fix} (a counted entry's machines are named ${machine.entry.name.includes(NUMBER_PLACEHOLDER) ? `${machine.entry.name} with {n} from ${machine.entry.first} to ${machine.entry.first + machine.entry.count! - 1}` : `${machine.entry.name}${machine.entry.first} to ${machine.entry.name}${machine.entry.first + machine.entry.count! - 1}`})`,
     };
   }
   return { path: `${machine.path}.name`, message: `"${machine.name}" is already the name of ${machineWords(first)}`, fix };
@@ -65,7 +65,13 @@ function checkEntry(first: Machine, errors: Problem[], warnings: Problem[]): voi
   } else if (entry.count !== undefined && entry.count > MAX_COUNT) {
     errors.push({ path: `${at}.count`, message: `${entry.count} machines are more than one lab can run`, fix: `use at most ${MAX_COUNT}` });
   }
+  if (entry.countFrom !== undefined && entry.countFrom < 0) {
+    errors.push({ path: `${at}.countFrom`, message: `${entry.countFrom} cannot number a machine`, fix: "use 0 or more (the first machine's number; default 1)" });
+  }
   if (entry.count === undefined) {
+    if (entry.countFrom !== undefined) {
+      warnings.push({ path: `${at}.countFrom`, message: "numbers the machines of an entry with count, and this entry has none", fix: "add count: N, or remove countFrom" });
+    }
     for (const key of ["name", "hostname"] as const) {
       const written = entry[key];
       if (!written?.includes(NUMBER_PLACEHOLDER)) continue;

@@ -180,6 +180,7 @@ const machine: Field = {
   fields: {
     name: string,
     count: integer,
+    countFrom: integer,
     hostname: string,
     boxUrl: string,
     cpuModel: string,

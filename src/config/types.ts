@@ -376,13 +376,20 @@ export interface MachineConfig extends MachineDefaults {
   /** The name; with `count`, `{n}` in it is the machine's number (without, the number is appended). */
   name: string;
   /**
-   * This entry stands for `count` machines, numbered from 1: names and hostnames take the
-   * number at `{n}`, static IPs, MACs and forwarded host ports go up by one per machine.
+   * This entry stands for `count` machines, numbered from 1 (or `countFrom`): names and
+   * hostnames take the number at `{n}`, static IPs, MACs and forwarded host ports go up by
+   * one per machine from the values written.
    * @asType integer
    * @minimum 1
    * @maximum 1000
    */
   count?: number;
+  /**
+   * With `count`: the number of the entry's first machine (default 1; 0 for `mon0`, `mon1`, ...).
+   * @asType integer
+   * @minimum 0
+   */
+  countFrom?: number;
   /** Default: the machine name. May be a fully qualified name; with `count`, `{n}` is the number. */
   hostname?: string;
   /** Started by `vagrant up` without naming it (default true). */
@@ -606,8 +613,12 @@ export interface MachineEntry {
   hostname?: string;
   /** `count` as written, when it is a whole number (the rules report one below 1). */
   count?: number;
-  /** This machine's number within the entry, from 1 (1 unless counted). */
+  /** This machine's place within the entry, from 1 (1 unless counted). */
   n: number;
+  /** `countFrom` as written, when it is a whole number. */
+  countFrom?: number;
+  /** The number the entry's first machine takes at `{n}` (`countFrom`, default 1). */
+  first: number;
 }
 
 export interface Machine {

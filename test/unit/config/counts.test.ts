@@ -67,7 +67,7 @@ describe("expansion", () => {
       "machines[3] (n2-x)",
     ]);
     expect(lab.machines.map((m) => m.group)).toEqual([undefined, "compute", "compute", "compute", "store", "store", "n-x", "n-x"]);
-    expect(lab.machines[2].entry).toEqual({ index: 1, name: "compute{n}", hostname: "compute{n}.lab.example", count: 3, n: 2 });
+    expect(lab.machines[2].entry).toEqual({ index: 1, name: "compute{n}", hostname: "compute{n}.lab.example", count: 3, countFrom: undefined, n: 2, first: 1 });
   });
 
   test("static IPs, MACs and forwarded host ports go up by one per machine; everything else is copied", () => {
@@ -145,6 +145,29 @@ describe("rules", () => {
     expect(problems.map(formatProblem)).toEqual(["machines[0].count: expected a whole number, got 2.5"]);
     const quoted = problemsOf(labWith({ name: "web", count: "3" as unknown as number }));
     expect(quoted.map(formatProblem)).toEqual(['machines[0] (web).count: expected a whole number, got "3"; write 3 without quotes']);
+  });
+
+  test("countFrom numbers the first machine (mon0, mon1, ...); addresses still step from the values written", () => {
+    const { lab, warnings } = checkConfig(
+      labWith({ name: "mon{n}", count: 3, countFrom: 0, nics: [{ network: "mgmt", ip: "192.168.56.10" }] }, { name: "osd", count: 2, countFrom: 5 }),
+    );
+    expect(warnings).toEqual([]);
+    expect(lab.machines.map((m) => [m.name, m.nics[0]?.ip])).toEqual([
+      ["mon0", "192.168.56.10"],
+      ["mon1", "192.168.56.11"],
+      ["mon2", "192.168.56.12"],
+      ["osd5", undefined],
+      ["osd6", undefined],
+    ]);
+    expect(lab.machines.map((m) => m.path)).toEqual(["machines[0] (mon0)", "machines[0] (mon1)", "machines[0] (mon2)", "machines[1] (osd5)", "machines[1] (osd6)"]);
+  });
+
+  test("countFrom: below 0 an error, without count a warning; a clash names the numbers the entry makes", () => {
+    expect(at(problemsOf(labWith({ name: "mon{n}", count: 2, countFrom: -1 })), "machines[0] (mon{n}).countFrom").fix).toBe("use 0 or more (the first machine's number; default 1)");
+    const { warnings } = checkConfig(labWith({ name: "mon", countFrom: 0 }));
+    expect(warnings.map(formatProblem)).toEqual(["machines[0] (mon).countFrom: numbers the machines of an entry with count, and this entry has none; add count: N, or remove countFrom"]);
+    const clash = at(problemsOf(labWith({ name: "mon3" }, { name: "mon{n}", count: 3, countFrom: 2 })), "machines[1] (mon{n}).name");
+    expect(clash.fix).toContain("mon{n} with {n} from 2 to 4");
   });
 
   test("{n} without a count: a warning, and the entry is machine number 1", () => {
