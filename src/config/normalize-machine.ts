@@ -9,10 +9,12 @@ import {
   DISK_CACHES,
   GRAPHICS,
   LIBVIRT_NIC_MODELS,
+  PROVIDERS,
   RUN_WHEN,
   SYNCED_FOLDER_TYPES,
   type Disk,
   type LibvirtMachine,
+  type Provider,
   type Provision,
   type SshConfig,
   type SyncedFolder,
@@ -20,13 +22,16 @@ import {
 } from "./types.js";
 import { arr, bool, int, obj, oneOf, str, stringRecord, strings, type Raw } from "./read.js";
 
-/** Synced folders at `path` (`syncedFolders` or `machines[0] (web).syncedFolders`). */
-export function readSyncedFolders(value: unknown, path: string): SyncedFolder[] {
+/** Synced folders at `path` (`syncedFolders` or `machines[0] (web).syncedFolders`) on `provider`. */
+export function readSyncedFolders(value: unknown, path: string, provider: Provider): SyncedFolder[] {
   return arr(value).flatMap((item, index) => {
     const raw = obj(item);
     const host = str(raw.host);
     const guest = str(raw.guest);
     if (host === undefined || guest === undefined) return []; // required: reported by the shape check
+    // A folder of the other provider's (`provider: "libvirt"` on a VirtualBox render) is not the machine's.
+    const only = oneOf(PROVIDERS, raw.provider);
+    if (only !== undefined && only !== provider) return [];
     return [
       {
         host,

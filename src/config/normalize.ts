@@ -103,7 +103,7 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
     });
   }
 
-  const labFolders = readSyncedFolders(config.syncedFolders, "syncedFolders");
+  const labFolders = readSyncedFolders(config.syncedFolders, "syncedFolders", provider);
   const machines = expandMachines(arr(config.machines)).map(({ raw, index, group, entry }) =>
     normalizeMachine(raw, machinePath(index, raw.name), group, entry, { lab: name, provider, config, defaults, networks, declared, problems, labFolders }),
   );
@@ -194,7 +194,7 @@ function normalizeMachine(raw: Raw, path: string, group: string | undefined, ent
     upAfter: strings(raw.upAfter),
     diskSizeGiB: int(raw.diskSizeGiB) ?? int(rawDefaults.diskSizeGiB),
     disks: readDisks(raw.disks, `${path}.disks`),
-    syncedFolders: [...ctx.labFolders, ...readSyncedFolders(raw.syncedFolders, `${path}.syncedFolders`)],
+    syncedFolders: [...ctx.labFolders, ...readSyncedFolders(raw.syncedFolders, `${path}.syncedFolders`, ctx.provider)],
     ssh: readSsh(raw.ssh, rawDefaults.ssh),
     libvirt,
     virtualbox: readVirtualBox(raw.virtualbox, rawDefaults.virtualbox),

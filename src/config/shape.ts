@@ -99,6 +99,7 @@ const syncedFolder: Field = {
     host: string,
     guest: string,
     type: oneOf(SYNCED_FOLDER_TYPES),
+    provider: oneOf(PROVIDERS),
     disabled: boolean,
     create: boolean,
     owner: string,

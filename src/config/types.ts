@@ -105,6 +105,8 @@ export interface SyncedFolderConfig {
    * and `vagrant reload` (and `vagrant rsync`), it does not share.
    */
   type?: SyncedFolderType;
+  /** Only when the lab renders for this provider (a folder per provider: virtiofs on libvirt, VirtualBox's own there). */
+  provider?: Provider;
   /** Turn off a folder, `/vagrant` included. */
   disabled?: boolean;
   /** Create the host folder when it is missing (default false: Vagrant stops instead). */

@@ -18,9 +18,26 @@ function which(binary) {
   return undefined;
 }
 
+/** The pids of running libvirtd processes. */
+function runningLibvirtds() {
+  return fs.readdirSync("/proc").filter((pid) => /^\d+$/.test(pid) && isRunning(pid) && readComm(pid) === "libvirtd");
+}
+
+function readComm(pid) {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return "";
+  }
+}
+
 /** Starts virtlogd and libvirtd in a fresh netns; returns why not when it cannot. */
 export function startLibvirtd() {
   if (libvirtReachable()) return { started: false, reason: "already running" };
+  // A libvirtd that is slow to answer (a loaded host) is still the system's: a second one
+  // would take its socket over and, stopped after this run, leave the first without one.
+  const running = runningLibvirtds();
+  if (running.length) return { started: false, reason: `libvirtd ${running.join(", ")} is running but does not answer virsh` };
   if (!which("libvirtd") || !which("virtlogd")) return { started: false, reason: "libvirtd is not installed (apt-get install libvirt-daemon-system)" };
   if (process.getuid?.() !== 0) return { started: false, reason: "not root: cannot start libvirtd" };
   const netns = `kvmlab-test-${process.pid}`;

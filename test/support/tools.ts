@@ -48,9 +48,10 @@ export async function rubySyntaxOk(text: string): Promise<{ ok: boolean; output:
   }
 }
 
+/** Whether libvirtd answers; bounded, since a hung libvirtd would hang every test file that asks. */
 export function libvirtReachable(): boolean {
   try {
-    return execaSync("virsh", ["-c", "qemu:///system", "version"], { reject: false }).exitCode === 0;
+    return execaSync("virsh", ["-c", "qemu:///system", "version"], { reject: false, timeout: 20_000 }).exitCode === 0;
   } catch {
     return false;
   }

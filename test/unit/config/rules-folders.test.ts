@@ -36,6 +36,19 @@ function at(problems: Problem[], path: string): Problem {
 const F = "machines[0] (web).syncedFolders";
 
 describe("folder types and providers", () => {
+  test("a folder with a provider is the machine's only on that provider: one config, a /vagrant per provider", () => {
+    const list: SyncedFolderConfig[] = [
+      { host: ".", guest: "/vagrant", type: "virtiofs", provider: "libvirt" },
+      { host: ".", guest: "/vagrant", type: "virtualbox", provider: "virtualbox" },
+    ];
+    for (const provider of ["libvirt", "virtualbox"] as const) {
+      expect(problemsOf(folders(list), provider)).toEqual([]);
+      const { lab } = checkConfig(folders(list), { provider });
+      expect(lab.machines[0].syncedFolders.map((f) => [f.type, f.path])).toEqual([[list[provider === "libvirt" ? 0 : 1].type, `machines[0] (web).syncedFolders[${provider === "libvirt" ? 0 : 1}]`]]);
+    }
+  });
+
+
   test("9p and virtiofs on a VirtualBox lab are errors naming the provider; the same config renders for libvirt", () => {
     const config = folders([
       { host: ".", guest: "/a", type: "9p" },
