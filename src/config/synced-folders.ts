@@ -47,8 +47,9 @@ export const FOLDER_OPTION_TYPES: Record<FolderOption, readonly SyncedFolderType
 /**
  * The type Vagrant uses for a folder without one, when it is certain: VirtualBox's shared
  * folders on VirtualBox (priority 10 over nfs, rsync 5, smb 7, which Linux hosts cannot
- * use). On libvirt it is the first usable of equal-priority types (virtiofs, nfs, rsync:
- * mixin_synced_folders.rb default_synced_folder_type), so it is left open.
+ * use). On libvirt it is the first usable of the priority-5 types, tried in the order Ruby's
+ * unstable sort leaves them (mixin_synced_folders.rb default_synced_folder_type; Vagrant 2.3.4
+ * with vagrant-libvirt 0.11.2: rsync, nfs, virtiofs, then 9p at 4), so it is left open.
  */
 export function folderTypeOn(provider: Provider, folder: SyncedFolder): SyncedFolderType | undefined {
   return folder.type ?? (provider === "virtualbox" ? "virtualbox" : undefined);

@@ -100,7 +100,8 @@ export interface SyncedFolderConfig {
   guest: string;
   /**
    * How it is shared; default: VirtualBox's shared folders on virtualbox; on libvirt the first
-   * type the host can serve of virtiofs, nfs and rsync (Vagrant's choice by priority).
+   * type the host can serve of rsync, nfs and virtiofs (all of Vagrant's priority 5; that order
+   * is Vagrant 2.3.4's unstable sort with vagrant-libvirt 0.11.2: name the type to be sure).
    * 9p and virtiofs are libvirt's, virtualbox is VirtualBox's; rsync copies at `vagrant up`
    * and `vagrant reload` (and `vagrant rsync`), it does not share.
    */
@@ -420,7 +421,11 @@ export interface LabConfig {
   syncedFolder?: boolean;
   /** Folders shared with every machine. */
   syncedFolders?: SyncedFolderConfig[];
-  /** Vagrant plugins the lab needs (`config.vagrant.plugins`): Vagrant offers to install the missing ones. */
+  /**
+   * Vagrant plugins the lab needs (`config.vagrant.plugins`). Vagrant checks them on every
+   * command; in a terminal it asks to install missing ones from rubygems.org, while kvm-lab
+   * (no terminal) stops with the `vagrant plugin install` line to run.
+   */
   vagrantPlugins?: string[];
   /** Every machine's /etc/hosts lists every machine by its static address on this network (what vagrant-hostmanager is installed for). */
   etcHosts?: { network: string };
