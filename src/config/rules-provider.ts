@@ -6,6 +6,7 @@ import { cpuModeOf, HIDING_POLICIES, VIRTUALIZATION_FEATURES } from "./cpu.js";
 import {
   CUSTOMIZE_COMMANDS,
   LIBVIRT_MAX_EXTRA_DISKS,
+  LIBVIRT_NOT_SETTINGS,
   LIBVIRT_TYPED,
   MODEL_OF,
   MODIFYVM_TYPED,
@@ -264,9 +265,13 @@ function checkVmNames(lab: Lab, found: Findings): void {
   });
 }
 
-/** The escape hatch's keys: Ruby method names, not a setting kvm-lab writes itself, known upstream (else a warning). */
+/**
+ * The escape hatch's keys: Ruby method names, not a setting kvm-lab writes itself, a plain
+ * `=` setting (not an accessor a method fills, LIBVIRT_NOT_SETTINGS), known upstream (else a warning).
+ */
 function checkOptions(block: Block, options: Record<string, ExtraValue>, given: SettingsGiven, at: string, found: Findings): void {
-  const known = block === "libvirt" ? VAGRANT_LIBVIRT_SETTINGS : VIRTUALBOX_SETTINGS;
+  const notSettings: Record<string, string> = block === "libvirt" ? LIBVIRT_NOT_SETTINGS : {};
+  const known = (block === "libvirt" ? VAGRANT_LIBVIRT_SETTINGS : VIRTUALBOX_SETTINGS).filter((key) => !Object.hasOwn(notSettings, key));
   const typed = block === "libvirt" ? LIBVIRT_TYPED : VIRTUALBOX_TYPED;
   const upstream = block === "libvirt" ? "vagrant-libvirt 0.11.2" : "Vagrant 2.3.4's VirtualBox provider";
   for (const key of Object.keys(options)) {
@@ -278,6 +283,14 @@ function checkOptions(block: Block, options: Record<string, ExtraValue>, given: 
     }
     if (Object.hasOwn(typed, key)) {
       found.error({ path: keyPath, message: `kvm-lab sets ${block === "libvirt" ? "libvirt" : "vb"}.${key} itself`, fix: `use ${typed[key]} instead` });
+      continue;
+    }
+    if (Object.hasOwn(notSettings, key)) {
+      found.error({
+        path: keyPath,
+        message: `libvirt.${key} is no plain setting: vagrant-libvirt fills it through ${notSettings[key]} and reads hashes with symbol keys, which options cannot write`,
+        fix: "remove it: the escape hatch writes `libvirt.<key> = value` settings only",
+      });
       continue;
     }
     if (!known.includes(key)) {

@@ -2,7 +2,7 @@
 // renderer makes of the settings that pass (CPU features, VM positions, disks).
 import { checkConfig } from "../../../src/config/load.js";
 import { normalizeLab } from "../../../src/config/normalize.js";
-import type { LabConfig, MachineConfig, Provider } from "../../../src/config/types.js";
+import type { ExtraValue, LabConfig, MachineConfig, Provider } from "../../../src/config/types.js";
 import { ConfigError, formatProblem, type Problem } from "../../../src/errors.js";
 import { renderVagrantfile } from "../../../src/render/vagrantfile.js";
 
@@ -228,6 +228,20 @@ describe("escape hatch", () => {
     expect(w.fix).toBe('did you mean "video_type"?');
     expect(at(warningsOf(lab([{ name: "m1", virtualbox: { options: { gu: true } } }]), "virtualbox"), "machines[0] (m1).virtualbox.options.gu").message).toMatch(/"gu" is not a setting/);
     expect(warningsOf(lab([{ name: "m1", libvirt: { options: { video_type: "virtio", qemu_env: { A: "b" } } } }]))).toEqual([]);
+  });
+  test("an accessor a vagrant-libvirt method fills is refused, not offered as `libvirt.<key> = value`", () => {
+    // config.rb: `storage`, `memorybacking`, `qemuargs`, ... push hashes with symbol keys; `channel` is a method.
+    const cases: [string, ExtraValue][] = [["memory_backing", [{ name: "source" }]], ["qemu_args", [{ value: "-x" }]], ["channel", "x"], ["cdroms", []], ["numa_nodes", [{ cpus: "0-1" }]]];
+    for (const [key, value] of cases) {
+      const p = at(problemsOf(lab([{ name: "m1", libvirt: { options: { [key]: value } } }])), `machines[0] (m1).libvirt.options.${key}`);
+      expect(p.message).toMatch(new RegExp(`^libvirt\\.${key} is no plain setting: vagrant-libvirt fills it through `));
+      expect(p.fix).toBe("remove it: the escape hatch writes `libvirt.<key> = value` settings only");
+    }
+    expect(at(problemsOf(lab([{ name: "m1", libvirt: { options: { memory_backing: [] } } }])), "machines[0] (m1).libvirt.options.memory_backing").message).toContain("the memorybacking method");
+    // Not offered as a "did you mean" either.
+    expect(at(warningsOf(lab([{ name: "m1", libvirt: { options: { qemu_arg: "x" } } }])), "machines[0] (m1).libvirt.options.qemu_arg").fix ?? "").not.toContain("qemu_args");
+    // Plain settings that take string-keyed hashes or arrays stay allowed.
+    expect(problemsOf(lab([{ name: "m1", libvirt: { options: { qemu_env: { A: "b" }, boot_order: ["hd"], sysinfo: { bios: { vendor: "x" } } } } }]))).toEqual([]);
   });
   test("options render as literals: hashes with string keys", () => {
     const text = render(lab([{ name: "m1", libvirt: { options: { qemu_env: { 'A"#{x}': "b" }, features: ["acpi", "apic"] } } }]));
