@@ -236,8 +236,10 @@ function checkVirtualBox(machine: Machine, at: string, found: Findings): void {
       if (arg === ":id") {
         found.error({ path: `${callPath}.args[${argIndex}]`, message: `"${arg}" would reach VBoxManage as text`, fix: "leave the VM out: kvm-lab puts it where VBoxManage takes it" });
       }
-      const field = call.command === "modifyvm" && Object.hasOwn(MODIFYVM_TYPED, arg) ? MODIFYVM_TYPED[arg] : undefined;
-      if (field) found.error({ path: `${callPath}.args[${argIndex}]`, message: `kvm-lab sets modifyvm ${arg} itself`, fix: `use ${field} instead` });
+      // VBoxManage's getopt takes `--cpus 4`, `--cpus=4` and `--cpus:4` alike (IPRT getopt.cpp rtGetOptSearchLong).
+      const option = arg.startsWith("--") ? arg.split(/[=:]/)[0] : arg;
+      const field = call.command === "modifyvm" && Object.hasOwn(MODIFYVM_TYPED, option) ? MODIFYVM_TYPED[option] : undefined;
+      if (field) found.error({ path: `${callPath}.args[${argIndex}]`, message: `kvm-lab sets modifyvm ${option} itself`, fix: `use ${field} instead` });
     });
     if (known.subcommands && !known.subcommands.includes(call.args[0] ?? "")) {
       found.error({

@@ -183,6 +183,14 @@ describe("VirtualBox", () => {
     expect(at(problems, "machines[0] (m1).virtualbox.customize[0].args[0]").fix).toMatch(/leave the VM out/);
     expect(at(problems, "machines[0] (m1).virtualbox.customize[0].args[1]").fix).toBe("use memory instead");
   });
+  test("customize: a typed modifyvm option with its value joined by = or : (IPRT getopt.cpp rtGetOptSearchLong takes both)", () => {
+    const args = ["--cpus=4", "--cpu-profile:host", "--nested-hw-virt=on", "--memory", "4096", "--vram=16"];
+    const problems = problemsOf(lab([{ name: "m1", virtualbox: { customize: [{ command: "modifyvm", args }] } }]), "virtualbox");
+    expect(at(problems, "machines[0] (m1).virtualbox.customize[0].args[0]").fix).toBe("use cpus instead");
+    expect(at(problems, "machines[0] (m1).virtualbox.customize[0].args[1]").fix).toBe("use virtualbox.cpuProfile instead");
+    expect(at(problems, "machines[0] (m1).virtualbox.customize[0].args[2]").fix).toBe("use nested instead");
+    expect(problems.map((p) => p.path)).not.toContain("machines[0] (m1).virtualbox.customize[0].args[5]");
+  });
   test("customize puts the VM where VBoxManage takes it; guest properties and the CPU profile", () => {
     const text = render(
       lab([
