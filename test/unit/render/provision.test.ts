@@ -127,9 +127,18 @@ describe("templates/guest-mtu.sh", () => {
     expect((await fs.readFile(rules, "utf8")).trim().split("\n")).toHaveLength(2);
   });
 
+  test("a MAC without its MTU is refused, not dropped, and nothing is written", async () => {
+    const result = await run(["08:00:27:aa:bb:01", "9000", "08:00:27:aa:bb:02"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("usage");
+    expect(await fs.pathExists(path.join(root, "etc/udev/rules.d/70-kvm-lab-mtu.rules"))).toBe(false);
+  });
+
   test("a MAC or MTU that is not one is refused", async () => {
     expect((await run(['08:00:27:aa:bb:01", RUN+="/bin/x', "9000"])).stderr).toContain("is not a MAC address");
     expect((await run(["08:00:27:aa:bb:01", "9000x"])).stderr).toContain("is not an MTU");
+    // Said as data: dash's echo would turn \\c into "stop here".
+    expect((await execa("dash", [SCRIPT, "08:00:27:aa:bb:01", "1\\c0"], { env: { KVMLAB_MTU_ROOT: root }, reject: false })).stderr).toBe("kvm-lab: 1\\c0 is not an MTU");
   });
 });
 
