@@ -274,8 +274,9 @@ export interface LibvirtMachineConfig {
   /** The root and extra disks' cache mode (default libvirt's). */
   diskCache?: DiskCache;
   /**
-   * The model of the management NIC (adapter 1; default virtio). vagrant-libvirt gives it to
-   * every NIC of the machine (`nic_model_type`), so a NIC's nicType must agree with it.
+   * The model of the management NIC (adapter 1; default virtio): `nic_model_type`, which is
+   * also the model of every NIC without a nicType; vagrant-libvirt before 0.12.2 sets it on
+   * every NIC when the machine starts, a nicType included (warned about).
    */
   managementNicModel?: LibvirtNicModel;
   /** Graphics console (default vnc, vagrant-libvirt's); none for headless labs. */

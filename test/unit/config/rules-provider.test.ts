@@ -112,9 +112,12 @@ describe("libvirt devices", () => {
     expect(at(warningsOf(lab([{ name: "m1", libvirt: { keymap: "dee" } }])), "machines[0] (m1).libvirt.keymap").fix).toBe('did you mean "de"?');
     expect(at(warningsOf(lab([{ name: "m1", libvirt: { keymap: "de", graphics: "none" } }])), "machines[0] (m1).libvirt.keymap").message).toMatch(/no console/);
   });
-  test("the management NIC's model against a NIC's own type (vagrant-libvirt sets it on every NIC)", () => {
+  test("the management NIC's model against a NIC's own type: a warning (vagrant-libvirt before 0.12.2 sets it on every NIC)", () => {
     const config = lab([{ name: "m1", nics: [{ mode: "null", nicType: "82540EM" }], libvirt: { managementNicModel: "virtio" } }]);
-    expect(at(problemsOf(config), "machines[0] (m1).nics[0].nicType").fix).toBe('remove nicType, or set managementNicModel to "e1000"');
+    expect(problemsOf(config)).toEqual([]);
+    const w = at(warningsOf(config), "machines[0] (m1).nics[0].nicType");
+    expect(w.message).toMatch(/vagrant-libvirt before 0\.12\.2 gives every NIC/);
+    expect(w.fix).toBe('remove nicType, or set managementNicModel to "e1000"');
     expect(problemsOf(config, "virtualbox")).toEqual([]);
   });
   test("devices render with vagrant-libvirt's spellings", () => {
