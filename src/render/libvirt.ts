@@ -228,7 +228,8 @@ function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
   const line = providerDeclaration(lab, machine, nic);
   // vagrant-libvirt's libvirt__mtu: the NIC's <mtu> (create_network_interfaces.rb interface_xml)
   // and, for a network it creates, the network's (create_networks.rb, private_network.xml.erb).
-  // A bridged NIC's interface (public_interface.xml.erb) takes no MTU: the guest step alone sets it.
+  // A bridged NIC's interface takes no MTU in vagrant-libvirt 0.11 (public_interface.xml.erb;
+  // 0.12.0 added one, vagrant-libvirt ee06cd0): the guest step alone sets it.
   const mtu: OptionPairs = nic.mtu !== undefined && nic.network.mode !== "bridged" ? [["libvirt__mtu", nic.mtu]] : [];
   return { ...line, comment: [...line.comment, ...guestSettingComment("libvirt", nic)], options: guestSettingOptions(nic, [...line.options!, ...mtu]) };
 }
