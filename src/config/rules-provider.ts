@@ -71,7 +71,8 @@ export function checkProviderSettings(lab: Lab, errors: Problem[], warnings: Pro
 /**
  * The CPU mode, model and features against each other, against accel and against nested:
  * vagrant-libvirt 0.11.2 (lib/vagrant-libvirt/config.rb) sets the model to '' in every mode
- * but custom (finalize!), refuses a model with host-passthrough and features without a
+ * but custom (finalize!, before validate: so validate's "cannot set cpu_model with cpu_mode
+ * of 'host-passthrough'" never fires and the model is dropped), refuses features without a
  * model (validate), and drops every feature line under host-passthrough when the domain
  * starts (action/start_domain.rb); libvirt refuses host-passthrough without KVM.
  */
@@ -89,7 +90,7 @@ function checkCpu(machine: Machine, at: string, found: Findings): void {
   if (mode !== undefined && mode !== "custom" && machine.cpuModel !== undefined) {
     found.error({
       path: libvirt.given.machine.includes("cpuModel") || libvirt.given.defaults.includes("cpuModel") ? path("cpuModel") : `${at}.cpuModel`,
-      message: `a named CPU model is used only in mode "custom"; with ${mode} vagrant-libvirt ${mode === "host-passthrough" ? "refuses it" : "drops it"}`,
+      message: `a named CPU model is used only in mode "custom"; with ${mode} vagrant-libvirt drops it without a word`,
       fix: `set cpuMode: "custom", or remove the model`,
     });
   }
