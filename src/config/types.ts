@@ -418,7 +418,7 @@ export interface LabConfig {
   defaults?: MachineDefaults;
   networks?: Record<string, NetworkConfig>;
   machines: MachineConfig[];
-  /** Share the project folder as /vagrant (default: VirtualBox yes, libvirt no: it needs NFS). */
+  /** Share the project folder as /vagrant (default: VirtualBox yes; libvirt no: Vagrant would use rsync's one-way copy or NFS there, whichever the host has). */
   syncedFolder?: boolean;
   /** Folders shared with every machine. */
   syncedFolders?: SyncedFolderConfig[];
