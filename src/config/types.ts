@@ -170,9 +170,9 @@ export interface ShellStep {
   inline?: string;
   /** A script file on the host, relative to the lab folder. */
   path?: string;
-  /** Arguments, each passed as one word. */
+  /** Arguments, each passed as one word, as written (`$`, backquotes and backslashes included). */
   args?: string[];
-  /** Environment variables of the script. */
+  /** Environment variables of the script; values as written. */
   env?: Record<string, string>;
   /** Run as root (default true). */
   privileged?: boolean;
