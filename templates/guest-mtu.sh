@@ -15,6 +15,10 @@ iface_of() {
   return 1
 }
 
+if [ $(( $# % 2 )) -ne 0 ]; then
+  echo "kvm-lab: usage: guest-mtu.sh [MAC MTU]..." >&2
+  exit 2
+fi
 mkdir -p "$(dirname "$rules")"
 tmp="$rules.kvm-lab-tmp"
 echo "# kvm-lab: NIC MTUs by MAC (rewritten by each vagrant up and provision)" > "$tmp"
@@ -23,14 +27,14 @@ while [ $# -ge 2 ]; do
   shift 2
   case $mac in
     [0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]:[0-9a-f][0-9a-f]) ;;
-    *) echo "kvm-lab: $mac is not a MAC address" >&2; rm -f "$tmp"; exit 2 ;;
+    *) printf 'kvm-lab: %s is not a MAC address\n' "$mac" >&2; rm -f "$tmp"; exit 2 ;;
   esac
   case $mtu in
-    '' | *[!0-9]*) echo "kvm-lab: $mtu is not an MTU" >&2; rm -f "$tmp"; exit 2 ;;
+    '' | *[!0-9]*) printf 'kvm-lab: %s is not an MTU\n' "$mtu" >&2; rm -f "$tmp"; exit 2 ;;
   esac
   printf 'ACTION=="add", SUBSYSTEM=="net", ATTR{address}=="%s", ATTR{mtu}="%s"\n' "$mac" "$mtu" >> "$tmp"
   [ -z "$root" ] || continue
-  if ! iface=$(iface_of "$mac"); then echo "kvm-lab: no NIC with MAC $mac in this guest" >&2; rm -f "$tmp"; exit 1; fi
+  if ! iface=$(iface_of "$mac"); then printf 'kvm-lab: no NIC with MAC %s in this guest\n' "$mac" >&2; rm -f "$tmp"; exit 1; fi
   ip link set dev "$iface" mtu "$mtu"
   echo "kvm-lab: $iface ($mac) has MTU $mtu"
 done

@@ -27,7 +27,11 @@ export const DEFAULTS = {
   lastSlot: 8,
 } as const;
 
-/** The default synced-folder choice: VirtualBox shares natively; libvirt would need an NFS server. */
+/**
+ * The default synced-folder choice: VirtualBox shares natively; on libvirt Vagrant would
+ * share by the first the host has of rsync (a one-way copy), NFS (root, an NFS server) and
+ * virtiofs (config/synced-folders.ts folderTypeOn), so kvm-lab leaves it to the config.
+ */
 export function defaultSyncedFolder(provider: Provider): boolean {
   return provider === "virtualbox";
 }

@@ -35,6 +35,42 @@ export const VAGRANT_LIBVIRT_SETTINGS = `uri driver host port connect_via_ssh so
   qemu_args qemu_env qemu_use_session qemu_use_agent serials host_device_exclude_prefixes`.split(/\s+/);
 
 /**
+ * Accessors of vagrant-libvirt 0.11.2's Config that are no `libvirt.<key> = value` setting:
+ * each is filled by a method call (config.rb: `storage :file, size: ...` pushes onto `disks`)
+ * and read back as hashes with symbol keys (`disk[:size]`, templates/domain.xml.erb), which
+ * the escape hatch cannot write (its hashes have string keys); `channel`'s reader is the
+ * `channel` method and nothing reads what `channel =` stores; numa_nodes is set with `=`
+ * but read as `node[:cpus]` (config.rb _generate_numa). The key, then how upstream fills it.
+ */
+export const LIBVIRT_NOT_SETTINGS: Record<string, string> = {
+  disks: "the storage method",
+  cdroms: "the storage method (device: :cdrom)",
+  floppies: "the storage method (device: :floppy)",
+  cpu_features: "the cpu_feature method",
+  features_hyperv: "the hyperv_feature method",
+  clock_timers: "the clock_timer method",
+  cpu_topology: "the cputopology method",
+  memory_backing: "the memorybacking method",
+  memtunes: "the memtune method",
+  launchsecurity_data: "the launchsecurity method",
+  inputs: "the input method",
+  channel: "the channel method",
+  channels: "the channel method",
+  rng: "the random method",
+  pcis: "the pci method",
+  watchdog_dev: "the watchdog method",
+  usbctl_dev: "the usb_controller method",
+  usbs: "the usb method",
+  redirdevs: "the redirdev method",
+  redirfilters: "the redirfilter method",
+  smartcard_dev: "the smartcard method",
+  qemu_args: "the qemuargs method",
+  serials: "the serial method",
+  disk_driver_opts: "the disk_driver method",
+  numa_nodes: "hashes with symbol keys (:cpus, :memory)",
+};
+
+/**
  * Every `vb.<key> =` of Vagrant 2.3.4's VirtualBox provider: the attr_accessors of
  * VagrantPlugins::ProviderVirtualBox::Config (plugins/providers/virtualbox/config.rb) and
  * its two setters, `memory=` and `cpus=` (`customizations` and `network_adapters` are

@@ -6,6 +6,7 @@ import { cpuModeOf, HIDING_POLICIES, VIRTUALIZATION_FEATURES } from "./cpu.js";
 import {
   CUSTOMIZE_COMMANDS,
   LIBVIRT_MAX_EXTRA_DISKS,
+  LIBVIRT_NOT_SETTINGS,
   LIBVIRT_TYPED,
   MODEL_OF,
   MODIFYVM_TYPED,
@@ -70,7 +71,8 @@ export function checkProviderSettings(lab: Lab, errors: Problem[], warnings: Pro
 /**
  * The CPU mode, model and features against each other, against accel and against nested:
  * vagrant-libvirt 0.11.2 (lib/vagrant-libvirt/config.rb) sets the model to '' in every mode
- * but custom (finalize!), refuses a model with host-passthrough and features without a
+ * but custom (finalize!, before validate: so validate's "cannot set cpu_model with cpu_mode
+ * of 'host-passthrough'" never fires and the model is dropped), refuses features without a
  * model (validate), and drops every feature line under host-passthrough when the domain
  * starts (action/start_domain.rb); libvirt refuses host-passthrough without KVM.
  */
@@ -88,7 +90,7 @@ function checkCpu(machine: Machine, at: string, found: Findings): void {
   if (mode !== undefined && mode !== "custom" && machine.cpuModel !== undefined) {
     found.error({
       path: libvirt.given.machine.includes("cpuModel") || libvirt.given.defaults.includes("cpuModel") ? path("cpuModel") : `${at}.cpuModel`,
-      message: `a named CPU model is used only in mode "custom"; with ${mode} vagrant-libvirt ${mode === "host-passthrough" ? "refuses it" : "drops it"}`,
+      message: `a named CPU model is used only in mode "custom"; with ${mode} vagrant-libvirt drops it without a word`,
       fix: `set cpuMode: "custom", or remove the model`,
     });
   }
@@ -163,10 +165,13 @@ function checkDevices(lab: Lab, machine: Machine, at: string, found: Findings): 
   const model = libvirt.managementNicModel;
   if (model && lab.provider === "libvirt") {
     for (const nic of machine.nics) {
+      // vagrant-libvirt 0.11.2 to 0.12.1 set nic_model_type on every interface when the domain
+      // starts (action/start_domain.rb "Interface type"); 0.12.2 keeps an adapter's own model
+      // (vagrant-libvirt 889b13d): a warning, since the machine starts either way.
       if (nic.nicType && MODEL_OF[nic.nicType] !== model) {
-        found.error({
+        found.warn({
           path: `${nic.path}.nicType`,
-          message: `${nic.nicType} is a ${MODEL_OF[nic.nicType]} NIC, but vagrant-libvirt gives every NIC the model of managementNicModel (${model}) when the machine starts (start_domain.rb)`,
+          message: `${nic.nicType} is a ${MODEL_OF[nic.nicType]} NIC, but vagrant-libvirt before 0.12.2 gives every NIC the model of managementNicModel (${model}) when the machine starts (start_domain.rb)`,
           fix: `remove nicType, or set managementNicModel to "${MODEL_OF[nic.nicType]}"`,
         });
       }
@@ -235,8 +240,10 @@ function checkVirtualBox(machine: Machine, at: string, found: Findings): void {
       if (arg === ":id") {
         found.error({ path: `${callPath}.args[${argIndex}]`, message: `"${arg}" would reach VBoxManage as text`, fix: "leave the VM out: kvm-lab puts it where VBoxManage takes it" });
       }
-      const field = call.command === "modifyvm" && Object.hasOwn(MODIFYVM_TYPED, arg) ? MODIFYVM_TYPED[arg] : undefined;
-      if (field) found.error({ path: `${callPath}.args[${argIndex}]`, message: `kvm-lab sets modifyvm ${arg} itself`, fix: `use ${field} instead` });
+      // VBoxManage's getopt takes `--cpus 4`, `--cpus=4` and `--cpus:4` alike (IPRT getopt.cpp rtGetOptSearchLong).
+      const option = arg.startsWith("--") ? arg.split(/[=:]/)[0] : arg;
+      const field = call.command === "modifyvm" && Object.hasOwn(MODIFYVM_TYPED, option) ? MODIFYVM_TYPED[option] : undefined;
+      if (field) found.error({ path: `${callPath}.args[${argIndex}]`, message: `kvm-lab sets modifyvm ${option} itself`, fix: `use ${field} instead` });
     });
     if (known.subcommands && !known.subcommands.includes(call.args[0] ?? "")) {
       found.error({
@@ -264,9 +271,13 @@ function checkVmNames(lab: Lab, found: Findings): void {
   });
 }
 
-/** The escape hatch's keys: Ruby method names, not a setting kvm-lab writes itself, known upstream (else a warning). */
+/**
+ * The escape hatch's keys: Ruby method names, not a setting kvm-lab writes itself, a plain
+ * `=` setting (not an accessor a method fills, LIBVIRT_NOT_SETTINGS), known upstream (else a warning).
+ */
 function checkOptions(block: Block, options: Record<string, ExtraValue>, given: SettingsGiven, at: string, found: Findings): void {
-  const known = block === "libvirt" ? VAGRANT_LIBVIRT_SETTINGS : VIRTUALBOX_SETTINGS;
+  const notSettings: Record<string, string> = block === "libvirt" ? LIBVIRT_NOT_SETTINGS : {};
+  const known = (block === "libvirt" ? VAGRANT_LIBVIRT_SETTINGS : VIRTUALBOX_SETTINGS).filter((key) => !Object.hasOwn(notSettings, key));
   const typed = block === "libvirt" ? LIBVIRT_TYPED : VIRTUALBOX_TYPED;
   const upstream = block === "libvirt" ? "vagrant-libvirt 0.11.2" : "Vagrant 2.3.4's VirtualBox provider";
   for (const key of Object.keys(options)) {
@@ -278,6 +289,14 @@ function checkOptions(block: Block, options: Record<string, ExtraValue>, given: 
     }
     if (Object.hasOwn(typed, key)) {
       found.error({ path: keyPath, message: `kvm-lab sets ${block === "libvirt" ? "libvirt" : "vb"}.${key} itself`, fix: `use ${typed[key]} instead` });
+      continue;
+    }
+    if (Object.hasOwn(notSettings, key)) {
+      found.error({
+        path: keyPath,
+        message: `libvirt.${key} is no plain setting: vagrant-libvirt fills it through ${notSettings[key]} and reads hashes with symbol keys, which options cannot write`,
+        fix: "remove it: the escape hatch writes `libvirt.<key> = value` settings only",
+      });
       continue;
     }
     if (!known.includes(key)) {

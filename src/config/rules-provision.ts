@@ -148,10 +148,40 @@ function checkAnsible(lab: Lab, step: Extract<Provision, { type: "ansible" | "an
     const missing = missingUnder(ctx.folder, step.playbook, "file");
     if (missing) warnings.push({ path: `${at}.playbook`, message: `${missing}: the step fails when it runs`, fix: "create the playbook, or fix the path (relative to the lab folder, shared as /vagrant)" });
   }
+  if (step.type === "ansible_local") checkGuestCommandWords(step, errors);
   if (step.verbose !== undefined && !VERBOSE.test(step.verbose)) {
     errors.push({ path: `${at}.verbose`, message: `"${step.verbose}" is not a verbosity (Vagrant would run -v instead)`, fix: 'use "v", "vv", "vvv" or "vvvv"' });
   }
   checkGroups(step.groups, `${at}.groups`, ctx, errors);
+}
+
+/** A word the guest's shell reads unquoted as it is: what a path there may hold. */
+const PLAIN_WORD = /^[A-Za-z0-9_.,:=+@%/~-]+$/;
+/** What double quotes leave to the shell: `$`, backquote, backslash, and the quote itself. */
+const ACTIVE_IN_DOUBLE_QUOTES = /[$`\\"]/;
+
+/**
+ * ansible_local runs `cd <provisioning_path> && ansible-playbook ... --limit="<limit>" <playbook>`
+ * in the guest's shell, path and playbook unquoted (ansible/provisioner/guest.rb
+ * execute_ansible_command_on_guest, base.rb ansible_playbook_command_for_shell_execution);
+ * `ansible` runs on the host without a shell (host.rb, Vagrant::Util::Subprocess).
+ */
+function checkGuestCommandWords(step: Extract<Provision, { type: "ansible" | "ansible_local" }>, errors: Problem[]): void {
+  const at = step.path;
+  const said = "ansible_local pastes it unquoted into the command the guest's shell runs";
+  if (!PLAIN_WORD.test(step.playbook)) {
+    errors.push({ path: `${at}.playbook`, message: `${JSON.stringify(step.playbook)}: ${said}`, fix: "use letters, digits and _ . , : = + @ % / ~ - in the path" });
+  }
+  if (step.provisioningPath !== undefined && !PLAIN_WORD.test(step.provisioningPath)) {
+    errors.push({ path: `${at}.provisioningPath`, message: `${JSON.stringify(step.provisioningPath)}: ${said}`, fix: "use letters, digits and _ . , : = + @ % / ~ - in the path" });
+  }
+  if (step.limit !== undefined && ACTIVE_IN_DOUBLE_QUOTES.test(step.limit)) {
+    errors.push({
+      path: `${at}.limit`,
+      message: `${JSON.stringify(step.limit)}: ansible_local passes it as --limit="..." to the guest's shell, which acts on $, backquotes, backslashes and quotes there`,
+      fix: "write the host pattern without $ ` \\ \"",
+    });
+  }
 }
 
 /**

@@ -21,14 +21,17 @@ export type FolderOption = "owner" | "group" | "mountOptions" | "nfsVersion" | "
 /**
  * The types that read each option (Vagrant 2.3.4 and vagrant-libvirt 0.11.2):
  * - owner, group: the virtualbox and smb mounts (plugins/synced_folders/unix_mount_helpers.rb
- *   detect_owner_group_ids) and rsync's `--chown` (plugins/synced_folders/rsync/helper.rb);
+ *   detect_owner_group_ids) and rsync's, which chowns the copy in the guest after each sync
+ *   (plugins/synced_folders/rsync/default_unix_cap.rb rsync_post; `--chown` instead with
+ *   `rsync__rsync_ownership`, rsync/helper.rb rsync_single);
  *   nfs keeps the host's ids and Vagrant's validate refuses them there (kernel_v2/config/vm.rb
  *   `shared_folder_nfs_owner_group`); 9p's `:owner` is deprecated for `:access` (cap/mount_9p.rb).
  * - mountOptions: `mount_options` (an array) of virtualbox, nfs (guests/linux/cap/nfs.rb) and smb;
  *   9p and virtiofs read `mount_opts`, one string (cap/mount_9p.rb, cap/mount_virtiofs.rb).
  * - nfsVersion, nfsUdp: `nfs_version`, `nfs_udp` (plugins/synced_folders/nfs/synced_folder.rb prepare_folder).
  * - rsyncExclude, rsyncArgs: `rsync__exclude`, `rsync__args`, scoped to rsync by the `rsync__`
- *   prefix (action/builtin/mixin_synced_folders.rb scoped_hash_override; rsync/helper.rb reads :exclude, :args).
+ *   prefix (action/builtin/mixin_synced_folders.rb synced_folders, via util/scoped_hash_override.rb;
+ *   rsync/helper.rb rsync_single reads :exclude, :args).
  * - smbUsername: `smb_username` (plugins/synced_folders/smb/synced_folder.rb prepare).
  * - accessMode: 9p's `accessmode`, libvirt's <filesystem accessmode> (cap/synced_folder_9p.rb prepare).
  */
@@ -47,8 +50,9 @@ export const FOLDER_OPTION_TYPES: Record<FolderOption, readonly SyncedFolderType
 /**
  * The type Vagrant uses for a folder without one, when it is certain: VirtualBox's shared
  * folders on VirtualBox (priority 10 over nfs, rsync 5, smb 7, which Linux hosts cannot
- * use). On libvirt it is the first usable of equal-priority types (virtiofs, nfs, rsync:
- * mixin_synced_folders.rb default_synced_folder_type), so it is left open.
+ * use). On libvirt it is the first usable of the priority-5 types, tried in the order Ruby's
+ * unstable sort leaves them (mixin_synced_folders.rb default_synced_folder_type; Vagrant 2.3.4
+ * with vagrant-libvirt 0.11.2: rsync, nfs, virtiofs, then 9p at 4), so it is left open.
  */
 export function folderTypeOn(provider: Provider, folder: SyncedFolder): SyncedFolderType | undefined {
   return folder.type ?? (provider === "virtualbox" ? "virtualbox" : undefined);

@@ -100,7 +100,8 @@ export interface SyncedFolderConfig {
   guest: string;
   /**
    * How it is shared; default: VirtualBox's shared folders on virtualbox; on libvirt the first
-   * type the host can serve of virtiofs, nfs and rsync (Vagrant's choice by priority).
+   * type the host can serve of rsync, nfs and virtiofs (all of Vagrant's priority 5; that order
+   * is Vagrant 2.3.4's unstable sort with vagrant-libvirt 0.11.2: name the type to be sure).
    * 9p and virtiofs are libvirt's, virtualbox is VirtualBox's; rsync copies at `vagrant up`
    * and `vagrant reload` (and `vagrant rsync`), it does not share.
    */
@@ -171,9 +172,9 @@ export interface ShellStep {
   inline?: string;
   /** A script file on the host, relative to the lab folder. */
   path?: string;
-  /** Arguments, each passed as one word. */
+  /** Arguments, each passed as one word, as written (`$`, backquotes and backslashes included). */
   args?: string[];
-  /** Environment variables of the script. */
+  /** Environment variables of the script; values as written. */
   env?: Record<string, string>;
   /** Run as root (default true). */
   privileged?: boolean;
@@ -275,8 +276,9 @@ export interface LibvirtMachineConfig {
   /** The root and extra disks' cache mode (default libvirt's). */
   diskCache?: DiskCache;
   /**
-   * The model of the management NIC (adapter 1; default virtio). vagrant-libvirt gives it to
-   * every NIC of the machine (`nic_model_type`), so a NIC's nicType must agree with it.
+   * The model of the management NIC (adapter 1; default virtio): `nic_model_type`, which is
+   * also the model of every NIC without a nicType; vagrant-libvirt before 0.12.2 sets it on
+   * every NIC when the machine starts, a nicType included (warned about).
    */
   managementNicModel?: LibvirtNicModel;
   /** Graphics console (default vnc, vagrant-libvirt's); none for headless labs. */
@@ -425,11 +427,15 @@ export interface LabConfig {
   defaults?: MachineDefaults;
   networks?: Record<string, NetworkConfig>;
   machines: MachineConfig[];
-  /** Share the project folder as /vagrant (default: VirtualBox yes, libvirt no: it needs NFS). */
+  /** Share the project folder as /vagrant (default: VirtualBox yes; libvirt no: Vagrant would use rsync's one-way copy or NFS there, whichever the host has). */
   syncedFolder?: boolean;
   /** Folders shared with every machine. */
   syncedFolders?: SyncedFolderConfig[];
-  /** Vagrant plugins the lab needs (`config.vagrant.plugins`): Vagrant offers to install the missing ones. */
+  /**
+   * Vagrant plugins the lab needs (`config.vagrant.plugins`). Vagrant checks them on every
+   * command; in a terminal it asks to install missing ones from rubygems.org, while kvm-lab
+   * (no terminal) stops with the `vagrant plugin install` line to run.
+   */
   vagrantPlugins?: string[];
   /** Every machine's /etc/hosts lists every machine by its static address on this network (what vagrant-hostmanager is installed for). */
   etcHosts?: { network: string };

@@ -74,7 +74,7 @@ function mtuComment(provider: Provider, nic: Nic): string[] {
   if (nic.mtu === undefined) return [];
   if (!nic.autoConfig) return [`  MTU ${nic.mtu}: not set in the guest (autoConfig is false)${provider === "libvirt" ? "; libvirt__mtu sets the host side" : ""}`];
   if (provider === "libvirt" && nic.network.mode === "bridged") {
-    return [`  MTU ${nic.mtu}: set in the guest by kvm-lab's MTU step (vagrant-libvirt's`, "  public_interface.xml.erb has no MTU)"];
+    return [`  MTU ${nic.mtu}: set in the guest by kvm-lab's MTU step (vagrant-libvirt 0.11's`, "  public_interface.xml.erb has no MTU)"];
   }
   return provider === "libvirt"
     ? [`  MTU ${nic.mtu}: libvirt__mtu on the NIC and on the network vagrant-libvirt creates,`, "  and in the guest by kvm-lab's MTU step"]

@@ -28,7 +28,7 @@ export function accessView(lab: Lab, machine: Machine): AccessView {
  * `config.vm.define name, autostart: false, primary: true`: options Vagrant keeps per machine
  * (plugins/kernel_v2/config/vm.rb, VMConfig#define); only what differs from the defaults.
  * `autostart: false`: plain `vagrant up` skips the machine (plugins/commands/up/command.rb,
- * UpCommand#execute); `primary: true`: the machine `vagrant ssh` picks
+ * CommandUp::Command#execute); `primary: true`: the machine `vagrant ssh` picks
  * (lib/vagrant/vagrantfile.rb, Vagrantfile#primary_machine_name).
  */
 export function defineOptions(machine: Machine): OptionPairs {

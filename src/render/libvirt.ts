@@ -159,8 +159,9 @@ function hiddenVirtualization(): ProviderCallView[] {
  * (lib/vagrant-libvirt/config.rb): disk_bus; machine_virtual_size in GiB
  * (action/handle_box_image.rb: ByteNumber.from_GB, 1024^3; smaller than the box's is
  * ignored with a warning); nic_model_type, the model of every NIC without its own
- * (action/create_network_interfaces.rb), the management NIC's included, and set on every
- * interface when the domain starts (action/start_domain.rb "Interface type");
+ * (action/create_network_interfaces.rb), the management NIC's included, and, before
+ * vagrant-libvirt 0.12.2, set on every interface when the domain starts
+ * (action/start_domain.rb "Interface type"; 0.12.2 keeps an adapter's own model);
  * graphics_type ("none" leaves out graphics and video: templates/domain.xml.erb); keymap.
  */
 function deviceSettings(machine: Machine): ProviderSettingView[] {
@@ -171,7 +172,7 @@ function deviceSettings(machine: Machine): ProviderSettingView[] {
     settings.push({ comment: ["the root disk's size in GiB (the guest grows its partition itself)"], key: "machine_virtual_size", value: machine.diskSizeGiB });
   }
   if (libvirt.managementNicModel) {
-    settings.push({ comment: ["the management NIC's model, which vagrant-libvirt gives every NIC of the machine"], key: "nic_model_type", value: libvirt.managementNicModel });
+    settings.push({ comment: ["the management NIC's model, and every NIC's without a model of its own"], key: "nic_model_type", value: libvirt.managementNicModel });
   }
   if (libvirt.graphics) settings.push({ comment: [libvirt.graphics === "none" ? "no graphics console (headless)" : "the graphics console"], key: "graphics_type", value: libvirt.graphics });
   if (libvirt.keymap !== undefined) settings.push({ key: "keymap", value: libvirt.keymap });
@@ -227,7 +228,8 @@ function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
   const line = providerDeclaration(lab, machine, nic);
   // vagrant-libvirt's libvirt__mtu: the NIC's <mtu> (create_network_interfaces.rb interface_xml)
   // and, for a network it creates, the network's (create_networks.rb, private_network.xml.erb).
-  // A bridged NIC's interface (public_interface.xml.erb) takes no MTU: the guest step alone sets it.
+  // A bridged NIC's interface takes no MTU in vagrant-libvirt 0.11 (public_interface.xml.erb;
+  // 0.12.0 added one, vagrant-libvirt ee06cd0): the guest step alone sets it.
   const mtu: OptionPairs = nic.mtu !== undefined && nic.network.mode !== "bridged" ? [["libvirt__mtu", nic.mtu]] : [];
   return { ...line, comment: [...line.comment, ...guestSettingComment("libvirt", nic)], options: guestSettingOptions(nic, [...line.options!, ...mtu]) };
 }

@@ -92,15 +92,26 @@ function view(comment: string[], first: string, head: OptionPairs, settings: Pro
   return { comment, first, options: [name, ...others, ...kept.map((s): [string, ProvisionSettingView["value"]] => [s.key, s.value]), ...run], variable: undefined, settings: [] };
 }
 
+/**
+ * A shell step's argument or env value as Vagrant must be given it to pass it on as written:
+ * Vagrant puts each between double quotes in the command the guest's shell runs (shell/
+ * provisioner.rb quote_and_escape, provision_ssh), where `$`, backquote and backslash still
+ * act; a backslash before each makes them plain characters there.
+ */
+export function literalInVagrantQuotes(text: string): string {
+  return text.replace(/[\\$`]/g, "\\$&");
+}
+
 function stepView(step: Provision, labGroups: Record<string, string[]>): ProvisionView {
   switch (step.type) {
     case "shell": {
-      // shell/config.rb: inline, path, args (each passed quoted), env, privileged (default true).
-      const env = Object.keys(step.env).length ? { key: "env", value: undefined, hash: step.env } : setting("env", undefined);
+      // shell/config.rb: inline, path, args (each one word, as written), env, privileged (default true).
+      const envValues = Object.fromEntries(Object.entries(step.env).map(([key, value]) => [key, literalInVagrantQuotes(value)]));
+      const env = Object.keys(envValues).length ? { key: "env", value: undefined, hash: envValues } : setting("env", undefined);
       return view([], "shell", [["name", step.name], ...runOption(step)], [
         setting("inline", step.inline),
         setting("path", step.script),
-        setting("args", step.args.length ? step.args : undefined),
+        setting("args", step.args.length ? step.args.map(literalInVagrantQuotes) : undefined),
         env,
         setting("privileged", step.privileged ? undefined : false),
       ], "shell");

@@ -2,6 +2,7 @@
 // installed (exit 3, with an install hint), vagrant failing (exit 4, its stderr kept).
 import { VagrantFailedError, VagrantMissingError, VagrantTooOldError } from "../errors.js";
 import { runProcess, stopRunningProcesses } from "../process/run.js";
+import { missingPlugins } from "./missing-plugins.js";
 
 export interface VagrantOptions {
   /** The lab folder (where the Vagrantfile is). */
@@ -46,6 +47,14 @@ export async function executeVagrant(args: string[], options: VagrantOptions): P
   }
   if (result.timedOut) {
     throw new VagrantFailedError(command, `${stderr}\n(timed out after ${options.timeoutMs} ms)`, { cause: result });
+  }
+  const plugins = result.failed ? missingPlugins(`${stdout}\n${stderr}`) : undefined;
+  if (plugins) {
+    // Vagrant's own words here are only that it needs a TTY (see missing-plugins.ts).
+    throw new VagrantFailedError(command, `the Vagrant plugins the lab needs (config.vagrant.plugins) are not installed: ${plugins.join(", ")}`, {
+      hint: `vagrant plugin install ${plugins.join(" ")}`,
+      cause: result,
+    });
   }
   if (result.failed) {
     throw new VagrantFailedError(command, stderr || stdout, { cause: result });

@@ -2,7 +2,7 @@
 // renderer makes of the settings that pass (CPU features, VM positions, disks).
 import { checkConfig } from "../../../src/config/load.js";
 import { normalizeLab } from "../../../src/config/normalize.js";
-import type { LabConfig, MachineConfig, Provider } from "../../../src/config/types.js";
+import type { ExtraValue, LabConfig, MachineConfig, Provider } from "../../../src/config/types.js";
 import { ConfigError, formatProblem, type Problem } from "../../../src/errors.js";
 import { renderVagrantfile } from "../../../src/render/vagrantfile.js";
 
@@ -48,6 +48,9 @@ describe("libvirt CPU", () => {
     for (const cpuMode of ["host-model", "host-passthrough"] as const) {
       const p = at(problemsOf(lab([{ name: "m1", libvirt: { cpuMode, cpuModel: "EPYC" } }])), "machines[0] (m1).libvirt.cpuModel");
       expect(p.message).toMatch(/only in mode "custom"/);
+      // config.rb finalize! sets the model to '' in every mode but custom, so its validate never
+      // sees one: a real `vagrant validate` passes host-passthrough with cpu_model "EPYC".
+      expect(p.message).toMatch(new RegExp(`with ${cpuMode} vagrant-libvirt drops it without a word`));
     }
     expect(at(problemsOf(lab([{ name: "m1", cpuModel: "EPYC", libvirt: { cpuMode: "host-model" } }])), "machines[0] (m1).cpuModel").fix).toMatch(/custom/);
     expect(problemsOf(lab([{ name: "m1", libvirt: { cpuMode: "custom", cpuModel: "EPYC" } }]))).toEqual([]);
@@ -112,9 +115,12 @@ describe("libvirt devices", () => {
     expect(at(warningsOf(lab([{ name: "m1", libvirt: { keymap: "dee" } }])), "machines[0] (m1).libvirt.keymap").fix).toBe('did you mean "de"?');
     expect(at(warningsOf(lab([{ name: "m1", libvirt: { keymap: "de", graphics: "none" } }])), "machines[0] (m1).libvirt.keymap").message).toMatch(/no console/);
   });
-  test("the management NIC's model against a NIC's own type (vagrant-libvirt sets it on every NIC)", () => {
+  test("the management NIC's model against a NIC's own type: a warning (vagrant-libvirt before 0.12.2 sets it on every NIC)", () => {
     const config = lab([{ name: "m1", nics: [{ mode: "null", nicType: "82540EM" }], libvirt: { managementNicModel: "virtio" } }]);
-    expect(at(problemsOf(config), "machines[0] (m1).nics[0].nicType").fix).toBe('remove nicType, or set managementNicModel to "e1000"');
+    expect(problemsOf(config)).toEqual([]);
+    const w = at(warningsOf(config), "machines[0] (m1).nics[0].nicType");
+    expect(w.message).toMatch(/vagrant-libvirt before 0\.12\.2 gives every NIC/);
+    expect(w.fix).toBe('remove nicType, or set managementNicModel to "e1000"');
     expect(problemsOf(config, "virtualbox")).toEqual([]);
   });
   test("devices render with vagrant-libvirt's spellings", () => {
@@ -183,6 +189,14 @@ describe("VirtualBox", () => {
     expect(at(problems, "machines[0] (m1).virtualbox.customize[0].args[0]").fix).toMatch(/leave the VM out/);
     expect(at(problems, "machines[0] (m1).virtualbox.customize[0].args[1]").fix).toBe("use memory instead");
   });
+  test("customize: a typed modifyvm option with its value joined by = or : (IPRT getopt.cpp rtGetOptSearchLong takes both)", () => {
+    const args = ["--cpus=4", "--cpu-profile:host", "--nested-hw-virt=on", "--memory", "4096", "--vram=16"];
+    const problems = problemsOf(lab([{ name: "m1", virtualbox: { customize: [{ command: "modifyvm", args }] } }]), "virtualbox");
+    expect(at(problems, "machines[0] (m1).virtualbox.customize[0].args[0]").fix).toBe("use cpus instead");
+    expect(at(problems, "machines[0] (m1).virtualbox.customize[0].args[1]").fix).toBe("use virtualbox.cpuProfile instead");
+    expect(at(problems, "machines[0] (m1).virtualbox.customize[0].args[2]").fix).toBe("use nested instead");
+    expect(problems.map((p) => p.path)).not.toContain("machines[0] (m1).virtualbox.customize[0].args[5]");
+  });
   test("customize puts the VM where VBoxManage takes it; guest properties and the CPU profile", () => {
     const text = render(
       lab([
@@ -228,6 +242,20 @@ describe("escape hatch", () => {
     expect(w.fix).toBe('did you mean "video_type"?');
     expect(at(warningsOf(lab([{ name: "m1", virtualbox: { options: { gu: true } } }]), "virtualbox"), "machines[0] (m1).virtualbox.options.gu").message).toMatch(/"gu" is not a setting/);
     expect(warningsOf(lab([{ name: "m1", libvirt: { options: { video_type: "virtio", qemu_env: { A: "b" } } } }]))).toEqual([]);
+  });
+  test("an accessor a vagrant-libvirt method fills is refused, not offered as `libvirt.<key> = value`", () => {
+    // config.rb: `storage`, `memorybacking`, `qemuargs`, ... push hashes with symbol keys; `channel` is a method.
+    const cases: [string, ExtraValue][] = [["memory_backing", [{ name: "source" }]], ["qemu_args", [{ value: "-x" }]], ["channel", "x"], ["cdroms", []], ["numa_nodes", [{ cpus: "0-1" }]]];
+    for (const [key, value] of cases) {
+      const p = at(problemsOf(lab([{ name: "m1", libvirt: { options: { [key]: value } } }])), `machines[0] (m1).libvirt.options.${key}`);
+      expect(p.message).toMatch(new RegExp(`^libvirt\\.${key} is no plain setting: vagrant-libvirt fills it through `));
+      expect(p.fix).toBe("remove it: the escape hatch writes `libvirt.<key> = value` settings only");
+    }
+    expect(at(problemsOf(lab([{ name: "m1", libvirt: { options: { memory_backing: [] } } }])), "machines[0] (m1).libvirt.options.memory_backing").message).toContain("the memorybacking method");
+    // Not offered as a "did you mean" either.
+    expect(at(warningsOf(lab([{ name: "m1", libvirt: { options: { qemu_arg: "x" } } }])), "machines[0] (m1).libvirt.options.qemu_arg").fix ?? "").not.toContain("qemu_args");
+    // Plain settings that take string-keyed hashes or arrays stay allowed.
+    expect(problemsOf(lab([{ name: "m1", libvirt: { options: { qemu_env: { A: "b" }, boot_order: ["hd"], sysinfo: { bios: { vendor: "x" } } } } }]))).toEqual([]);
   });
   test("options render as literals: hashes with string keys", () => {
     const text = render(lab([{ name: "m1", libvirt: { options: { qemu_env: { 'A"#{x}': "b" }, features: ["acpi", "apic"] } } }]));

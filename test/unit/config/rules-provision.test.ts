@@ -166,6 +166,17 @@ describe("ansible", () => {
     expect(warningsOf(withSteps({ ...step, provisioningPath: "/srv/ansible" }), "libvirt")).toEqual([]);
   });
 
+  test("ansible_local: playbook and provisioningPath go unquoted, limit in double quotes, into the guest's shell", () => {
+    const hostile = { type: "ansible_local", playbook: "site.yml; touch /pwned", provisioningPath: "/srv/$(id)", limit: 'web*"; id; "' };
+    const errors = errorsOf({ ...withSteps(hostile), syncedFolder: true });
+    expect(at(errors, `${STEP}.playbook`).message).toBe('"site.yml; touch /pwned": ansible_local pastes it unquoted into the command the guest\'s shell runs');
+    expect(at(errors, `${STEP}.provisioningPath`).fix).toBe("use letters, digits and _ . , : = + @ % / ~ - in the path");
+    expect(at(errors, `${STEP}.limit`).message).toMatch(/--limit="\.\.\." to the guest's shell/);
+    // Host patterns without those characters pass; `ansible` runs without a shell, so anything goes there.
+    expect(errorsOf({ ...withSteps({ type: "ansible_local", playbook: "site.yml", provisioningPath: "/srv/ansible-1", limit: "web*:!web2:&db[0]" }), syncedFolder: true })).toEqual([]);
+    expect(errorsOf(withSteps({ type: "ansible", playbook: "site.yml", limit: 'a"$b' }))).toEqual([]);
+  });
+
   test("verbose is v to vvvvvv", () => {
     const p = at(errorsOf(withSteps({ type: "ansible", playbook: "site.yml", verbose: "loud" })), `${STEP}.verbose`);
     expect(p.message).toBe('"loud" is not a verbosity (Vagrant would run -v instead)');

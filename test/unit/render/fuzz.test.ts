@@ -8,6 +8,7 @@ import path from "node:path";
 import fs from "fs-extra";
 import { normalizeLab } from "../../../src/config/normalize.js";
 import type { LabConfig, Provider } from "../../../src/config/types.js";
+import { literalInVagrantQuotes } from "../../../src/render/provision.js";
 import { renderVagrantfile } from "../../../src/render/vagrantfile.js";
 import { readWithRuby, tempDir } from "../../support/tools.js";
 
@@ -43,6 +44,12 @@ function fuzzLab(provider: Provider): { config: LabConfig; values: string[] } {
     values.push(value);
     return value;
   };
+  // A shell step's args and env values reach Ruby escaped for Vagrant's double quotes (render/provision.ts).
+  const takeForShell = () => {
+    const value = hostile();
+    values.push(literalInVagrantQuotes(value));
+    return value;
+  };
   const config: LabConfig = {
     name: take(),
     provider,
@@ -56,7 +63,7 @@ function fuzzLab(provider: Provider): { config: LabConfig; values: string[] } {
       provision: [
         take(),
         take(),
-        { type: "shell", name: take(), path: take(), args: [take(), take()], env: { KEY: take() }, privileged: false, run: "always" },
+        { type: "shell", name: take(), path: take(), args: [takeForShell(), takeForShell()], env: { KEY: takeForShell() }, privileged: false, run: "always" },
         { type: "file", name: take(), source: take(), destination: take() },
         { type: "ansible_local", name: take(), playbook: take(), provisioningPath: take(), extraVars: { [`k${i}`]: take(), nested: { list: [take(), 1, true] } }, groups: { g: [take()] }, limit: take(), verbose: take() },
       ],

@@ -8,6 +8,7 @@ import { labInventoryGroups, ansibleGroupName } from "../../../src/config/invent
 import { normalizeLab } from "../../../src/config/normalize.js";
 import type { ExtraValue } from "../../../src/config/types.js";
 import { rubyHash } from "../../../src/render/ruby.js";
+import { provisionViews } from "../../../src/render/provision.js";
 import { renderVagrantfile } from "../../../src/render/vagrantfile.js";
 import { ROOT, tempDir } from "../../support/tools.js";
 
@@ -127,9 +128,18 @@ describe("templates/guest-mtu.sh", () => {
     expect((await fs.readFile(rules, "utf8")).trim().split("\n")).toHaveLength(2);
   });
 
+  test("a MAC without its MTU is refused, not dropped, and nothing is written", async () => {
+    const result = await run(["08:00:27:aa:bb:01", "9000", "08:00:27:aa:bb:02"]);
+    expect(result.exitCode).toBe(2);
+    expect(result.stderr).toContain("usage");
+    expect(await fs.pathExists(path.join(root, "etc/udev/rules.d/70-kvm-lab-mtu.rules"))).toBe(false);
+  });
+
   test("a MAC or MTU that is not one is refused", async () => {
     expect((await run(['08:00:27:aa:bb:01", RUN+="/bin/x', "9000"])).stderr).toContain("is not a MAC address");
     expect((await run(["08:00:27:aa:bb:01", "9000x"])).stderr).toContain("is not an MTU");
+    // Said as data: dash's echo would turn \\c into "stop here".
+    expect((await execa("dash", [SCRIPT, "08:00:27:aa:bb:01", "1\\c0"], { env: { KVMLAB_MTU_ROOT: root }, reject: false })).stderr).toBe("kvm-lab: 1\\c0 is not an MTU");
   });
 });
 
@@ -175,4 +185,39 @@ test("autoConfig false: auto_config: false once on every declared NIC; kvm-lab's
     for (const d of nics) expect(d.match(/auto_config: false/g)).toHaveLength(1);
     expect(text).not.toContain("configure_nics_script, args");
   }
+});
+
+describe("shell step args and env reach the script as written", () => {
+  const GEM = "/usr/share/rubygems-integration/all/gems/vagrant-2.3.4";
+  // Vagrant's own quoting of each value (shell/provisioner.rb quote_and_escape), by real Ruby.
+  async function vagrantQuotes(values: string[]): Promise<string[]> {
+    const script =
+      'g = ARGV.shift; $LOAD_PATH.unshift(g + "/lib"); require "vagrant"; require g + "/plugins/provisioners/shell/provisioner"; ' +
+      'pr = VagrantPlugins::Shell::Provisioner.allocate; puts JSON.generate(ARGV.map { |a| pr.send(:quote_and_escape, a) })';
+    const { stdout } = await execa("ruby", ["-rjson", "-e", script, GEM, ...values]);
+    return JSON.parse(stdout);
+  }
+  const hostile = ["a$(touch pwned)b", "`touch pwned2`", "$HOME", "back\\slash \\$x", 'q"u\\"o"te', "it's", "two words", "\\", "$"];
+
+  (fs.existsSync(GEM) ? test : test.skip)("rendered values, quoted by Vagrant, read back by bash and dash as the config wrote them", async () => {
+    const config = { name: "lab", box: "b", machines: [{ name: "m1", provision: [{ type: "shell" as const, inline: "true", args: hostile, env: { V: hostile.join("|") } }] }] };
+    const { lab } = normalizeLab(config, { provider: "libvirt" });
+    const [step] = provisionViews(lab, lab.machines[0]);
+    const settings = Object.fromEntries(step.settings.map((s) => [s.key, s.hash ?? s.value]));
+    const args = settings.args as string[];
+    const env = settings.env as Record<string, string>;
+    const dir = await tempDir("kvm-lab-shell-args-");
+    try {
+      const quoted = await vagrantQuotes([...args, env.V]);
+      // As provision_ssh builds it: `V=<quoted> <script> <quoted args>`.
+      const command = `V=${quoted[quoted.length - 1]} sh -c 'printf "%s\\n" "$V" "$@"' script ${quoted.slice(0, -1).join(" ")}`;
+      for (const shell of ["bash", "dash"]) {
+        const { stdout } = await execa(shell, ["-c", command], { cwd: dir });
+        expect(stdout.split("\n")).toEqual([hostile.join("|"), ...hostile]);
+      }
+      expect(await fs.readdir(dir)).toEqual([]);
+    } finally {
+      await fs.remove(dir);
+    }
+  }, 60_000);
 });
