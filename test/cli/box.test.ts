@@ -17,7 +17,7 @@ afterEach(() => fs.remove(out));
 test("box list names every recipe with its version and disk size", async () => {
   const result = await kvmLab(["box", "list"], { cwd: ROOT });
   expect(result.exitCode).toBe(0);
-  expect(result.stdout).toMatch(/^debian-12-kvm +1\.0\.0 +20 GiB +Debian 12/m);
+  expect(result.stdout).toMatch(/^debian-12-kvm +1\.1\.0 +20 GiB +Debian 12/m);
   expect(result.stdout).toMatch(/^debian-12-minimal +1\.0\.0 +8 GiB +Debian 12/m);
 });
 

@@ -156,13 +156,14 @@ maybe("debian-12-minimal", () => {
 // kvm-ok, libvirtd and virbr0 (and really runs a guest under KVM) is the KVM machine of
 // test/e2e/lab.test.ts, which boots it through kvm-lab and checks all of that in the guest.
 maybe("debian-12-kvm", () => {
-  test("builds for libvirt and VirtualBox, each under 200 MB, with a catalog", async () => {
+  // 200 MB until 1.1.0 added rsync and ansible-core (with its Python): about 25 MB more.
+  test("builds for libvirt and VirtualBox, each under 240 MB, with a catalog", async () => {
     const built = await buildTestBox("debian-12-kvm");
     const catalog = await fs.readJson(built.catalog);
-    expect(catalog).toMatchObject({ name: "kvm-lab/debian-12-kvm", versions: [{ version: "1.0.0" }] });
+    expect(catalog).toMatchObject({ name: "kvm-lab/debian-12-kvm", versions: [{ version: "1.1.0" }] });
     for (const box of built.boxes) {
       process.stderr.write(`${path.basename(box.file)}: ${(box.bytes / 2 ** 20).toFixed(0)} MiB${box.reused ? " (reused)" : ""}\n`);
-      expect(box.bytes).toBeLessThan(200_000_000);
+      expect(box.bytes).toBeLessThan(240_000_000);
       expect(catalog.versions[0].providers).toContainEqual(expect.objectContaining({ name: box.provider, checksum_type: "sha256", checksum: box.sha256 }));
     }
     expect(built.boxes.map((b) => b.provider)).toEqual(["libvirt", "virtualbox"]);
