@@ -474,6 +474,12 @@ describe("each root problem is reported once", () => {
       { path: "upTimeoutMinutes", message: "-5 minutes cannot bound vagrant up", fix: "use 1 or more (default 30)" },
     ]);
   });
+  test("a boot timeout below 1 is refused once, where it is written", () => {
+    expect(problemsOf(edit((c) => (c.defaults = { bootTimeoutSeconds: 0 })))).toEqual([
+      { path: "defaults.bootTimeoutSeconds", message: "0 seconds cannot bound a boot", fix: "use 1 or more (Vagrant's default 300)" },
+    ]);
+    expect(problemsOf(edit((c) => (c.machines[1].bootTimeoutSeconds = -1))).map((p) => p.path)).toEqual(["machines[1] (m2).bootTimeoutSeconds"]);
+  });
   test("a wrong type in defaults: once", () => {
     expect(paths(problemsOf(edit((c) => ((c as any).defaults = { cpus: "2", nested: "yes" }))))).toEqual(["defaults.cpus", "defaults.nested"]);
   });
