@@ -42,6 +42,7 @@ const COUNTS = {
   memory: { what: (n: number) => `${n} MB of memory`, fix: "use a positive number of MB, e.g. 2048" },
   timeoutSeconds: { what: (n: number) => `${n} seconds cannot bound an SSH session`, fix: `use 1 or more (default ${DEFAULTS.checkTimeoutSeconds})` },
   upTimeoutMinutes: { what: (n: number) => `${n} minutes cannot bound vagrant up`, fix: `use 1 or more (default ${DEFAULTS.upTimeoutMinutes})` },
+  bootTimeoutSeconds: { what: (n: number) => `${n} seconds cannot bound a boot`, fix: "use 1 or more (Vagrant's default 300)" },
 } as const;
 
 function countAt(value: unknown, key: keyof typeof COUNTS, path: string, problems: Problem[]): number | undefined {
@@ -59,6 +60,7 @@ interface Defaults {
   memory?: number;
   nested?: boolean;
   accel?: (typeof ACCELS)[number];
+  bootTimeoutSeconds?: number;
 }
 
 function readDefaults(raw: Raw, problems: Problem[]): Defaults {
@@ -68,6 +70,7 @@ function readDefaults(raw: Raw, problems: Problem[]): Defaults {
     memory: countAt(raw.memory, "memory", "defaults", problems),
     nested: bool(raw.nested),
     accel: oneOf(ACCELS, raw.accel),
+    bootTimeoutSeconds: countAt(raw.bootTimeoutSeconds, "bootTimeoutSeconds", "defaults", problems),
   };
 }
 
@@ -184,6 +187,8 @@ function normalizeMachine(raw: Raw, path: string, group: string | undefined, ent
     box: boxOn(ctx.provider, raw, rawDefaults, ctx.config),
     boxUrl: str(raw.boxUrl) ?? str(ctx.config.boxUrl),
     boxVersion: str(raw.boxVersion) ?? str(rawDefaults.boxVersion),
+    bootTimeoutSeconds: countAt(raw.bootTimeoutSeconds, "bootTimeoutSeconds", path, problems) ?? defaults.bootTimeoutSeconds,
+    boxCheckUpdate: bool(raw.boxCheckUpdate) ?? bool(rawDefaults.boxCheckUpdate),
     cpus: countAt(raw.cpus, "cpus", path, problems) ?? defaults.cpus ?? DEFAULTS.cpus,
     memory: countAt(raw.memory, "memory", path, problems) ?? defaults.memory ?? DEFAULTS.memory,
     nested: bool(raw.nested) ?? defaults.nested ?? DEFAULTS.nested,

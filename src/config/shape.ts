@@ -87,6 +87,8 @@ const machineDefaults = {
   nested: boolean,
   accel: oneOf(ACCELS),
   boxVersion: string,
+  bootTimeoutSeconds: integer,
+  boxCheckUpdate: boolean,
   diskSizeGiB: integer,
   ssh,
   libvirt: libvirtMachine,

@@ -362,6 +362,15 @@ export interface MachineDefaults {
   nested?: boolean;
   /** libvirt: hardware KVM (host-passthrough CPU) or QEMU software emulation. */
   accel?: Accel;
+  /**
+   * Seconds Vagrant waits for the machine to boot and answer SSH (`boot_timeout`; Vagrant's
+   * default 300): raise it for slow boots, QEMU software emulation (accel "tcg") above all.
+   * @asType integer
+   * @minimum 1
+   */
+  bootTimeoutSeconds?: number;
+  /** Ask the box's catalog for a newer version on each `vagrant up` (`box_check_update`; Vagrant's default true). */
+  boxCheckUpdate?: boolean;
   /** The box's version constraint (`box_version`, e.g. ">= 1.2, < 2"). */
   boxVersion?: string;
   /**
@@ -642,6 +651,8 @@ export interface Machine {
   box: string;
   boxUrl?: string;
   boxVersion?: string;
+  bootTimeoutSeconds?: number;
+  boxCheckUpdate?: boolean;
   cpus: number;
   memory: number;
   nested: boolean;

@@ -19,9 +19,18 @@ export function labAccessView(lab: Lab): LabAccessView {
   };
 }
 
-/** A machine's define options, box version, synced folders and SSH settings. */
+/** A machine's define options, box version and checks, boot timeout, synced folders and SSH settings. */
 export function accessView(lab: Lab, machine: Machine): AccessView {
-  return { define: defineOptions(machine), boxVersion: machine.boxVersion, folders: folderLines(lab, machine), ssh: sshSettings(lab, machine) };
+  return {
+    define: defineOptions(machine),
+    boxVersion: machine.boxVersion,
+    // kernel_v2/config/vm.rb: boot_timeout (finalize: 300), box_check_update (finalize: true
+    // unless VAGRANT_BOX_UPDATE_CHECK_DISABLE is set).
+    bootTimeout: machine.bootTimeoutSeconds,
+    boxCheckUpdate: machine.boxCheckUpdate === undefined ? undefined : { value: machine.boxCheckUpdate },
+    folders: folderLines(lab, machine),
+    ssh: sshSettings(lab, machine),
+  };
 }
 
 /**

@@ -74,6 +74,10 @@ export interface AccessView {
   /** `config.vm.define name, <these>`: autostart, primary. */
   define: OptionPairs;
   boxVersion?: string;
+  /** `node.vm.boot_timeout`, when the config sets it. */
+  bootTimeout?: number;
+  /** `node.vm.box_check_update`, when the config sets it (boxed: false must still print). */
+  boxCheckUpdate?: { value: boolean };
   folders: FolderLineView[];
   /** `node.ssh.<key> = <value>`. */
   ssh: ProviderSettingView[];

@@ -1,5 +1,5 @@
 // Synced folders of the types both providers have, SSH settings, autostart/primary, box
-// versions, per-provider boxes and Vagrant plugins. `vagrant validate` runs on the rendered
+// versions and update checks, boot timeouts, per-provider boxes and Vagrant plugins. `vagrant validate` runs on the rendered
 // Vagrantfile alone in an empty folder, so every shared host folder is "." or has
 // `create: true`, and the private key named is the Vagrantfile itself (a file that is there).
 import { defineLab } from "kvm-lab";
@@ -8,7 +8,7 @@ export default defineLab({
   name: "folders-ssh",
   box: "debian/bookworm64",
   vagrantPlugins: ["vagrant-libvirt"],
-  defaults: { boxVersion: ">= 12.20230101.1, < 13", ssh: { forwardAgent: true } },
+  defaults: { boxVersion: ">= 12.20230101.1, < 13", boxCheckUpdate: false, ssh: { forwardAgent: true } },
   syncedFolders: [
     // The lab's own /vagrant replaces the project folder line: rsync, without .git and .vagrant.
     { host: ".", guest: "/vagrant", type: "rsync", rsyncExclude: [".git/", ".vagrant/"], rsyncArgs: ["--verbose", "--archive", "--delete", "-z"] },
@@ -23,6 +23,7 @@ export default defineLab({
       libvirt: { box: "generic/debian12" },
       virtualbox: { box: "bento/debian-12" },
       boxVersion: "~> 4.3",
+      bootTimeoutSeconds: 900,
       syncedFolders: [
         // smb folders need a Windows or macOS host: not here, where `vagrant validate` runs on Linux.
         { host: "site", guest: "/var/www/site/", create: true, owner: "www-data", group: "www-data", type: "rsync" },

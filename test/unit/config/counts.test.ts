@@ -5,10 +5,11 @@ import path from "node:path";
 import fs from "fs-extra";
 import { checkConfig, loadLab } from "../../../src/config/load.js";
 import type { LabConfig, MachineConfig } from "../../../src/config/types.js";
-import { ConfigError, formatProblem, type Problem } from "../../../src/errors.js";
+import { formatProblem, type Problem } from "../../../src/errors.js";
 import { planJson, planLab } from "../../../src/net/plan.js";
 import { kvmLab } from "../../support/cli.js";
 import { tempDir } from "../../support/tools.js";
+import { problemsOf } from "../../support/problems.js";
 
 function labWith(...machines: MachineConfig[]): LabConfig {
   return {
@@ -19,15 +20,6 @@ function labWith(...machines: MachineConfig[]): LabConfig {
   };
 }
 
-function problemsOf(config: unknown): Problem[] {
-  try {
-    checkConfig(config);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems;
-  }
-}
 
 function at(problems: Problem[], where: string): Problem {
   const found = problems.filter((p) => p.path === where);

@@ -5,7 +5,12 @@ import { checkConfig } from "../../../src/config/load.js";
 import { setHostPlatformForTests } from "../../../src/config/rules-folders.js";
 import { badVersionParts, isGemName } from "../../../src/config/synced-folders.js";
 import type { LabConfig, Provider, SyncedFolderConfig } from "../../../src/config/types.js";
-import { ConfigError, formatProblem, type Problem } from "../../../src/errors.js";
+import type { Problem } from "../../../src/errors.js";
+import { problemAt, problemsOf as problemsOfConfig, warningsOf as warningsOfConfig } from "../../support/problems.js";
+
+const problemsOf = (config: unknown, provider?: Provider): Problem[] => problemsOfConfig(config, { provider });
+const warningsOf = (config: unknown, provider?: Provider): Problem[] => warningsOfConfig(config, { provider });
+const at = problemAt;
 
 function lab(extra: Partial<LabConfig> = {}, machine: Record<string, unknown> = {}): LabConfig {
   return { name: "lab", box: "debian/bookworm64", machines: [{ name: "web", ...machine }, { name: "node2" }], ...extra } as LabConfig;
@@ -15,23 +20,8 @@ function folders(list: SyncedFolderConfig[], provider?: Provider): LabConfig {
   return lab({ provider }, { syncedFolders: list });
 }
 
-function problemsOf(config: unknown, provider?: Provider): Problem[] {
-  try {
-    checkConfig(config, { provider });
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems;
-  }
-}
 
-const warningsOf = (config: unknown, provider?: Provider): Problem[] => checkConfig(config, { provider }).warnings;
 
-function at(problems: Problem[], path: string): Problem {
-  const found = problems.find((p) => p.path === path);
-  if (!found) throw new Error(`no problem at ${path}; got:\n${problems.map(formatProblem).join("\n") || "(none)"}`);
-  return found;
-}
 
 const F = "machines[0] (web).syncedFolders";
 

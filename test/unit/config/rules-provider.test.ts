@@ -3,32 +3,20 @@
 import { checkConfig } from "../../../src/config/load.js";
 import { normalizeLab } from "../../../src/config/normalize.js";
 import type { ExtraValue, LabConfig, MachineConfig, Provider } from "../../../src/config/types.js";
-import { ConfigError, formatProblem, type Problem } from "../../../src/errors.js";
+import type { Problem } from "../../../src/errors.js";
 import { renderVagrantfile } from "../../../src/render/vagrantfile.js";
+import { problemAt, problemsOf as problemsOfConfig, warningsOf as warningsOfConfig } from "../../support/problems.js";
+
+const problemsOf = (config: LabConfig, provider: Provider = "libvirt"): Problem[] => problemsOfConfig(config, { provider });
+const warningsOf = (config: LabConfig, provider: Provider = "libvirt"): Problem[] => warningsOfConfig(config, { provider });
+const at = problemAt;
 
 function lab(machines: MachineConfig[], extra: Partial<LabConfig> = {}): LabConfig {
   return { name: "lab", box: "debian/bookworm64", machines, ...extra };
 }
 
-function problemsOf(config: LabConfig, provider: Provider = "libvirt"): Problem[] {
-  try {
-    checkConfig(config, { provider });
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems;
-  }
-}
 
-function warningsOf(config: LabConfig, provider: Provider = "libvirt"): Problem[] {
-  return checkConfig(config, { provider }).warnings;
-}
 
-function at(problems: Problem[], path: string): Problem {
-  const found = problems.find((p) => p.path === path);
-  if (!found) throw new Error(`no problem at ${path}; got:\n${problems.map(formatProblem).join("\n")}`);
-  return found;
-}
 
 function render(config: LabConfig, provider: Provider = "libvirt", tcg?: string[]): string {
   return renderVagrantfile(checkConfig(config, { provider }).lab, { tcg });

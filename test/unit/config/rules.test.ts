@@ -2,7 +2,12 @@
 // where there is one), and that every problem is reported at once.
 import { checkConfig } from "../../../src/config/load.js";
 import type { LabConfig, Provider } from "../../../src/config/types.js";
-import { ConfigError, formatProblem, type Problem } from "../../../src/errors.js";
+import { formatProblem, type Problem } from "../../../src/errors.js";
+import { problemAt, problemsOf as problemsOfConfig, warningsOf as warningsOfConfig } from "../../support/problems.js";
+
+const problemsOf = (config: unknown, provider?: Provider): Problem[] => problemsOfConfig(config, { provider });
+const warningsOf = (config: unknown, provider?: Provider): Problem[] => warningsOfConfig(config, { provider });
+const at = problemAt;
 
 function base(): LabConfig {
   return {
@@ -20,26 +25,8 @@ function base(): LabConfig {
 }
 
 /** The problems checkConfig reports for `config` (none when it passes). */
-function problemsOf(config: unknown, provider?: Provider): Problem[] {
-  try {
-    checkConfig(config, { provider });
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems;
-  }
-}
 
-function warningsOf(config: unknown, provider?: Provider): Problem[] {
-  return checkConfig(config, { provider }).warnings;
-}
 
-/** The one problem at `path`; fails when there is none. */
-function at(problems: Problem[], path: string): Problem {
-  const found = problems.find((p) => p.path === path);
-  if (!found) throw new Error(`no problem at ${path}; got:\n${problems.map(formatProblem).join("\n")}`);
-  return found;
-}
 
 function edit(change: (c: LabConfig & Record<string, any>) => void): LabConfig {
   const config = base() as LabConfig & Record<string, any>;
@@ -486,6 +473,12 @@ describe("each root problem is reported once", () => {
       { path: "checks.timeoutSeconds", message: "0 seconds cannot bound an SSH session", fix: "use 1 or more (default 180)" },
       { path: "upTimeoutMinutes", message: "-5 minutes cannot bound vagrant up", fix: "use 1 or more (default 30)" },
     ]);
+  });
+  test("a boot timeout below 1 is refused once, where it is written", () => {
+    expect(problemsOf(edit((c) => (c.defaults = { bootTimeoutSeconds: 0 })))).toEqual([
+      { path: "defaults.bootTimeoutSeconds", message: "0 seconds cannot bound a boot", fix: "use 1 or more (Vagrant's default 300)" },
+    ]);
+    expect(problemsOf(edit((c) => (c.machines[1].bootTimeoutSeconds = -1))).map((p) => p.path)).toEqual(["machines[1] (m2).bootTimeoutSeconds"]);
   });
   test("a wrong type in defaults: once", () => {
     expect(paths(problemsOf(edit((c) => ((c as any).defaults = { cpus: "2", nested: "yes" }))))).toEqual(["defaults.cpus", "defaults.nested"]);

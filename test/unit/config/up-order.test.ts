@@ -3,22 +3,14 @@
 import { checkConfig } from "../../../src/config/load.js";
 import type { LabConfig, MachineConfig } from "../../../src/config/types.js";
 import { autostartMachines, upWaves } from "../../../src/config/up-order.js";
-import { ConfigError, formatProblem, type Problem } from "../../../src/errors.js";
+import { formatProblem } from "../../../src/errors.js";
 import { libvirtReachable, render, rubySyntaxOk, vagrantValidate } from "../../support/tools.js";
+import { problemsOf } from "../../support/problems.js";
 
 const labWith = (...machines: MachineConfig[]): LabConfig => ({ name: "lab", box: "debian/bookworm64", machines });
 const loaded = (...machines: MachineConfig[]) => checkConfig(labWith(...machines));
 const all = (lab: { machines: { name: string }[] }) => lab.machines.map((m) => m.name);
 
-function problemsOf(config: unknown): Problem[] {
-  try {
-    checkConfig(config);
-    return [];
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    return error.problems;
-  }
-}
 
 describe("upWaves", () => {
   test("no upAfter: one wave of every machine, in config order", () => {
