@@ -38,7 +38,8 @@ export function labEveryField() {
   const libvirt = (model) => ({
     cpuMode: model ? "custom" : "host-passthrough",
     ...(model ? { cpuModel: model } : {}),
-    cpuFeatures: [{ name: "vmx", policy: "require" }],
+    // CPU features need a named model (vagrant-libvirt's cpu mode "custom").
+    ...(model ? { cpuFeatures: [{ name: "vmx", policy: "require" }] } : {}),
     diskBus: "virtio",
     diskCache: "none",
     managementNicModel: "virtio",
@@ -110,7 +111,7 @@ export function labEveryField() {
         autostart: false,
         upAfter: ["controller"],
         nics: nics(11),
-        syncedFolders: [{ host: "smb", guest: "/srv/smb", type: "smb", smbUsername: "lab" }, { host: "p9", guest: "/srv/9p", type: "9p", accessMode: "mapped" }],
+        syncedFolders: [{ host: "smb", guest: "/srv/smb", type: "smb", smbUsername: "lab" }, { host: "p9", guest: "/srv/9p", type: "9p", accessMode: "mapped", provider: "libvirt" }],
         provision: provision("spare"),
       },
       {

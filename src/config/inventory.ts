@@ -1,7 +1,8 @@
 // The Ansible inventory groups a lab makes by itself: one per counted machine entry
 // (`compute{n}` -> group `compute`) and one per network (the machines with a NIC on it).
 // Vagrant's ansible and ansible_local provisioners write the inventory (every machine of the
-// Vagrantfile); these groups are passed to them as `groups`, merged with a step's own.
+// Vagrantfile); these groups are passed to them as `groups`, merged with a step's own (in
+// the Vagrantfile: KvmLab.inventory_groups, templates/partials/guest-scripts.hbs).
 import type { Lab } from "./types.js";
 
 /**
@@ -33,15 +34,4 @@ export function labInventoryGroups(lab: Lab): Record<string, string[]> {
     }
   }
   return groups;
-}
-
-/** A step's groups over the lab's: a group both name gets the members of both (the lab's first). */
-export function mergeGroups(lab: Record<string, string[]>, own: Record<string, string[]>): Record<string, string[]> {
-  const merged: Record<string, string[]> = {};
-  for (const [name, members] of Object.entries(lab)) merged[name] = [...members];
-  for (const [name, members] of Object.entries(own)) {
-    const into = (merged[name] ??= []);
-    for (const member of members) if (!into.includes(member)) into.push(member);
-  }
-  return merged;
 }

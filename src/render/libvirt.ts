@@ -10,7 +10,7 @@ import { derivedMac, normalizeMac } from "../net/mac.js";
 import { natBlockOf, VAGRANT_LIBVIRT_MANAGEMENT } from "../net/provider-addresses.js";
 import { accessView, labAccessView, virtiofsMemory } from "./folders.js";
 import { describeNic, forwardLines, guestSettingComment, guestSettingOptions } from "./common.js";
-import { builtinSteps, etcHostsArgs, guestScripts, needsGuestMtu, provisionViews } from "./provision.js";
+import { builtinSteps, etcHostsArgs, guestScripts, inventoryGroupsOf, needsGuestMtu, provisionViews } from "./provision.js";
 import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderCallView, ProviderSettingView } from "./view.js";
 
 
@@ -37,6 +37,8 @@ export function libvirtView(lab: Lab): LabView {
     machines,
     guestScripts: guestScripts(machines),
     etcHostsArgs: etcHostsArgs(lab),
+    inventoryGroups: inventoryGroupsOf(lab),
+    helpersModule: guestScripts(machines).length > 0 || inventoryGroupsOf(lab) !== undefined,
   };
 }
 

@@ -4,8 +4,8 @@
 // `provision` for `type:` and `run:`); values stay raw for the templates' literal helpers.
 import fs from "node:fs";
 import path from "node:path";
-import { labInventoryGroups, mergeGroups } from "../config/inventory.js";
-import type { Lab, Machine, Nic, Provision } from "../config/types.js";
+import { labInventoryGroups } from "../config/inventory.js";
+import type { ExtraValue, Lab, Machine, Nic, Provision } from "../config/types.js";
 import { normalizeMac } from "../net/mac.js";
 import { TEMPLATES_DIR } from "../paths.js";
 import type { BuiltinStepView, GuestScriptView, MachineView, OptionPairs, ProvisionSettingView, ProvisionView } from "./view.js";
@@ -68,13 +68,29 @@ export function guestScripts(machines: readonly MachineView[]): GuestScriptView[
     .map((method) => ({ method, comment: SCRIPTS[method].comment, text: fs.readFileSync(path.join(TEMPLATES_DIR, SCRIPTS[method].file), "utf8").trimEnd() }));
 }
 
+/** The lab's Ansible groups for the KvmLab module, when some machine has an Ansible step and the lab makes groups. */
+export function inventoryGroupsOf(lab: Lab): Record<string, string[]> | undefined {
+  const ansible = lab.machines.some((m) => m.provision.some((step) => step.type === "ansible" || step.type === "ansible_local"));
+  const groups = labGroupsOf(lab);
+  return ansible && Object.keys(groups).length ? groups : undefined;
+}
+
+/** The lab's groups, made once per lab (every machine's steps ask). */
+const groupsOfLab = new WeakMap<Lab, Record<string, string[]>>();
+function labGroupsOf(lab: Lab): Record<string, string[]> {
+  let groups = groupsOfLab.get(lab);
+  if (!groups) groupsOfLab.set(lab, (groups = labInventoryGroups(lab)));
+  return groups;
+}
+
 /** The config's steps of a machine, in order. */
 export function provisionViews(lab: Lab, machine: Machine): ProvisionView[] {
-  const labGroups = labInventoryGroups(lab);
+  const labGroups = labGroupsOf(lab);
   return machine.provision.map((step) => stepView(step, labGroups));
 }
 
-const setting = (key: string, value: ProvisionSettingView["value"]): ProvisionSettingView => ({ key, value, hash: undefined });
+const setting = (key: string, value: ProvisionSettingView["value"]): ProvisionSettingView => ({ key, value, hash: undefined, labGroups: false });
+const hashSetting = (key: string, hash: Record<string, ExtraValue>): ProvisionSettingView => ({ key, value: undefined, hash, labGroups: false });
 
 /** `run:` on the call (kernel_v2/config/vm.rb `provision` takes it there); "once" is Vagrant's default and left out. */
 function runOption(step: Provision): OptionPairs {
@@ -83,8 +99,8 @@ function runOption(step: Provision): OptionPairs {
 
 /** Settings printed on the call line, or in a block when one of them is a hash (Ruby literals of ruby.ts). */
 function view(comment: string[], first: string, head: OptionPairs, settings: ProvisionSettingView[], variable: string): ProvisionView {
-  const kept = settings.filter((s) => s.value !== undefined || s.hash !== undefined);
-  if (kept.some((s) => s.hash !== undefined)) return { comment, first, options: head, variable, settings: kept };
+  const kept = settings.filter((s) => s.value !== undefined || s.hash !== undefined || s.labGroups);
+  if (kept.some((s) => s.hash !== undefined || s.labGroups)) return { comment, first, options: head, variable, settings: kept };
   const [name, ...rest] = head;
   // One line: the name (or type) first, the settings, `run:` last.
   const run = rest.filter(([key]) => key === "run");
@@ -107,7 +123,7 @@ function stepView(step: Provision, labGroups: Record<string, string[]>): Provisi
     case "shell": {
       // shell/config.rb: inline, path, args (each one word, as written), env, privileged (default true).
       const envValues = Object.fromEntries(Object.entries(step.env).map(([key, value]) => [key, literalInVagrantQuotes(value)]));
-      const env = Object.keys(envValues).length ? { key: "env", value: undefined, hash: envValues } : setting("env", undefined);
+      const env = Object.keys(envValues).length ? hashSetting("env", envValues) : setting("env", undefined);
       return view([], "shell", [["name", step.name], ...runOption(step)], [
         setting("inline", step.inline),
         setting("path", step.script),
@@ -132,7 +148,10 @@ function stepView(step: Provision, labGroups: Record<string, string[]>): Provisi
       // generate_inventory_groups drops others), and the run is limited to this machine
       // unless `limit` says otherwise (base.rb prepare_common_command_arguments).
       const local = step.type === "ansible_local";
-      const groups = mergeGroups(labGroups, step.groups);
+      // The lab's groups are written once, in the KvmLab module (inventoryGroupsOf): a lab of
+      // N machines would otherwise repeat N names in each of its N machines' steps.
+      const labHasGroups = Object.keys(labGroups).length > 0;
+      const ownGroups = Object.keys(step.groups).length ? step.groups : undefined;
       return view(
         local
           ? ["Ansible in the guest; Vagrant's inventory lists every machine, with the lab's groups"]
@@ -147,8 +166,12 @@ function stepView(step: Provision, labGroups: Record<string, string[]>): Provisi
           // ansible/config/base.rb: limit (default: this machine, provisioner/base.rb), verbose, groups, extra_vars (a Hash).
           setting("limit", step.limit),
           setting("verbose", step.verbose),
-          Object.keys(groups).length ? { key: "groups", value: undefined, hash: groups } : setting("groups", undefined),
-          Object.keys(step.extraVars).length ? { key: "extra_vars", value: undefined, hash: step.extraVars } : setting("extra_vars", undefined),
+          labHasGroups
+            ? { key: "groups", value: undefined, hash: ownGroups, labGroups: true }
+            : ownGroups
+              ? hashSetting("groups", ownGroups)
+              : setting("groups", undefined),
+          Object.keys(step.extraVars).length ? hashSetting("extra_vars", step.extraVars) : setting("extra_vars", undefined),
         ],
         "ansible",
       );

@@ -9,6 +9,7 @@ export class RubySymbol {
 }
 
 const SIMPLE = /^[\x20-\x7e]$/;
+const PLAIN = /^[\x20-\x21\x24-\x5b\x5d-\x7e]*$/;
 
 /**
  * A double-quoted Ruby string that reads back as exactly `text`. `#` is always escaped,
@@ -16,6 +17,8 @@ const SIMPLE = /^[\x20-\x7e]$/;
  * anything outside printable ASCII become `\u{...}` escapes, so the file stays plain ASCII.
  */
 export function rubyString(text: string): string {
+  // Most config strings are printable ASCII without `"`, `\` or `#`: they need no escape.
+  if (PLAIN.test(text)) return `"${text}"`;
   let out = '"';
   for (const char of text) {
     switch (char) {

@@ -114,6 +114,8 @@ export interface ProvisionSettingView {
   key: string;
   value: RubyValue;
   hash: Record<string, ExtraValue> | undefined;
+  /** Ansible's groups: the lab's (`KvmLab.inventory_groups`), with `hash` the step's own merged in. */
+  labGroups: boolean;
 }
 
 /**
@@ -183,6 +185,10 @@ export interface LabView extends LabAccessView {
   guestScripts: GuestScriptView[];
   /** The /etc/hosts step's arguments (etcHosts), a line each: the lab's name, then each machine's address, hostname and name. */
   etcHostsArgs: string[][];
+  /** The lab's Ansible groups, written once in the KvmLab module when some step runs Ansible (src/config/inventory.ts). */
+  inventoryGroups: Record<string, string[]> | undefined;
+  /** The Vagrantfile has a KvmLab module (libvirt: only for guest scripts or inventory groups). */
+  helpersModule: boolean;
   /** VirtualBox: the capture files of NICs that capture their packets, relative to the lab folder. */
   captures?: string[];
   labSettings: ProviderSettingView[];

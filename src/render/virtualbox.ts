@@ -25,7 +25,7 @@ import type {
 import { RubySymbol } from "./ruby.js";
 import { CUSTOMIZE_COMMANDS } from "../config/provider-settings.js";
 import { describeNic, forwardLines, guestSettingComment, guestSettingOptions } from "./common.js";
-import { builtinSteps, etcHostsArgs, guestScripts, needsGuestMtu, provisionViews } from "./provision.js";
+import { builtinSteps, etcHostsArgs, guestScripts, inventoryGroupsOf, needsGuestMtu, provisionViews } from "./provision.js";
 
 const ON_MACOS_VBOX7: RubyGuard = { keyword: "if", condition: "KvmLab.host_only_networks?" };
 const ELSEWHERE: RubyGuard = { keyword: "unless", condition: "KvmLab.host_only_networks?" };
@@ -82,6 +82,8 @@ export function virtualboxView(lab: Lab): LabView {
     captures: lab.machines.flatMap((m) => m.nics.flatMap((nic) => (nic.capture ? [nic.capture] : []))),
     guestScripts: guestScripts(machines),
     etcHostsArgs: etcHostsArgs(lab),
+    inventoryGroups: inventoryGroupsOf(lab),
+    helpersModule: true,
     guestNicScript: machines.some((m) => m.guestNics?.length) ? fs.readFileSync(path.join(TEMPLATES_DIR, "guest-nics.sh"), "utf8").trimEnd() : undefined,
   };
 }

@@ -54,6 +54,32 @@ describe("inventory groups", () => {
     expect(labInventoryGroups(lab)).toEqual({ db_node: ["db-node1", "db-node2"], lab_net: ["ctl"], _0g: ["db-node1", "db-node2"] });
     expect(ansibleGroupName("web.tier")).toBe("web_tier");
   });
+
+  test("written once in the KvmLab module; a step's own groups merge in, a shared group getting both members (the lab's first)", async () => {
+    const config = {
+      name: "lab",
+      box: "b",
+      networks: { lan: { mode: "hostonly", cidr: "192.168.56.0/24" } },
+      machines: [
+        { name: "ctl", nics: [{ network: "lan", ip: "192.168.56.10" }], provision: [{ type: "ansible", playbook: "a.yml", groups: { lan: ["db1", "ctl"], extra: ["ctl"] } }] },
+        { name: "db{n}", count: 2, nics: [{ network: "lan", ip: "192.168.56.20" }], provision: [{ type: "ansible_local", playbook: "a.yml" }] },
+      ],
+    };
+    for (const provider of ["libvirt", "virtualbox"] as const) {
+      const text = renderVagrantfile(normalizeLab(config, { provider }).lab);
+      // The groups once (the module's db and lan groups), not once per step.
+      expect(text.match(/"db1", "db2"/g)).toHaveLength(2);
+      expect(text).toContain('ansible.groups = KvmLab.inventory_groups({ "lan" => ["db1", "ctl"], "extra" => ["ctl"] })');
+      expect(text).toContain("ansible.groups = KvmLab.inventory_groups\n");
+      const module = /^module KvmLab\n[\s\S]*?^end\n/m.exec(text)![0].replace(/^  class Error[\s\S]*?^  end\n/m, "");
+      const script = `module Vagrant; module Errors; class VagrantError < StandardError; end; end; end\n${module}\nrequire "json"\nputs JSON.generate([KvmLab.inventory_groups, KvmLab.inventory_groups({ "lan" => ["db1", "ctl"], "extra" => ["ctl"] })])`;
+      const { stdout } = await execa("ruby", ["-e", script]);
+      expect(JSON.parse(stdout)).toEqual([
+        { db: ["db1", "db2"], lan: ["ctl", "db1", "db2"] },
+        { db: ["db1", "db2"], lan: ["ctl", "db1", "db2"], extra: ["ctl"] },
+      ]);
+    }
+  });
 });
 
 describe("templates/etc-hosts.sh", () => {
