@@ -52,15 +52,20 @@ export function forwardLines(machine: Machine, options: { nicForwards?: boolean 
 export function guestSettingOptions(nic: Nic, pairs: OptionPairs): OptionPairs {
   const extra: OptionPairs = [];
   if (!nic.autoConfig && !pairs.some(([key]) => key === "auto_config")) extra.push(["auto_config", false]);
-  if (nic.defaultRoute && nic.network.mode === "bridged" && !nic.ip) extra.push(["use_dhcp_assigned_default_route", true]);
+  if (keepsDhcpRoute(nic)) extra.push(["use_dhcp_assigned_default_route", true]);
   return [...pairs, ...extra];
+}
+
+/** A bridged NIC with DHCP that keeps the DHCP server's default route (the rules refuse defaultRoute elsewhere). */
+function keepsDhcpRoute(nic: Nic): boolean {
+  return nic.defaultRoute && nic.network.mode === "bridged" && !nic.ip;
 }
 
 /** Comment lines saying how a NIC's guest settings are carried out: its default route, its MTU. */
 export function guestSettingComment(provider: Provider, nic: Nic): string[] {
   const lines: string[] = [];
   if (!nic.autoConfig) lines.push("  left unconfigured in the guest (autoConfig: false)");
-  if (nic.defaultRoute && nic.network.mode === "bridged" && !nic.ip) {
+  if (keepsDhcpRoute(nic)) {
     // Vagrant 2.3.4 acts on it in its ifupdown setup (templates/guests/debian/network_dhcp.erb,
     // alpine's too), which otherwise deletes the NIC's default route; netplan and
     // systemd-networkd guests keep DHCP routes anyway (guests/debian/cap/configure_networks.rb).

@@ -24,6 +24,9 @@ export function libvirtView(lab: Lab): LabView {
     });
   }
   const machines = lab.machines.map((machine) => machineView(lab, machine));
+  // The module's parts, read (the scripts from templates/) once: whether it exists follows from them.
+  const scripts = guestScripts(machines);
+  const groups = inventoryGroupsOf(lab);
   return {
     labPartial: "libvirt-lab",
     labName: lab.name,
@@ -35,10 +38,10 @@ export function libvirtView(lab: Lab): LabView {
     hostOnlyNets: [],
     labSettings,
     machines,
-    guestScripts: guestScripts(machines),
+    guestScripts: scripts,
     etcHostsArgs: etcHostsArgs(lab),
-    inventoryGroups: inventoryGroupsOf(lab),
-    helpersModule: guestScripts(machines).length > 0 || inventoryGroupsOf(lab) !== undefined,
+    inventoryGroups: groups,
+    helpersModule: scripts.length > 0 || groups !== undefined,
   };
 }
 
