@@ -65,15 +65,18 @@ const EXPLAIN: Record<CheckId, { cause: string; fix: string }> = {
 };
 
 /**
- * What lets a skipped check run: the guest lacks a tool (Debian package names: qemu-system-x86
- * ships /usr/bin/qemu-system-x86_64, cpu-checker /usr/sbin/kvm-ok, libvirt-daemon-system
- * libvirtd with its units and the default network; `dpkg -S` on Debian 12).
+ * What lets a skipped check run: the guest lacks a tool (Debian package names: perl-base ships
+ * /usr/bin/perl and is Essential, qemu-system-x86 ships /usr/bin/qemu-system-x86_64,
+ * cpu-checker /usr/sbin/kvm-ok, libvirt-daemon-system libvirtd with its units and the default
+ * network; `dpkg -S` on Debian 12). kvm-runs is skipped only without perl and QEMU both, or on
+ * a guest that is not x86_64 (its test code is x86).
  */
 const WHEN_SKIPPED: Record<CheckId, string> = {
   "cpu-flags": "see the evidence",
   "kvm-modules": "see the evidence",
   "dev-kvm": "see the evidence",
-  "kvm-runs": "install QEMU in the guest (Debian/Ubuntu: apt-get install -y qemu-system-x86; a box recipe's packages)",
+  "kvm-runs":
+    "give the guest perl, which runs the KVM API probe (Debian/Ubuntu: perl-base, Essential there, so only a stripped image lacks it: apt-get install -y perl-base), or else QEMU for the QEMU probe (apt-get install -y qemu-system-x86); on a guest that is not x86_64 neither probe can run",
   "kvm-ok": "install kvm-ok in the guest (Debian/Ubuntu: apt-get install -y cpu-checker)",
   "nested-param": "load kvm_intel or kvm_amd in the guest (fix kvm-modules first)",
   libvirtd: "install libvirt in the guest (Debian/Ubuntu: apt-get install -y libvirt-daemon-system)",
