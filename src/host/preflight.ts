@@ -25,7 +25,8 @@ export interface HostFacts {
 /**
  * A 64 KiB BIOS whose reset vector writes 'K' to the serial port, then tells QEMU's
  * isa-debug-exit device (port 0xf4) to end QEMU, so the probe returns as soon as the guest
- * has answered (see templates/guest-check.sh, which boots the same bytes in the guests).
+ * has answered (templates/guest-check.sh boots the same bytes in a guest without perl; with
+ * perl it runs its test code through the KVM API directly).
  */
 function probeBios(): Buffer {
   const bios = Buffer.alloc(64 * 1024);
