@@ -82,7 +82,9 @@ defined $version or fail("KVM_GET_API_VERSION failed: $!");
 $version == 12 or fail("KVM_GET_API_VERSION is $version, not 12");
 # 2. A VM (machine type 0). KVM_SET_TSS_ADDR: api.rst calls it required on Intel hosts (real
 # mode without unrestricted guest runs in vm86 mode, which needs a TSS: vmx_set_tss_addr);
-# svm_set_tss_addr accepts and ignores it. Three pages below the code's page, clear of it.
+# svm_set_tss_addr accepts and ignores it. api.rst: three pages below 4 GiB, clear of every
+# memory slot: 0xfffbd000-0xfffbffff, between the code's page and the EPT identity-map page
+# KVM places by default at 0xfffbc000 (VMX_EPT_IDENTITY_PAGETABLE_ADDR, arch/x86/include/asm/vmx.h).
 my $vmfd = ioctl($kvm, $KVM_CREATE_VM, 0) or fail("KVM_CREATE_VM failed: $!");
 open(my $vm, "+<&=", $vmfd) or fail("cannot use the VM fd $vmfd: $!");
 ioctl($vm, $KVM_SET_TSS_ADDR, 0xfffbd000) or fail("KVM_SET_TSS_ADDR failed: $!");
