@@ -50,7 +50,7 @@ async function contentOf(dir: string, file: string | undefined): Promise<string 
 
 function nicText(nic: Nic): string {
   const network = nic.named ? `${nic.network.mode} ${nic.network.providerName}` : nic.network.mode;
-  const parts = [`nic${nic.slot}: ${network}`, nic.ip ?? (nic.network.cidr ? "dhcp" : undefined), nic.mac ? `mac ${nic.mac}` : undefined, nic.cable ? undefined : "cable off"];
+  const parts = [network, nic.ip ?? (nic.network.cidr ? "dhcp" : undefined), nic.mac ? `mac ${nic.mac}` : undefined, nic.cable ? undefined : "cable off"];
   return parts.filter(Boolean).join(" ");
 }
 

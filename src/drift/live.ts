@@ -61,7 +61,8 @@ export function libvirtUri(env: NodeJS.ProcessEnv = process.env): string {
   return env.LIBVIRT_DEFAULT_URI || "qemu:///system";
 }
 
-const TIMEOUT_MS = 20_000;
+// A loaded libvirtd can take tens of seconds to answer (seen: 35 s for a define while VMs boot).
+const TIMEOUT_MS = 60_000;
 
 /** A provider tool that is missing or fails for another reason than an unknown machine. */
 function toolError(result: ProcessResult, tool: string, hint: string): VagrantMissingError {
