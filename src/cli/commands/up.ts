@@ -62,7 +62,10 @@ export async function upCommand(io: Io, args: UpArgs): Promise<number> {
   reportStrays(io, drift);
   const plan: MachineDiff[] = args.always ? drift.diff.machines.map((m) => ({ ...m, action: "up", provisionWith: [] })) : drift.diff.machines;
   const acting = plan.filter((m) => m.action !== "none");
-  if (!args.always && acting.length) for (const line of machineLines({ ...drift.diff, machines: acting })) io.err(line);
+  if (!args.always && acting.length) {
+    io.err(`to do (kvm-lab diff shows the same): ${acting.map((m) => `${m.name} ${m.action}`).join(", ")}`);
+    for (const line of machineLines({ ...drift.diff, machines: acting })) io.err(line);
+  }
   const done = new Set(plan.filter((m) => m.action === "none").map((m) => m.name));
   const record = () => recordApplied(loaded.lab, { dir: loaded.dirs.dir, state: loaded.dirs.state, machines: [...done], tcg: host.tcg, text: drift.text });
   try {
