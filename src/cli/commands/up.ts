@@ -77,7 +77,8 @@ export async function upCommand(io: Io, args: UpArgs): Promise<number> {
   }
   await record();
   if (!acting.length) io.out(`nothing to do: ${plural(loaded.machines.length, "machine")} up and matching the config (Vagrantfile updated)`);
-  else io.out(`up: ${acting.map((m) => `${m.name} (${m.action === "recreate" ? "re-created" : m.action === "up" ? "up" : m.action === "reload" ? "reloaded" : "provisioned"})`).join(", ")}`);
+  // The machines acted on, in config order (what each needed is on stderr above).
+  else io.out(`up: ${acting.map((m) => m.name).join(", ")}`);
   return EXIT.ok;
 }
 
