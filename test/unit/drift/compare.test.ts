@@ -5,7 +5,7 @@
 // the providers give them (see live-libvirt.test.ts and live-virtualbox.test.ts for reading them).
 import path from "node:path";
 import fs from "fs-extra";
-import { checkConfig } from "../../../src/config/load.js";
+import { checkConfig, loadLab } from "../../../src/config/load.js";
 import type { LabConfig, MachineConfig, Provider } from "../../../src/config/types.js";
 import { diffLab, diffMachine } from "../../../src/drift/compare.js";
 import { machineFacets, stableJson } from "../../../src/drift/facets.js";
@@ -218,4 +218,22 @@ test("the record: written atomically as JSON, other machines kept, dropped ones 
   expect(await readRecord(state, "cmp")).toEqual({ version: 1, lab: "cmp", machines: {} });
   await fs.writeJson(recordFile(state), { version: 99, machines: { node1: entry } });
   expect((await readRecord(state, "cmp")).machines).toEqual({});
+});
+
+describe("every golden config (every field of the config), on each provider it renders for", () => {
+  const GOLDEN = path.resolve("test", "golden");
+  // As test/golden.test.ts: the folders-<provider> cases are for their provider only.
+  const cases = fs.readdirSync(GOLDEN).filter((name) => fs.existsSync(path.join(GOLDEN, name, "kvm-lab.config.ts")));
+  const runs = cases.flatMap((name) => providers.filter((p) => !/^folders-(libvirt|virtualbox)$/.test(name) || name.endsWith(p)).map((provider) => [name, provider] as const));
+  test.each(runs)("%s on %s: facets with unique keys, the same fingerprints twice, nothing to do against themselves", async (name, provider) => {
+    const { lab } = await loadLab(path.join(GOLDEN, name), { provider });
+    for (const machine of lab.machines) {
+      const facets = await machineFacets(lab, machine, { dir: path.join(GOLDEN, name) });
+      expect(new Set(facets.map((f) => f.key)).size).toBe(facets.length);
+      expect(await machineFacets(lab, machine, { dir: path.join(GOLDEN, name) })).toEqual(facets);
+      const live: LiveFacts = { id: "i", state: "running", memoryMiB: machine.memory, cpus: machine.cpus, nics: [] };
+      const recorded = machineRecord(provider, facets, live, "sha256:v", false);
+      expect(diffMachine(provider, machine.name, machine, facets, recorded, live)).toMatchObject({ action: "none", changes: [] });
+    }
+  });
 });
