@@ -2,7 +2,7 @@
 // each kind of change needs on each provider (provision, reload, re-create, up), live drift
 // against the config and the recorded baseline, machines no longer in the config, and the
 // record file (atomic, merged, unreadable -> absent). Live facts are written out here as
-// the providers give them (see live-libvirt.test.ts and live-virtualbox.test.ts for reading them).
+// the providers give them (see live-libvirt.test.ts and live-facts.test.ts for reading them).
 import path from "node:path";
 import fs from "fs-extra";
 import { checkConfig, loadLab } from "../../../src/config/load.js";

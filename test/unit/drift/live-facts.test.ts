@@ -1,4 +1,4 @@
-// VirtualBox live facts through the VBoxManage twin (test/support/vbox-twin): a VM imported
+// Live facts without libvirtd: the domain XML parser; VirtualBox live facts through the VBoxManage twin (test/support/vbox-twin): a VM imported
 // from a tiny appliance, changed as a person would with VBoxManage (memory, vCPUs, an
 // adapter on an internal network), read back as kvm-lab reads a lab's machines
 // (`showvminfo --machinereadable`); nothing boots.
@@ -6,7 +6,7 @@ import path from "node:path";
 import { execa } from "execa";
 import fs from "fs-extra";
 import { boxOvf } from "../../../src/boxes/formats.js";
-import { parseShowVmInfo, virtualboxFacts } from "../../../src/drift/live.js";
+import { parseDomainXml, parseShowVmInfo, virtualboxFacts } from "../../../src/drift/live.js";
 import { tempDir, TWIN_BIN } from "../../support/tools.js";
 
 let dir: string;
@@ -61,4 +61,34 @@ test("showvminfo's machine-readable text: quoted keys and values, adapters 1-8, 
       { type: "hostonly", attachedTo: "vboxnet0", mac: "08:00:27:00:00:02" },
     ],
   });
+});
+
+test("libvirt's domain XML: memory in any unit, vCPUs, interfaces of every source kind in order", () => {
+  const xml = `<domain type='kvm' id='3'>
+  <name>lab_node1</name>
+  <memory unit='GiB'>2</memory>
+  <currentMemory unit='KiB'>1048576</currentMemory>
+  <vcpu placement='static' current='1'>2</vcpu>
+  <devices>
+    <interface type='network'>
+      <mac address='52:54:00:AA:00:01'/>
+      <source network='vagrant-libvirt' portid='x' bridge='virbr1'/>
+      <model type='virtio'/>
+    </interface>
+    <interface type="bridge"><mac address="52:54:00:aa:00:02"/><source bridge="br0"/></interface>
+    <interface type='direct'><mac address='52:54:00:aa:00:03'/><source dev='eth0' mode='bridge'/></interface>
+    <interface type='udp'><source address='127.0.0.1' port='5000'><local address='127.0.0.1' port='5001'/></source></interface>
+  </devices>
+</domain>`;
+  expect(parseDomainXml(xml)).toEqual({
+    memoryMiB: 2048,
+    cpus: 2,
+    nics: [
+      { type: "network", mac: "52:54:00:aa:00:01", attachedTo: "vagrant-libvirt" },
+      { type: "bridge", mac: "52:54:00:aa:00:02", attachedTo: "br0" },
+      { type: "direct", mac: "52:54:00:aa:00:03", attachedTo: "eth0" },
+      { type: "udp", attachedTo: "address='127.0.0.1' port='5000'" },
+    ],
+  });
+  expect(parseDomainXml("<domain><memory>524288</memory><vcpu>1</vcpu></domain>")).toEqual({ memoryMiB: 512, cpus: 1, nics: [] });
 });
