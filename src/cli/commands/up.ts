@@ -71,12 +71,15 @@ export async function upCommand(io: Io, args: UpArgs): Promise<number> {
   try {
     await apply(io, loaded, plan, done);
   } catch (error) {
-    if (error instanceof VagrantUpError) for (const m of plan.filter((p) => p.action === "up" || p.action === "recreate")) if (!error.machines.includes(m.name) && !done.has(m.name)) done.add(m.name);
+    // Machines whose up went through (upLab names the failed ones) count as done, unless steps were still to run on them.
+    if (error instanceof VagrantUpError) {
+      for (const m of plan) if ((m.action === "recreate" || (m.action === "up" && !m.provisionWith.length)) && !error.machines.includes(m.name)) done.add(m.name);
+    }
     await record().catch(() => undefined);
     throw error;
   }
   await record();
-  if (!acting.length) io.out(`nothing to do: ${plural(loaded.machines.length, "machine")} up and matching the config (Vagrantfile updated)`);
+  if (!acting.length) io.out(`nothing to do: ${plural(loaded.machines.length, "machine")} up and matching the config`);
   // The machines acted on, in config order (what each needed is on stderr above).
   else io.out(`up: ${acting.map((m) => m.name).join(", ")}`);
   return EXIT.ok;
