@@ -101,8 +101,8 @@ export const NEED_TABLE: Record<FacetKind, Record<Provider, NeedFact>> = {
     virtualbox: { need: "provision", source: "vagrant 2.3.4 plugins/commands/provision/command.rb (vagrant provision --provision-with NAME)" },
   },
   vagrant: {
-    libvirt: { need: "nothing", source: "vagrant 2.3.4 lib/vagrant/machine.rb: ssh and boot settings are read by each vagrant command" },
-    virtualbox: { need: "nothing", source: "vagrant 2.3.4 lib/vagrant/machine.rb: ssh and boot settings are read by each vagrant command" },
+    libvirt: { need: "nothing", source: "vagrant 2.3.4 lib/vagrant/machine.rb Machine#ssh_info: ssh (and boot) settings are read from the Vagrantfile by each vagrant command" },
+    virtualbox: { need: "nothing", source: "vagrant 2.3.4 lib/vagrant/machine.rb Machine#ssh_info: ssh (and boot) settings are read from the Vagrantfile by each vagrant command" },
   },
 };
 

@@ -14,7 +14,7 @@ import { machineFacets } from "../../../src/drift/facets.js";
 import { libvirtFacts, liveMachines } from "../../../src/drift/live.js";
 import { machineRecord } from "../../../src/drift/record.js";
 import { kvmLab } from "../../support/cli.js";
-import { libvirtReachable, tempDir } from "../../support/tools.js";
+import { libvirtReachable, ROOT, tempDir } from "../../support/tools.js";
 
 // A libvirtd busy with other tests' VMs has taken 35 s for one define.
 jest.setTimeout(300_000);
@@ -172,6 +172,27 @@ test("kvm-lab up on a lab whose machine runs as configured: nothing to do, no va
     virsh -c qemu:///system destroy ${ids[DEFINED]}
     virsh -c qemu:///system undefine ${ids[DEFINED]} --remove-all-storage
     rm -r .vagrant/machines/old`);
+    // What up then runs for a memory change: a reload of that machine alone (fault injection: a
+    // vagrant whose reload fails). The failure names the machine with its log; the record keeps
+    // the old config, so the change is still pending.
+    await fs.writeJson(path.join(lab, "kvm-lab.config.json"), { ...config, machines: [{ name: "node1", memory: 64, cpus: 1 }] });
+    const faulty = {
+      KVM_LAB_VAGRANT: path.join(ROOT, "test", "support", "fakes", "vagrant"),
+      FAKE_VAGRANT: "step-fails",
+      FAKE_LOG: path.join(lab, "vagrant-calls.log"),
+      KVM_LAB_QEMU: path.join(ROOT, "test", "support", "fakes", "guest", "bin", "qemu-system-x86_64"),
+    };
+    const failed = await kvmLab(["up"], { cwd: lab, env: faulty });
+    expect(failed.exitCode).toBe(4);
+    expect(failed.stderr).toContain("to do (kvm-lab diff shows the same): node1 reload");
+    expect(failed.stderr).toContain("  ~ hardware: 1 vCPU, 32 MiB -> 1 vCPU, 64 MiB  [reload]");
+    expect(failed.stderr).toContain("vagrant reload node1 failed");
+    expect(failed.stderr).toContain("last lines of .kvm-lab/logs/node1.log:");
+    expect((await fs.readFile(faulty.FAKE_LOG, "utf8")).trim().split("\n")).toEqual(["--version", "reload --machine-readable node1"]);
+    expect((await fs.readJson(path.join(lab, ".kvm-lab", "applied.json"))).machines.node1.facets.hardware.text).toBe("1 vCPU, 32 MiB");
+    expect((await kvmLab(["diff"], { cwd: lab })).exitCode).toBe(10);
+    await fs.writeJson(path.join(lab, "kvm-lab.config.json"), config);
+    expect((await kvmLab(["render"], { cwd: lab })).exitCode).toBe(0);
     const third = await kvmLab(["up"], { cwd: lab, env });
     expect(third.exitCode).toBe(0);
     expect(third.stdout).toBe("nothing to do: 1 machine up and matching the config");
