@@ -85,7 +85,14 @@ const COMMANDS: CommandSpec[] = [
   {
     command: "diff [machine..]",
     describe: "Show what up would do: config vs the last up, the Vagrantfile on disk, and the running machines (exit 10 when something is pending)",
-    options: (y) => labOptions(y).option("json", { type: "boolean", describe: "print JSON" }),
+    options: (y) =>
+      labOptions(y)
+        .option("json", { type: "boolean", describe: "print JSON" })
+        .epilogue(
+          "Each change: + added, - removed, ~ changed in the config since the last up, ! changed on the machine outside kvm-lab; " +
+            "[provision|reload|re-create|nothing] is what it needs. Machines no longer in the config are listed with the commands that remove them.\n" +
+            "Exit codes: 0 nothing to do, 10 changes pending, 2 bad usage or config, 3 virsh or VBoxManage missing or failing, 70 kvm-lab's own bug.",
+        ),
     run: async (io, args) => (await import("./commands/diff.js")).diffCommand(io, args),
   },
   {
