@@ -10,6 +10,7 @@ import { diffObject, diffText } from "../../report/drift.js";
 import { shownPath, type Io } from "../context.js";
 import { open, type MachineArgs } from "./lab.js";
 
+/** `kvm-lab diff [machine..]`: prints the comparison (text or --json); exit 0 or EXIT.changesPending. */
 export async function diffCommand(io: Io, args: MachineArgs): Promise<number> {
   // The machines up starts without names (autostart), or the ones named: diff answers for what up would do.
   const loaded = await open(io, args, "autostart");

@@ -37,6 +37,7 @@ function reportStrays(io: Io, drift: LabDrift): void {
   for (const line of strayLines(drift.diff)) io.err(line);
 }
 
+/** `kvm-lab up [machine..]`: nothing when the lab matches its config, else only what changed; exit 0 when done. */
 export async function upCommand(io: Io, args: UpArgs): Promise<number> {
   const loaded = await open(io, args, "autostart");
   // 1. The quick answer: compared with the Vagrantfile the last up wrote (its TCG choice), no vagrant, no host checks.
