@@ -223,7 +223,7 @@ test("the record: written atomically as JSON, other machines kept, dropped ones 
 describe("every golden config (every field of the config), on each provider it renders for", () => {
   const GOLDEN = path.resolve("test", "golden");
   // As test/golden.test.ts: the folders-<provider> cases are for their provider only.
-  const cases = fs.readdirSync(GOLDEN).filter((name) => fs.existsSync(path.join(GOLDEN, name, "kvm-lab.config.ts")));
+  const cases = fs.readdirSync(GOLDEN).filter((name) => ["ts", "json"].some((ext) => fs.existsSync(path.join(GOLDEN, name, `kvm-lab.config.${ext}`))));
   const runs = cases.flatMap((name) => providers.filter((p) => !/^folders-(libvirt|virtualbox)$/.test(name) || name.endsWith(p)).map((provider) => [name, provider] as const));
   test.each(runs)("%s on %s: facets with unique keys, the same fingerprints twice, nothing to do against themselves", async (name, provider) => {
     const { lab } = await loadLab(path.join(GOLDEN, name), { provider });
