@@ -9,6 +9,8 @@ export const EXIT = {
   vagrantMissing: 3,
   vagrantFailed: 4,
   boxBuildFailed: 5,
+  /** `kvm-lab diff`: the lab differs from its config (like `terraform plan -detailed-exitcode`'s 2, which is usage here). */
+  changesPending: 10,
   interrupted: 130,
 } as const;
 

@@ -22,7 +22,7 @@ export interface CommandSpec {
 /** The exit codes, for --help (the README lists the same). */
 export const EXIT_CODES_TEXT =
   "Exit codes: 0 ok, 1 check failed or the Vagrantfile on disk is not the config's, 2 bad usage or config, " +
-  "3 vagrant missing or too old, 4 vagrant failed, 5 box build failed, 130 interrupted (Ctrl-C), 70 kvm-lab's own bug.";
+  "3 vagrant missing or too old, 4 vagrant failed, 5 box build failed, 10 diff: changes pending, 130 interrupted (Ctrl-C), 70 kvm-lab's own bug.";
 
 const labOptions = (y: Argv) =>
   y
@@ -74,9 +74,26 @@ const COMMANDS: CommandSpec[] = [
   },
   {
     command: "up [machine..]",
-    describe: "Render if the config changed, check the host, and bring the lab's machines up",
-    options: (y) => labOptions(y).option("force", { type: "boolean", describe: "overwrite a hand-edited Vagrantfile" }).option(...OVERCOMMIT_OPTION),
-    run: async (io, args) => (await import("./commands/lab.js")).upCommand(io, args),
+    describe: "Bring the lab up, doing only what changed since the last up (see diff); nothing when it runs as configured",
+    options: (y) =>
+      labOptions(y)
+        .option("force", { type: "boolean", describe: "overwrite a hand-edited Vagrantfile" })
+        .option("always", { type: "boolean", describe: "skip the comparison: vagrant up every machine, as before kvm-lab kept records (nothing is re-created)" })
+        .option(...OVERCOMMIT_OPTION),
+    run: async (io, args) => (await import("./commands/up.js")).upCommand(io, args),
+  },
+  {
+    command: "diff [machine..]",
+    describe: "Show what up would do: config vs the last up, the Vagrantfile on disk, and the running machines (exit 10 when something is pending)",
+    options: (y) =>
+      labOptions(y)
+        .option("json", { type: "boolean", describe: "print JSON" })
+        .epilogue(
+          "Each change: + added, - removed, ~ changed in the config since the last up, ! changed on the machine outside kvm-lab; " +
+            "[provision|reload|re-create|nothing] is what it needs. Machines no longer in the config are listed with the commands that remove them.\n" +
+            "Exit codes: 0 nothing to do, 10 changes pending, 2 bad usage or config, 3 virsh or VBoxManage missing or failing, 70 kvm-lab's own bug.",
+        ),
+    run: async (io, args) => (await import("./commands/diff.js")).diffCommand(io, args),
   },
   {
     command: "check [machine..]",

@@ -1,4 +1,4 @@
-// The commands that drive a lab's machines: up, check, test, status, destroy, ssh-config.
+// The commands that drive a lab's machines: check, test, status, destroy, ssh-config (up: up.ts).
 // CLI work only: options to calls, results to the terminal, files and exit codes; the work
 // itself is in vagrant/ (machines, ssh-config), checks/ (the KVM and network checks),
 // report/ (every form of a report) and net/ (the --outside address).
@@ -19,6 +19,7 @@ import { findingsJunit, findingsObject, findingsPassed, findingsTable, type Find
 import { formatStatusTable, noSshEntryText, sshConfigObject, statusObject } from "../../report/machines.js";
 import { stopRunningVagrant, vagrantVersion } from "../../vagrant/execute.js";
 import { destroyLab, labDirs, upLab, type LabDirs } from "../../vagrant/lab.js";
+import { recordApplied } from "../../drift/lab.js";
 import { labSshConfig, writeSshConfig } from "../../vagrant/ssh-config.js";
 import { machineStates } from "../../vagrant/status.js";
 import { loadForCommand, printWarnings, type Io, type LabArgs } from "../context.js";
@@ -33,7 +34,7 @@ export interface MachineArgs extends LabArgs {
   json?: boolean;
 }
 
-interface Loaded {
+export interface Loaded {
   lab: Lab;
   dirs: LabDirs;
   machines: string[];
@@ -45,7 +46,7 @@ interface Loaded {
  * "autostart" -- the machines `vagrant up` starts without names (up, check and test: an
  * autostart: false machine is brought up and checked only when named).
  */
-async function open(io: Io, args: MachineArgs, unnamed: "all" | "autostart" = "all"): Promise<Loaded> {
+export async function open(io: Io, args: MachineArgs, unnamed: "all" | "autostart" = "all"): Promise<Loaded> {
   const loaded = await loadForCommand(io, args);
   const known = loaded.lab.machines.map((m) => m.name);
   const machines = args.machine?.length ? args.machine : unnamed === "autostart" ? autostartMachines(loaded.lab) : known;
@@ -58,28 +59,26 @@ async function open(io: Io, args: MachineArgs, unnamed: "all" | "autostart" = "a
 const sshConfigFile = (loaded: Loaded) => path.join(loaded.dirs.state, "ssh-config");
 
 /** Writes the lab's Vagrantfile when the config changed (never over hand edits without --force), with the machines preflight put on TCG. */
-async function renderForUp(io: Io, loaded: Loaded, tcg: string[], force?: boolean): Promise<void> {
+export async function renderForUp(io: Io, loaded: Loaded, tcg: string[], force?: boolean): Promise<string> {
   const target = path.join(loaded.dirs.dir, "Vagrantfile");
-  const result = await writeVagrantfile(target, renderVagrantfile(loaded.lab, { source: path.basename(loaded.file), tcg }), { force });
+  const text = renderVagrantfile(loaded.lab, { source: path.basename(loaded.file), tcg });
+  const result = await writeVagrantfile(target, text, { force });
   if (result.outcome !== "unchanged") io.err(`${result.outcome === "created" ? "wrote" : "updated"} ${path.relative(io.cwd, target) || target}`);
+  return text;
 }
 
-/** Host preflight, the Vagrantfile when the config changed, then `vagrant up`; `onUp` marks when machines may exist. */
+/** Host preflight, the Vagrantfile when the config changed, then `vagrant up` (every machine, as `test` needs) and the record of it; `onUp` marks when machines may exist. */
 async function bringUp(io: Io, loaded: Loaded, force: boolean | undefined, onUp: () => void = () => undefined): Promise<void> {
   const host = await preflightHost(loaded.lab, { cwd: loaded.dirs.dir });
   io.err(`host: vagrant ${host.vagrant}, ${host.provider}, KVM ${host.kvmRunsGuests ? "runs guests" : `cannot run guests (${host.kvmEvidence})`}`);
   printWarnings(io, host.warnings);
-  await renderForUp(io, loaded, host.tcg, force);
+  const text = await renderForUp(io, loaded, host.tcg, force);
   onUp();
   await upLab(loaded.lab, loaded.dirs, { machines: loaded.machines, timeoutMs: loaded.lab.upTimeoutMinutes * 60_000, progress: progressPrinter(io, loaded.machines) });
-}
-
-export async function upCommand(io: Io, args: MachineArgs): Promise<number> {
-  const loaded = await open(io, args, "autostart");
-  await ensureLabFits(io, loaded.lab, loaded.dirs.dir, loaded.machines, args.allowOvercommit);
-  await bringUp(io, loaded, args.force);
-  io.out(`up: ${loaded.machines.join(", ")}`);
-  return 0;
+  // What came up is recorded as `kvm-lab up` records it (src/drift/), so a later up or diff compares with it.
+  await recordApplied(loaded.lab, { dir: loaded.dirs.dir, state: loaded.dirs.state, machines: loaded.machines, tcg: host.tcg, text }).catch((error: unknown) =>
+    io.err(`warning: could not record what came up (.kvm-lab/applied.json): ${(error as Error).message}`),
+  );
 }
 
 function runChecks(loaded: Loaded, only?: CheckId[]) {
