@@ -1,15 +1,16 @@
 // Lab snapshots on real libvirt, through the built CLI: tiny domains (no OS: a blank qcow2
 // disk, 32 MiB, TCG, no NIC) stand in for a lab's machines, their UUIDs written where Vagrant
-// keeps them (.vagrant/machines/<m>/libvirt/id), so nothing boots and vagrant never runs.
-// Proves save / list / restore / delete, that a snapshot keeps the running state (memory:
-// a domain powered off after the save comes back running), every machine's failure named
-// (a snapshot deleted behind kvm-lab's back; a raw disk; a virtiofs share), a lab not up.
+// keeps them (.vagrant/machines/<m>/libvirt/id), so nothing boots (vagrant runs once, to list).
+// Proves save / list / restore / delete; that `vagrant snapshot list` sees the same snapshots;
+// that a snapshot keeps the running state (memory: a domain powered off after the save comes
+// back running); every machine's failure named (a snapshot deleted behind kvm-lab's back; a
+// raw disk; a virtiofs share); a lab not up.
 // Skips, saying why, where the tests' libvirtd does not answer.
 import path from "node:path";
 import { execa } from "execa";
 import fs from "fs-extra";
 import { kvmLab } from "../support/cli.js";
-import { libvirtReachable, tempDir } from "../support/tools.js";
+import { libvirtReachable, tempDir, VAGRANT_HOME } from "../support/tools.js";
 
 const URI = "qemu:///system";
 const PREFIX = `kvmlab-snap-${process.pid}`;
@@ -95,7 +96,13 @@ maybe("snapshots on real libvirt", () => {
     expect(forced.exitCode).toBe(0);
     expect(forced.stdout).toMatch(/^replaced snapshot "one" of lab pair: alpha, beta/);
     expect((await virsh("snapshot-list", uuids.get("alpha")!, "--name")).stdout.trim()).toBe("one"); // replaced, not added
-    // vagrant-libvirt reads the same snapshots (driver.rb list_snapshots: the domain's list).
+  }, 120_000);
+
+  test("vagrant snapshot list shows them: the same internal snapshots vagrant-libvirt makes (driver.rb list_snapshots)", async () => {
+    expect((await cli(["render"])).exitCode).toBe(0);
+    const listed = await execa("vagrant", ["snapshot", "list", "alpha"], { cwd: labDir, env: { VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1" }, reject: false, stdin: "ignore" });
+    expect(listed.exitCode).toBe(0);
+    expect(listed.stdout).toMatch(/^one$/m);
   }, 120_000);
 
   test("restore brings back the running state without a boot: a domain powered off after the save runs again", async () => {
