@@ -64,16 +64,28 @@ function problemsOf(lab: Lab, failed: [string, unknown][]): Problem[] {
 
 const inLabOrder = (lab: Lab, names: string[]) => lab.machines.map((m) => m.name).filter((n) => names.includes(n));
 
-/** The named machines with their provider ids and states (asked at once). */
+/** The named machines with their provider ids and states (asked at once); machines whose state cannot be read are all named. */
 async function findMachines(ctx: LabSnapshots, names: string[]): Promise<Found[]> {
-  return Promise.all(
+  const failed: [string, unknown][] = [];
+  const found = await Promise.all(
     names.map(async (name): Promise<Found> => {
       const id = await providerIdOf(ctx.dir, name, ctx.lab.provider);
       if (!id) return { name, state: NOT_CREATED };
       const machine = { name, id };
-      return { name, machine, state: await ctx.backend.state(machine) };
+      const state = await ctx.backend.state(machine).catch((error: unknown) => {
+        failed.push([name, error]);
+        return NOT_CREATED;
+      });
+      return { name, machine, state };
     }),
   );
+  if (failed.length) {
+    const problems = problemsOf(ctx.lab, failed);
+    throw new SnapshotFailedError(`cannot read the state of ${failed.length} of ${names.length} machines of lab ${ctx.lab.name}`, problems, [], {
+      hint: ctx.lab.provider === "libvirt" ? "is libvirtd running? (virsh list --all)" : "is VirtualBox working? (VBoxManage list vms)",
+    });
+  }
+  return found;
 }
 
 /** Each created machine's snapshots (a machine whose list fails has its error instead). */

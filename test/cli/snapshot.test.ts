@@ -104,3 +104,17 @@ describe("test --reuse under injected faults", () => {
     expect(calls.filter((c) => c.startsWith("destroy"))).toHaveLength(1); // not again after the failed up
   }, 60_000);
 });
+
+test("virsh missing: exit 3 with the install hint; virsh failing: every machine named with its words (exit 4)", async () => {
+  await lab("libvirt");
+  for (const m of ["node1", "node2"]) await fs.outputFile(path.join(dir, ".vagrant", "machines", m, "libvirt", "id"), `uuid-${m}`);
+  const missing = await kvmLab(["snapshot", "save"], { cwd: dir, env: { KVM_LAB_VIRSH: "/nonexistent/virsh" } });
+  expect(missing.exitCode).toBe(3);
+  expect(missing.stderr).toContain('virsh cannot be run (looked for "/nonexistent/virsh")');
+  expect(missing.stderr).toContain("hint: apt-get install -y libvirt-clients");
+  const failing = await kvmLab(["snapshot", "save", "--json"], { cwd: dir, env: { KVM_LAB_VIRSH: "false" } });
+  expect(failing.exitCode).toBe(4);
+  const error = JSON.parse(failing.stdout).error;
+  expect(error.message).toContain("cannot read the state of 2 of 2 machines of lab snaps");
+  expect(error.problems.map((p: { path: string }) => p.path)).toEqual(["node1", "node2"]);
+});
