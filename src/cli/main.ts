@@ -92,7 +92,7 @@ const COMMANDS: CommandSpec[] = [
   },
   {
     command: "test",
-    describe: "render, up, check, destroy in one command, for CI (destroys even on failure or Ctrl-C)",
+    describe: "render, up, check, destroy in one command, for CI (destroys even on failure or Ctrl-C); --reuse: restore a clean snapshot instead, keep the lab",
     options: (y) =>
       labOptions(y)
         .option("json", { type: "boolean", describe: "print JSON" })

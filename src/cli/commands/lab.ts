@@ -1,7 +1,8 @@
-// The commands that drive a lab's machines: up, check, test, status, destroy, ssh-config.
-// CLI work only: options to calls, results to the terminal, files and exit codes; the work
-// itself is in vagrant/ (machines, ssh-config), checks/ (the KVM and network checks),
-// report/ (every form of a report) and net/ (the --outside address).
+// The commands that drive a lab's machines: up, check, test (and test --reuse), status,
+// destroy, ssh-config. CLI work only: options to calls, results to the terminal, files and
+// exit codes; the work itself is in vagrant/ (machines, ssh-config), checks/ (the KVM and
+// network checks), snapshots/ (the clean snapshot of test --reuse), report/ (every form of a
+// report) and net/ (the --outside address).
 import path from "node:path";
 import fs from "fs-extra";
 import type { CheckId } from "../../checks/ids.js";

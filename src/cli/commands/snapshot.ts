@@ -40,6 +40,7 @@ async function restore(io: Io, ctx: LabSnapshots, name: string, json?: boolean):
   return 0;
 }
 
+/** `kvm-lab snapshot <action> [NAME]`: save, restore, delete or list the lab's snapshots; the exit code. */
 export async function snapshotCommand(io: Io, args: SnapshotArgs): Promise<number> {
   if (args.action === "list" && args.name !== undefined) throw new UsageError("snapshot list takes no NAME", { hint: "kvm-lab snapshot list" });
   if (args.action === "delete" && args.name === undefined) throw new UsageError("snapshot delete needs the NAME of the snapshot", { hint: "kvm-lab snapshot list shows them" });
