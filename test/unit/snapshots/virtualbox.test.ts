@@ -65,6 +65,17 @@ test("restore: the snapshot restored, then startvm headless (refused here), the 
   expect((missing as Error).message).toContain("Could not find a snapshot named 'nope'");
 });
 
+test("two VMs at once (the backend runs machines in parallel): each gets its own snapshots", async () => {
+  await execa("VBoxManage", ["import", path.join(dir, "box.ovf"), "--vsys", "0", "--vmname", "snapvm2"]);
+  const other = { name: "node2", id: /"snapvm2" \{(.+?)\}/.exec((await execa("VBoxManage", ["list", "vms"])).stdout)![1] };
+  const backend = virtualboxBackend(lab);
+  expect(backend.parallel).toBe(true);
+  // One step at a time per VM (VirtualBox locks a VM's session for each), the VMs at once.
+  await Promise.all([node(), other].map(async (m) => (await backend.save(m, "p1"), await backend.save(m, "p2"))));
+  expect((await backend.list(node())).map((s) => s.name).sort()).toEqual(["one", "p1", "p2"]);
+  expect((await backend.list(other)).map((s) => s.name).sort()).toEqual(["p1", "p2"]);
+});
+
 test("save of a powered-off VirtualBox lab: not up, named with VirtualBox's state", async () => {
   const at = path.join(dir, "lab");
   await fs.outputFile(path.join(at, ".vagrant", "machines", "node1", "virtualbox", "id"), uuid);
