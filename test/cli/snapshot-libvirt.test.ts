@@ -4,13 +4,14 @@
 // Proves save / list / restore / delete; that `vagrant snapshot list` sees the same snapshots;
 // that a snapshot keeps the running state (memory: a domain powered off after the save comes
 // back running); every machine's failure named (a snapshot deleted behind kvm-lab's back; a
-// raw disk; a virtiofs share); a lab not up.
+// raw disk; a virtiofs share); a lab not up; test --reuse restoring the clean snapshot (the
+// fake vagrant and ssh stand in for what only a booted guest has).
 // Skips, saying why, where the tests' libvirtd does not answer.
 import path from "node:path";
 import { execa } from "execa";
 import fs from "fs-extra";
 import { kvmLab } from "../support/cli.js";
-import { libvirtReachable, tempDir, VAGRANT_HOME } from "../support/tools.js";
+import { libvirtReachable, ROOT, tempDir, VAGRANT_HOME } from "../support/tools.js";
 
 const URI = "qemu:///system";
 const PREFIX = `kvmlab-snap-${process.pid}`;
@@ -205,4 +206,34 @@ maybe("snapshots on real libvirt", () => {
     // Not recorded: a lab snapshot is one every machine holds.
     expect(await fs.pathExists(path.join(mixed, ".kvm-lab", "snapshots.json"))).toBe(false);
   }, 180_000);
+  test("test --reuse: the clean snapshot restored instead of up when the config is unchanged; up and a new clean snapshot when it changed", async () => {
+    // The machine is the alpha domain; vagrant and ssh are the fakes (test/support/fakes): the
+    // stand-in guest answers the checks, the fake vagrant's log shows what vagrant was asked.
+    const fakes = path.join(ROOT, "test", "support", "fakes");
+    uuids.set("good", uuids.get("alpha")!);
+    const at = await lab("reuse", ["good"]);
+    const log = path.join(dir, "reuse-vagrant.log");
+    const env = { KVM_LAB_VAGRANT: path.join(fakes, "vagrant"), KVM_LAB_QEMU: path.join(fakes, "guest", "bin", "qemu-system-x86_64"), FAKE_LOG: log, PATH: `${fakes}:${process.env.PATH}` };
+    expect((await cli(["snapshot", "save", "clean"], at)).exitCode).toBe(0);
+    const reused = await kvmLab(["test", "--reuse", "--json"], { cwd: at, env });
+    expect(reused.stderr).toMatch(/--reuse: restored the "clean" snapshot of good \(\d+\.\d s\)/);
+    expect(reused.exitCode).toBe(0);
+    expect(JSON.parse(reused.stdout).passed).toBe(true);
+    const calls = await fs.readFile(log, "utf8");
+    expect(calls).not.toMatch(/^(up|destroy)/m);
+    expect(await state("good")).toBe("running");
+    // The config changes: said so, destroyed, brought up, a new clean snapshot saved for the new config.
+    const config = await fs.readJson(path.join(at, "kvm-lab.config.json"));
+    await fs.writeJson(path.join(at, "kvm-lab.config.json"), { ...config, machines: [{ name: "good", memory: 1536 }] });
+    const before = (await fs.readJson(path.join(at, ".kvm-lab", "snapshots.json"))).snapshots[0];
+    await fs.writeFile(log, "");
+    const afresh = await kvmLab(["test", "--reuse", "--allow-overcommit"], { cwd: at, env });
+    expect(afresh.stderr).toContain(`--reuse: the config changed since the "clean" snapshot (saved ${before.created}): bringing the lab up afresh, then saving the "clean" snapshot`);
+    expect(afresh.stderr).toContain('--reuse: saved the "clean" snapshot of good; the next test --reuse restores it');
+    expect(afresh.exitCode).toBe(0);
+    const order = (await fs.readFile(log, "utf8")).split("\n").filter((c) => /^(up|destroy)/.test(c)).map((c) => c.split(" ")[0]);
+    expect(order).toEqual(["destroy", "up"]);
+    const after = (await fs.readJson(path.join(at, ".kvm-lab", "snapshots.json"))).snapshots[0];
+    expect(after.configDigest).not.toBe(before.configDigest);
+  }, 240_000);
 });
