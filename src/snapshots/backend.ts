@@ -10,7 +10,7 @@ export interface ProviderMachine {
   id: string;
 }
 
-/** Where a machine is: "running" is the one state a snapshot with memory can be saved in. */
+/** Where a machine is: "running" and "paused" are the states a snapshot with memory can be saved in. */
 export type MachineState = "running" | "stopped" | "paused" | "not_created" | "other";
 
 export interface MachineStateInfo {

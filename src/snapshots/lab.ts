@@ -110,7 +110,7 @@ export interface SaveResult {
 
 /**
  * Saves snapshot `name` of the lab: of every machine `up` starts (autostart), which must all
- * be running, and of any other machine of the lab that runs. An existing `name` is replaced
+ * be running (or paused), and of any other machine of the lab that runs. An existing `name` is replaced
  * with `force`, else refused. A machine that fails is named; the record then holds no `name`.
  */
 export async function saveLabSnapshot(ctx: LabSnapshots, name: string, options: { force?: boolean; now?: Date } = {}): Promise<SaveResult> {
@@ -118,7 +118,9 @@ export async function saveLabSnapshot(ctx: LabSnapshots, name: string, options: 
   // 1. Every machine up starts must run; the others are taken along when they do.
   const found = await findMachines(ctx, lab.machines.map((m) => m.name));
   const autostart = new Set(lab.machines.filter((m) => m.autostart).map((m) => m.name));
-  const notUp = found.filter((f) => autostart.has(f.name) && f.state.state !== "running");
+  // A paused machine's snapshot keeps its memory too (libvirt: snapshot state "paused"; VirtualBox: an online snapshot).
+  const up = (f: Found) => f.state.state === "running" || f.state.state === "paused";
+  const notUp = found.filter((f) => autostart.has(f.name) && !up(f));
   if (notUp.length) {
     throw new LabNotUpError(
       `cannot save snapshot "${name}": lab ${lab.name} is not up`,
@@ -126,7 +128,7 @@ export async function saveLabSnapshot(ctx: LabSnapshots, name: string, options: 
       { hint: "run kvm-lab up, then save the snapshot" },
     );
   }
-  const targets = found.filter((f) => f.state.state === "running" && f.machine);
+  const targets = found.filter((f) => up(f) && f.machine);
   // 2. An existing snapshot of that name: replaced with --force, refused otherwise.
   const record = await readRecord(ctx.stateDir);
   const before = findEntry(record, name, lab.provider);

@@ -84,6 +84,12 @@ test("save: every running machine at once (an autostart: false one only when it 
   expect((await saveLabSnapshot(ctx, "two")).entry.machines).toEqual(["web", "dbs", "spare"]);
 });
 
+test("a paused machine is up: its snapshot keeps the memory too", async () => {
+  await created("web", "paused");
+  await created("dbs");
+  expect((await saveLabSnapshot(ctx, "one")).entry.machines).toEqual(["web", "dbs"]);
+});
+
 test("save of a lab not up names every autostart machine not running, and touches nothing", async () => {
   await created("web", "stopped");
   const error = await saveLabSnapshot(ctx, "one").catch((e: unknown) => e);
