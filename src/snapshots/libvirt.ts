@@ -49,11 +49,15 @@ function virshWords(result: ProcessResult): string {
  * The causes of a failed virsh snapshot step that have a fix, from libvirt's and QEMU's words:
  * - a raw disk: "internal snapshot for disk vda unsupported for storage type raw" (libvirt
  *   src/qemu/qemu_snapshot.c qemuSnapshotPrepare: internal snapshots need qcow2);
+ * - UEFI from pflash: "internal snapshots of a VM with pflash based firmware are not
+ *   supported" (the same file; both texts are in Debian 12's libvirt 9.0 qemu driver);
  * - a shared folder: QEMU cannot save the memory of a guest with a virtiofs device
  *   (vhost-user-fs is unmigratable: "cannot migrate domain: non-migratable device:
  *   .../vhost-user-fs", libvirt qemuMigrationSrcIsAllowed; "migration with virtiofs device is
  *   not supported") or with a mounted 9p export (QEMU hw/9pfs/9p.c v9fs_attach: "Migration is
- *   disabled when VirtFS export path '...' is mounted in the guest using mount_tag '...'").
+ *   disabled when VirtFS export path '...' is mounted in the guest using mount_tag '...'");
+ * - anything else that blocks migration ("cannot migrate domain: %s", "State blocked by
+ *   non-migratable device", both libvirt 9.0), since savevm is a migration to the disk.
  */
 export function libvirtCauseOf(words: string, machine: string): { message: string; fix?: string } {
   const raw = /internal snapshot for disk (\S+) unsupported for storage type (\S+)/.exec(words);
@@ -63,10 +67,22 @@ export function libvirtCauseOf(words: string, machine: string): { message: strin
       fix: `give ${machine} qcow2 disks only (a box with a qcow2 image; no raw volumes through libvirt.options)`,
     };
   }
+  if (/internal snapshots of a VM with pflash based firmware are not supported/.test(words)) {
+    return {
+      message: `it boots UEFI firmware from pflash, and libvirt takes no internal snapshot of such a machine (virsh: ${words})`,
+      fix: `boot ${machine} with the BIOS (no loader or nvram in libvirt.options)`,
+    };
+  }
   if (/vhost-user-fs|virtiofs|VirtFS|virtio-9p|9pfs/i.test(words) && /migrat/i.test(words)) {
     return {
       message: `QEMU cannot save the memory of a machine with a 9p or virtiofs shared folder (virsh: ${words})`,
       fix: `give ${machine}'s synced folders type "rsync" or "nfs" (syncedFolders[].type), or turn them off, then kvm-lab up again`,
+    };
+  }
+  if (/non-migratable|Migration is disabled|cannot migrate domain/i.test(words)) {
+    return {
+      message: `QEMU cannot save the memory of this machine: something in it blocks migration, which a memory snapshot needs (virsh: ${words})`,
+      fix: `remove what the words name from ${machine} (a passed-through host device, a CPU feature such as invtsc), then kvm-lab up again`,
     };
   }
   if (/no domain snapshot with matching name|Domain snapshot not found/i.test(words)) return { message: `it has no such snapshot (virsh: ${words})` };

@@ -14,7 +14,7 @@ test("the URI: libvirt.options.uri, else LIBVIRT_DEFAULT_URI when no connection 
   expect(() => libvirtUriOf(machine({ host: "far", connect_via_ssh: true }), {})).toThrow(/machine web: kvm-lab snapshots reach local libvirt only, and libvirt.options sets connect_via_ssh, host/);
 });
 
-test("causes with a fix: a raw disk, a 9p or virtiofs share; the words are kept", () => {
+test("causes with a fix: a raw disk, a 9p or virtiofs share, UEFI pflash; the words are kept", () => {
   const raw = libvirtCauseOf("unsupported configuration: internal snapshot for disk vdb unsupported for storage type raw", "web");
   expect(raw.message).toMatch(/^disk vdb is raw, and internal snapshots need qcow2 disks \(virsh: unsupported configuration: /);
   expect(raw.fix).toContain("qcow2");
@@ -28,5 +28,11 @@ test("causes with a fix: a raw disk, a 9p or virtiofs share; the words are kept"
     expect(share.message).toContain(words);
     expect(share.fix).toBe('give web\'s synced folders type "rsync" or "nfs" (syncedFolders[].type), or turn them off, then kvm-lab up again');
   }
+  const uefi = libvirtCauseOf("Operation not supported: internal snapshots of a VM with pflash based firmware are not supported", "web");
+  expect(uefi.message).toContain("UEFI firmware from pflash");
+  expect(uefi.fix).toBe("boot web with the BIOS (no loader or nvram in libvirt.options)");
+  const blocked = libvirtCauseOf("Requested operation is not valid: cannot migrate domain: State blocked by non-migratable CPU device (invtsc flag)", "web");
+  expect(blocked.message).toContain("something in it blocks migration");
+  expect(blocked.fix).toContain("invtsc");
   expect(libvirtCauseOf("something else entirely", "web")).toEqual({ message: "something else entirely" });
 });
