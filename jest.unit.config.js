@@ -3,9 +3,9 @@
 // (jest.config.js) still runs every test, these included. Left to the full suite:
 // test/golden.test.ts and test/cli/validate-plan.test.ts (`vagrant validate` of libvirt
 // Vagrantfiles needs libvirtd), test/cli/create.test.ts (the same, plus tmux and a tmpfs),
-// test/cli/box.test.ts (builds boxes), test/cli/lab-not-up.test.ts (vagrant status of a libvirt lab), test/unit/drift/live-libvirt.test.ts
-// (tiny domains defined in libvirtd), test/unit/vbox-twin/ (Vagrant's VirtualBox driver
-// against the twin, a network namespace as root), test/e2e/ (boots VMs).
+// test/cli/box.test.ts (builds boxes), test/cli/lab-not-up.test.ts (vagrant status of a libvirt lab), test/unit/vbox-twin/ (Vagrant's VirtualBox driver
+// against the twin, a network namespace as root), test/unit/snapshots/virtualbox.test.ts (the
+// twin, qemu-img), test/cli/snapshot-libvirt.test.ts and test/unit/drift/live-libvirt.test.ts (tiny domains in libvirtd), test/e2e/ (boots VMs).
 import os from "node:os";
 import base from "./jest.config.js";
 
@@ -22,7 +22,8 @@ export default {
   testPathIgnorePatterns: [
     "/node_modules/",
     "<rootDir>/test/unit/vbox-twin/",
-    "<rootDir>/test/cli/(create|box|validate-plan|lab-not-up)\\.test\\.ts$",
+    "<rootDir>/test/unit/snapshots/virtualbox\\.test\\.ts$",
+    "<rootDir>/test/cli/(create|box|validate-plan|lab-not-up|snapshot-libvirt)\\.test\\.ts$",
     "<rootDir>/test/unit/drift/live-libvirt\\.test\\.ts$",
   ],
 };

@@ -110,3 +110,41 @@ export class InterruptedError extends KvmLabError {
   override readonly code = "INTERRUPTED";
   override readonly exitCode = EXIT.interrupted;
 }
+
+/** A lab command needs machines the provider has not created or that are not running (`snapshot save` of a lab that is not up). */
+export class LabNotUpError extends KvmLabError {
+  override readonly code = "LAB_NOT_UP";
+  override readonly exitCode = EXIT.vagrantFailed;
+  /** Each machine that is not up: its name, state and the fix. */
+  readonly problems: Problem[];
+
+  constructor(message: string, problems: Problem[], options: { hint?: string; cause?: unknown } = {}) {
+    super(`${message}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`, options);
+    this.problems = problems;
+  }
+}
+
+/** The provider's own tool (virsh, VBoxManage) is not installed or cannot be run. */
+export class ProviderToolMissingError extends KvmLabError {
+  override readonly code = "PROVIDER_TOOL_MISSING";
+  override readonly exitCode = EXIT.vagrantMissing;
+}
+
+/**
+ * A snapshot step failed on some machines (the others went ahead); `problems` names each failed
+ * machine with the provider tool's own words and, where known, the fix.
+ */
+export class SnapshotFailedError extends KvmLabError {
+  override readonly code = "SNAPSHOT_FAILED";
+  override readonly exitCode = EXIT.vagrantFailed;
+  readonly problems: Problem[];
+  /** The machines the step did succeed on. */
+  readonly done: string[];
+
+  constructor(message: string, problems: Problem[], done: string[], options: { hint?: string; cause?: unknown } = {}) {
+    const ok = done.length ? `\n  done on: ${done.join(", ")}` : "";
+    super(`${message}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}${ok}`, options);
+    this.problems = problems;
+    this.done = done;
+  }
+}

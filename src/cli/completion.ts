@@ -1,13 +1,15 @@
 // Shell completion for kvm-lab. `kvm-lab completion bash|zsh` prints a small script that,
 // at each TAB, asks the hidden `kvm-lab __complete CWORD WORD...` for the candidates: the
 // commands and each command's flags and choices (read from the command table, as --help
-// is), the machine names of the lab config in the current folder (or --config), and the
-// box recipes. A candidate list of `:files` or `:dirs` hands over to the shell's own
+// is), the machine names of the lab config in the current folder (or --config), the
+// snapshot names kvm-lab recorded for that lab, and the box recipes. A candidate list of
+// `:files` or `:dirs` hands over to the shell's own
 // file-name completion.
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { findConfigFile, importConfig } from "../config/load.js";
 import { listRecipeNames } from "../boxes/registry.js";
+import { readRecord } from "../snapshots/record.js";
 import { shellWord } from "../text/shell.js";
 import type { Io } from "./context.js";
 import { commandIn, flagsOfCommand, type CommandSpec } from "./main.js";
@@ -140,6 +142,7 @@ export async function candidatesFor(cwd: string, words: string[], cword: number,
   if (name === "machine") return typed((await machineNames(cwd, configIn(before, facts))).filter((m) => !given.includes(m)));
   if (name === "recipe") return given[0] === "build" ? typed(await listRecipeNames().catch(() => [])) : [];
   if (name === "dir") return [DIRS];
+  if (name === "name" && ["restore", "delete", "save"].includes(given[0])) return typed(await snapshotNames(cwd, configIn(before, facts)));
   return typed(facts.choices[name] ?? []); // a positional's choices, recorded by yargs as a flag's are
 }
 
@@ -150,6 +153,17 @@ function configIn(words: string[], facts: ReturnType<typeof flagsOfCommand>): st
     if (words[i].startsWith("-") && facts.canonical[flag] === "config") return value ?? words[i + 1];
   }
   return undefined;
+}
+
+/** The snapshot names kvm-lab recorded for the lab (.kvm-lab/snapshots.json beside its config); nothing when none. */
+async function snapshotNames(cwd: string, config?: string): Promise<string[]> {
+  try {
+    const file = await findConfigFile(cwd, config && path.resolve(cwd, config));
+    const record = await readRecord(path.join(path.dirname(file), ".kvm-lab"));
+    return [...new Set(record.snapshots.map((s) => s.name))];
+  } catch {
+    return [];
+  }
 }
 
 /**

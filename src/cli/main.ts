@@ -22,7 +22,7 @@ export interface CommandSpec {
 /** The exit codes, for --help (the README lists the same). */
 export const EXIT_CODES_TEXT =
   "Exit codes: 0 ok, 1 check failed or the Vagrantfile on disk is not the config's, 2 bad usage or config, " +
-  "3 vagrant missing or too old, 4 vagrant failed, 5 box build failed, 10 diff: changes pending, 130 interrupted (Ctrl-C), 70 kvm-lab's own bug.";
+  "3 vagrant missing or too old (or virsh, VBoxManage missing), 4 vagrant failed (or a provider's snapshot step, or the lab is not up), 5 box build failed, 10 diff: changes pending, 130 interrupted (Ctrl-C), 70 kvm-lab's own bug.";
 
 const labOptions = (y: Argv) =>
   y
@@ -109,17 +109,44 @@ const COMMANDS: CommandSpec[] = [
   },
   {
     command: "test",
-    describe: "render, up, check, destroy in one command, for CI (destroys even on failure or Ctrl-C)",
+    describe: "render, up, check, destroy in one command, for CI (destroys even on failure or Ctrl-C); --reuse: restore a clean snapshot instead, keep the lab",
     options: (y) =>
       labOptions(y)
         .option("json", { type: "boolean", describe: "print JSON" })
         .option("junit", { type: "string", describe: "also write JUnit XML to this file" })
         .option("keep", { type: "boolean", describe: "leave the machines running" })
+        .option("reuse", {
+          type: "boolean",
+          describe: 'fast re-runs: restore the lab\'s clean snapshot instead of destroy + up when the config is unchanged; else up and save it. Never destroys',
+        })
         .option("network", { type: "boolean", describe: "after the KVM checks, prove the network matrix live too (see check --network)" })
         .option("outside", { type: "string", describe: "with --network: the stand-in outside address, ADDRESS[:PORT]" })
         .option("force", { type: "boolean", describe: "overwrite a hand-edited Vagrantfile" })
         .option(...OVERCOMMIT_OPTION),
     run: async (io, args) => (await import("./commands/lab.js")).testCommand(io, args),
+  },
+  {
+    command: "snapshot <action> [name]",
+    describe: "Save, restore, list or delete a snapshot of every machine of the lab at once (with memory: a restore does not reboot)",
+    options: (y) =>
+      labOptions(y)
+        .positional("action", { choices: ["save", "restore", "list", "delete"] as const, describe: "what to do" })
+        .positional("name", { type: "string", describe: 'the snapshot (default for save and restore: "default"; test --reuse and reset use "clean")' })
+        .option("force", { type: "boolean", describe: "save: replace a snapshot of the same name" })
+        .option("json", { type: "boolean", describe: "print JSON" })
+        .example("$0 snapshot save before-upgrade", "snapshot every machine, named before-upgrade")
+        .example("$0 snapshot restore before-upgrade", "bring every machine back to it (running, no boot)")
+        .epilogue(
+          "Snapshots are internal qcow2 snapshots on libvirt (virsh, as vagrant-libvirt makes them) and VirtualBox snapshots (VBoxManage, as Vagrant makes them): " +
+            "`vagrant snapshot list` shows them too. kvm-lab records each in .kvm-lab/snapshots.json with the config's digest; list joins that with what the provider holds.",
+        ),
+    run: async (io, args) => (await import("./commands/snapshot.js")).snapshotCommand(io, args as never),
+  },
+  {
+    command: "reset",
+    describe: 'Restore the lab\'s clean snapshot (saved by test --reuse, or by snapshot save clean)',
+    options: (y) => labOptions(y).option("json", { type: "boolean", describe: "print JSON" }),
+    run: async (io, args) => (await import("./commands/snapshot.js")).resetCommand(io, args as never),
   },
   {
     command: "status [machine..]",

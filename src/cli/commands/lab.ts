@@ -1,7 +1,8 @@
-// The commands that drive a lab's machines: check, test, status, destroy, ssh-config (up: up.ts).
-// CLI work only: options to calls, results to the terminal, files and exit codes; the work
-// itself is in vagrant/ (machines, ssh-config), checks/ (the KVM and network checks),
-// report/ (every form of a report) and net/ (the --outside address).
+// The commands that drive a lab's machines: check, test (and test --reuse), status,
+// destroy, ssh-config (up: up.ts). CLI work only: options to calls, results to the terminal,
+// files and exit codes; the work itself is in vagrant/ (machines, ssh-config), checks/ (the
+// KVM and network checks), snapshots/ (the clean snapshot of test --reuse), drift/ (what up
+// applied), report/ (every form of a report) and net/ (the --outside address).
 import path from "node:path";
 import fs from "fs-extra";
 import type { CheckId } from "../../checks/ids.js";
@@ -20,11 +21,14 @@ import { formatStatusTable, noSshEntryText, sshConfigObject, statusObject } from
 import { stopRunningVagrant, vagrantVersion } from "../../vagrant/execute.js";
 import { destroyLab, labDirs, upLab, type LabDirs } from "../../vagrant/lab.js";
 import { recordApplied } from "../../drift/lab.js";
+import { anyCreated, restoreLabSnapshot, saveLabSnapshot, snapshotFits, type LabSnapshots } from "../../snapshots/lab.js";
+import { CLEAN_SNAPSHOT } from "../../snapshots/names.js";
 import { labSshConfig, writeSshConfig } from "../../vagrant/ssh-config.js";
 import { machineStates } from "../../vagrant/status.js";
 import { loadForCommand, printWarnings, type Io, type LabArgs } from "../context.js";
 import { ensureLabFits } from "../fit.js";
 import { progressPrinter } from "../terminal.js";
+import { labSnapshotsOf } from "./snapshot.js";
 
 export interface MachineArgs extends LabArgs {
   machine?: string[];
@@ -172,31 +176,66 @@ export async function sshConfigCommand(io: Io, args: MachineArgs): Promise<numbe
 
 /**
  * render, up, check, destroy: what a CI job runs. What it brought up is destroyed even when
- * a step fails or the run is interrupted (Ctrl-C: exit 130), unless --keep.
+ * a step fails or the run is interrupted (Ctrl-C: exit 130), unless --keep. With --reuse
+ * (fast re-runs): restore the clean snapshot instead of up when the machines hold it and the
+ * config did not change since; else destroy what exists, up and save the clean snapshot;
+ * then check, and keep the lab either way (a failed run too: it is meant to run again).
  */
-export async function testCommand(io: Io, args: CheckArgs & NetworkArgs & { keep?: boolean }): Promise<number> {
+export async function testCommand(io: Io, args: CheckArgs & NetworkArgs & { keep?: boolean; reuse?: boolean }): Promise<number> {
   const outside = outsideOf(args.outside, args.network);
   const loaded = await open(io, args, "autostart");
-  await ensureLabFits(io, loaded.lab, loaded.dirs.dir, loaded.machines, args.allowOvercommit);
+  const keep = args.keep || args.reuse;
+  const ctx = args.reuse ? labSnapshotsOf(loaded.lab, loaded.file) : undefined;
+  // 1. --reuse: does the clean snapshot stand in for destroy + up?
+  const fit = ctx ? await cleanSnapshotFits(ctx, loaded.machines) : undefined;
+  if (fit && !fit.fits) io.err(`--reuse: ${fit.reason}: bringing the lab up afresh, then saving the "${CLEAN_SNAPSHOT}" snapshot`);
+  if (!fit?.fits) await ensureLabFits(io, loaded.lab, loaded.dirs.dir, loaded.machines, args.allowOvercommit);
   let upStarted = false;
   const cleanup = async () => {
-    if (!upStarted || args.keep) return;
+    if (!upStarted) return;
+    if (keep) {
+      if (args.reuse && interrupts.signal) io.err("--reuse: the lab is kept (kvm-lab destroy removes it)");
+      return;
+    }
     io.err("destroying the lab's machines");
     await destroyLab(loaded.dirs, []).catch((error: unknown) => io.err(`destroy failed: ${(error as Error).message}`));
   };
   const interrupts = watchInterrupts((signal) => {
-    io.err(`${signal}: stopping; the lab will be destroyed`);
+    io.err(`${signal}: stopping; ${keep ? "the lab is kept" : "the lab will be destroyed"}`);
     stopRunningVagrant();
   });
   try {
-    await bringUp(io, loaded, args.force, () => (upStarted = true));
+    if (fit?.fits && ctx) {
+      // 2a. The clean snapshot: every machine back to it at once, running, without a boot.
+      upStarted = true;
+      const start = performance.now();
+      const restored = await restoreLabSnapshot(ctx, CLEAN_SNAPSHOT);
+      io.err(`--reuse: restored the "${CLEAN_SNAPSHOT}" snapshot of ${restored.machines.join(", ")} (${((performance.now() - start) / 1000).toFixed(1)} s)`);
+    } else {
+      // 2b. Afresh: what exists destroyed (its snapshots with it), up, the clean snapshot saved.
+      if (ctx && (await anyCreated(ctx))) {
+        upStarted = true;
+        io.err("--reuse: destroying the lab's machines first");
+        await destroyLab(loaded.dirs, []);
+        interrupts.throwIfInterrupted("kvm-lab test");
+      }
+      await bringUp(io, loaded, args.force, () => (upStarted = true));
+      interrupts.throwIfInterrupted("kvm-lab test");
+      if (ctx) {
+        const { entry } = await saveLabSnapshot(ctx, CLEAN_SNAPSHOT, { force: true });
+        io.err(`--reuse: saved the "${CLEAN_SNAPSHOT}" snapshot of ${entry.machines.join(", ")}; the next test --reuse restores it`);
+      }
+    }
     interrupts.throwIfInterrupted("kvm-lab test");
     const checks = await runChecks(loaded);
     interrupts.throwIfInterrupted("kvm-lab test");
     const network = args.network ? await runNetwork(loaded, outside) : undefined;
     interrupts.throwIfInterrupted("kvm-lab test");
-    return await report(io, loaded.lab, { checks, ...(network ? { network } : {}) }, args);
+    const code = await report(io, loaded.lab, { checks, ...(network ? { network } : {}) }, args);
+    if (args.reuse && code !== 0) io.err("--reuse: the lab is kept for the next run (kvm-lab destroy removes it)");
+    return code;
   } catch (error) {
+    if (args.reuse && upStarted && !interrupts.signal) io.err("--reuse: the lab is kept as it is (kvm-lab destroy removes it)");
     if (interrupts.signal && !(error instanceof InterruptedError)) {
       throw new InterruptedError(`kvm-lab test interrupted (${interrupts.signal})`, { cause: error });
     }
@@ -205,4 +244,10 @@ export async function testCommand(io: Io, args: CheckArgs & NetworkArgs & { keep
     await cleanup();
     interrupts.dispose();
   }
+}
+
+/** --reuse: whether the clean snapshot can stand in for destroy + up (snapshots/lab.ts snapshotFits), or why not. */
+async function cleanSnapshotFits(ctx: LabSnapshots, machines: string[]): Promise<{ fits: true } | { fits: false; reason: string }> {
+  if (!(await anyCreated(ctx))) return { fits: false, reason: "first run (no machine created yet)" };
+  return snapshotFits(ctx, CLEAN_SNAPSHOT, machines);
 }
