@@ -6,7 +6,8 @@
 import type { Lab, Provider } from "../config/types.js";
 import type { DiskState } from "../render/write.js";
 import type { Facet } from "./facets.js";
-import { isRunning, libvirtUri, type LiveFacts, type LiveNic } from "./live.js";
+import { libvirtUriOf } from "../vagrant/libvirt-connection.js";
+import { isRunning, type LiveFacts, type LiveNic } from "./live.js";
 import { maxNeed, NEED_TABLE, needOf, type FacetKind, type Need } from "./needs.js";
 import type { AppliedRecord, MachineRecord } from "./record.js";
 
@@ -165,7 +166,7 @@ export function diffMachine(provider: Provider, name: string, config: { cpus: nu
 export function removalCommands(provider: Provider, name: string, id: string, dataDir: string): string[] {
   const folder = `${dataDir}/machines/${name}`;
   if (provider === "libvirt") {
-    const virsh = `virsh -c ${libvirtUri()}`;
+    const virsh = `virsh -c ${libvirtUriOf(undefined)}`;
     return [`${virsh} destroy ${id}`, `${virsh} undefine ${id} --remove-all-storage`, `rm -r ${folder}`];
   }
   return [`VBoxManage controlvm ${id} poweroff`, `VBoxManage unregistervm ${id} --delete`, `rm -r ${folder}`];

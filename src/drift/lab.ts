@@ -8,7 +8,9 @@ import { renderVagrantfile } from "../render/vagrantfile.js";
 import { diskStateOf } from "../render/write.js";
 import { diffLab, type LabDiff } from "./compare.js";
 import { machineFacets, type Facet } from "./facets.js";
-import { isRunning, liveMachines, vagrantDataDir, type LiveFacts } from "./live.js";
+import { libvirtUriOf } from "../vagrant/libvirt-connection.js";
+import { vagrantDataDir } from "../vagrant/machine-ids.js";
+import { isRunning, liveMachines, type LiveFacts } from "./live.js";
 import { machineRecord, readRecord, updateRecord, vagrantfileDigest, type AppliedRecord, type MachineRecord } from "./record.js";
 
 export interface DriftOptions {
@@ -43,7 +45,7 @@ export function recordedTcg(record: AppliedRecord): string[] {
 
 /** Everything compared, and the comparison. */
 export async function labDrift(lab: Lab, options: DriftOptions): Promise<LabDrift> {
-  const [record, live] = await Promise.all([readRecord(options.state, lab.name), liveMachines(options.dir, lab.provider)]);
+  const [record, live] = await Promise.all([readRecord(options.state, lab.name), liveMachines(options.dir, lab.provider, uriOfMachine(lab))]);
   const tcg = options.tcg ?? recordedTcg(record);
   const text = renderVagrantfile(lab, { source: options.source, tcg });
   const file = path.join(options.dir, "Vagrantfile");
@@ -82,7 +84,7 @@ export interface RecordOptions {
  * in the config nor created any more are dropped. Returns the machines recorded.
  */
 export async function recordApplied(lab: Lab, options: RecordOptions): Promise<string[]> {
-  const live = await liveMachines(options.dir, lab.provider);
+  const live = await liveMachines(options.dir, lab.provider, uriOfMachine(lab));
   const digest = vagrantfileDigest(options.text);
   const updated: Record<string, MachineRecord> = {};
   const dropped: string[] = [];
@@ -101,3 +103,6 @@ export async function recordApplied(lab: Lab, options: RecordOptions): Promise<s
   await updateRecord(options.state, lab.name, updated, dropped);
   return Object.keys(updated);
 }
+
+/** The libvirt connection of each machine by name (the default one for a machine the config no longer names). */
+const uriOfMachine = (lab: Lab) => (name: string) => libvirtUriOf(lab.machines.find((m) => m.name === name));

@@ -1,17 +1,15 @@
 // What is running now, read from the provider itself rather than through `vagrant status`
-// (a Ruby start per call): which machines Vagrant created (the id file Vagrant keeps per
-// machine and provider: lib/vagrant/machine.rb `id=` writes <data dir>/machines/<name>/
-// <provider>/id, the data dir being .vagrant beside the Vagrantfile or $VAGRANT_DOTFILE_PATH,
-// lib/vagrant/environment.rb `initialize`), their state, and the facts a change made outside
+// (a Ruby start per call): which machines Vagrant created (vagrant/machine-ids.ts), their
+// state, and the facts a change made outside
 // kvm-lab shows in: memory, vCPUs and NICs. libvirt through `virsh domstate` and `virsh
 // dumpxml` (libvirt's formatdomain: <memory>, <vcpu>, <interface>); VirtualBox through
 // `VBoxManage showvminfo --machinereadable` (memory, cpus, VMState, nicN, macaddressN).
-import path from "node:path";
-import fs from "fs-extra";
 import type { Provider } from "../config/types.js";
 import { VagrantMissingError } from "../errors.js";
 import { normalizeMac } from "../net/mac.js";
 import { runProcess, type ProcessResult } from "../process/run.js";
+import { libvirtUriOf, virshBinary } from "../vagrant/libvirt-connection.js";
+import { machineIds } from "../vagrant/machine-ids.js";
 
 export interface LiveNic {
   /** lower-case colon form, when the provider shows one. */
@@ -32,33 +30,6 @@ export interface LiveFacts {
   cpus?: number;
   /** In the provider's order: libvirt's management NIC first, VirtualBox's adapter 1 first. */
   nics: LiveNic[];
-}
-
-/** Vagrant's data folder of the lab in `dir`. */
-export function vagrantDataDir(dir: string, env: NodeJS.ProcessEnv = process.env): string {
-  return env.VAGRANT_DOTFILE_PATH ? path.resolve(dir, env.VAGRANT_DOTFILE_PATH) : path.join(dir, ".vagrant");
-}
-
-/** Every machine Vagrant created for `provider` in the lab at `dir`: name -> provider id (machines named or not in the config alike). */
-export async function machineIds(dir: string, provider: Provider): Promise<Map<string, string>> {
-  const machines = path.join(vagrantDataDir(dir), "machines");
-  const ids = new Map<string, string>();
-  const names = await fs.readdir(machines).catch(() => [] as string[]);
-  await Promise.all(
-    names.map(async (name) => {
-      const id = (await fs.readFile(path.join(machines, name, provider, "id"), "utf8").catch(() => "")).trim();
-      if (id) ids.set(name, id);
-    }),
-  );
-  return new Map([...ids].sort(([a], [b]) => a.localeCompare(b)));
-}
-
-/**
- * The libvirt connection vagrant-libvirt uses: $LIBVIRT_DEFAULT_URI, else qemu:///system
- * (vagrant-libvirt 0.11.2 lib/vagrant-libvirt/config.rb `finalize!` and `_generate_uri`).
- */
-export function libvirtUri(env: NodeJS.ProcessEnv = process.env): string {
-  return env.LIBVIRT_DEFAULT_URI || "qemu:///system";
 }
 
 // A loaded libvirtd can take tens of seconds to answer (seen: 35 s for a define while VMs boot).
@@ -108,9 +79,8 @@ export function parseDomainXml(xml: string): Pick<LiveFacts, "memoryMiB" | "cpus
 const DOMAIN_UNKNOWN = /failed to get domain|Domain not found|no domain with matching/i;
 
 /** One libvirt domain's facts, or state not_created when libvirt does not know the id (destroyed outside Vagrant). */
-export async function libvirtFacts(id: string, env: NodeJS.ProcessEnv = process.env): Promise<LiveFacts> {
-  const uri = libvirtUri(env);
-  const run = (args: string[]) => runProcess("virsh", ["-c", uri, ...args], { timeoutMs: TIMEOUT_MS });
+export async function libvirtFacts(id: string, uri: string = libvirtUriOf(undefined)): Promise<LiveFacts> {
+  const run = (args: string[]) => runProcess(virshBinary(), ["-c", uri, ...args], { timeoutMs: TIMEOUT_MS });
   const [state, xml] = await Promise.all([run(["domstate", id]), run(["dumpxml", id])]);
   if (state.failed && DOMAIN_UNKNOWN.test(state.stderr)) return { id, state: "not_created", nics: [] };
   if (state.failed) throw toolError(state, "virsh", VIRSH_HINT);
@@ -163,10 +133,10 @@ export async function virtualboxFacts(id: string): Promise<LiveFacts> {
 }
 
 /** The live facts of every machine Vagrant created in the lab at `dir` (config or not), all asked at once. */
-export async function liveMachines(dir: string, provider: Provider): Promise<Map<string, LiveFacts>> {
+export async function liveMachines(dir: string, provider: Provider, uriOf: (machine: string) => string = () => libvirtUriOf(undefined)): Promise<Map<string, LiveFacts>> {
   const ids = await machineIds(dir, provider);
-  const read = provider === "libvirt" ? (id: string) => libvirtFacts(id) : virtualboxFacts;
-  const facts = await Promise.all([...ids].map(async ([name, id]) => [name, await read(id)] as const));
+  const read = (name: string, id: string) => (provider === "libvirt" ? libvirtFacts(id, uriOf(name)) : virtualboxFacts(id));
+  const facts = await Promise.all([...ids].map(async ([name, id]) => [name, await read(name, id)] as const));
   return new Map(facts);
 }
 

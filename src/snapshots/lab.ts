@@ -6,7 +6,7 @@ import { LabNotUpError, SnapshotFailedError, UsageError, type Problem } from "..
 import { MachineStepError, type MachineSnapshot, type MachineStateInfo, type ProviderMachine, type SnapshotBackend } from "./backend.js";
 import { labConfigDigest } from "./digest.js";
 import { libvirtBackend } from "./libvirt.js";
-import { providerIdOf } from "./machines.js";
+import { machineIdOf } from "../vagrant/machine-ids.js";
 import { findEntry, forgetSnapshot, readRecord, recordSnapshot, type SnapshotEntry } from "./record.js";
 import { virtualboxBackend } from "./virtualbox.js";
 
@@ -69,7 +69,7 @@ async function findMachines(ctx: LabSnapshots, names: string[]): Promise<Found[]
   const failed: [string, unknown][] = [];
   const found = await Promise.all(
     names.map(async (name): Promise<Found> => {
-      const id = await providerIdOf(ctx.dir, name, ctx.lab.provider);
+      const id = await machineIdOf(ctx.dir, name, ctx.lab.provider);
       if (!id) return { name, state: NOT_CREATED };
       const machine = { name, id };
       const state = await ctx.backend.state(machine).catch((error: unknown) => {
@@ -334,6 +334,6 @@ export async function snapshotFits(ctx: LabSnapshots, name: string, machines: st
 
 /** Whether Vagrant has created any of the lab's machines (an id in .vagrant/). */
 export async function anyCreated(ctx: Pick<LabSnapshots, "lab" | "dir">): Promise<boolean> {
-  const ids = await Promise.all(ctx.lab.machines.map((m) => providerIdOf(ctx.dir, m.name, ctx.lab.provider)));
+  const ids = await Promise.all(ctx.lab.machines.map((m) => machineIdOf(ctx.dir, m.name, ctx.lab.provider)));
   return ids.some(Boolean);
 }

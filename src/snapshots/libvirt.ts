@@ -11,33 +11,12 @@
 // - restore: driver.rb restore_snapshot reverts with flag 4, VIR_DOMAIN_SNAPSHOT_REVERT_FORCE
 //   (virsh snapshot-revert --force), for https://bugzilla.redhat.com/show_bug.cgi?id=1006886.
 // - delete: driver.rb delete_snapshot (virsh snapshot-delete).
-// The connection is vagrant-libvirt's: lib/vagrant-libvirt/config.rb finalize! / _default_uri /
-// _generate_uri (`uri` when set; else $LIBVIRT_DEFAULT_URI when no connection setting is;
-// else qemu:///system, or qemu:///session with qemu_use_session).
+// The connection is vagrant-libvirt's (vagrant/libvirt-connection.ts).
 import type { Machine } from "../config/types.js";
-import { ProviderToolMissingError, UsageError } from "../errors.js";
+import { ProviderToolMissingError } from "../errors.js";
 import { runProcess, type ProcessResult } from "../process/run.js";
+import { libvirtUriOf, virshBinary } from "../vagrant/libvirt-connection.js";
 import { MachineStepError, type MachineSnapshot, type MachineState, type MachineStateInfo, type ProviderMachine, type SnapshotBackend } from "./backend.js";
-
-/** The virsh to run: $KVM_LAB_VIRSH, else virsh on PATH. */
-const virshBinary = () => process.env.KVM_LAB_VIRSH ?? "virsh";
-
-/** Settings of vagrant-libvirt's Config that make its URI other than the local default (config.rb _default_uri). */
-const CONNECTION_SETTINGS = ["connect_via_ssh", "host", "username", "password", "id_ssh_key_file", "qemu_use_session", "socket"];
-
-/** The libvirt URI vagrant-libvirt connects to for `machine` (its libvirt.options, as config.rb finalizes them). */
-export function libvirtUriOf(machine: Pick<Machine, "name" | "libvirt">, env: NodeJS.ProcessEnv = process.env): string {
-  const options = (machine.libvirt as { options?: Record<string, unknown> }).options ?? {};
-  if (typeof options.uri === "string") return options.uri;
-  const remote = ["connect_via_ssh", "host", "socket", "username", "password", "id_ssh_key_file"].filter((key) => options[key] !== undefined && options[key] !== false);
-  if (remote.length) {
-    throw new UsageError(`machine ${machine.name}: kvm-lab snapshots reach local libvirt only, and libvirt.options sets ${remote.join(", ")}`, {
-      hint: "set libvirt.options.uri to the full connection URI, or use vagrant snapshot",
-    });
-  }
-  if (!CONNECTION_SETTINGS.some((key) => options[key] !== undefined) && env.LIBVIRT_DEFAULT_URI) return env.LIBVIRT_DEFAULT_URI;
-  return options.qemu_use_session === true ? "qemu:///session" : "qemu:///system";
-}
 
 /** What virsh said, without its `error: ` prefixes, on one line per line it wrote. */
 function virshWords(result: ProcessResult): string {

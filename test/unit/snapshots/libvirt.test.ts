@@ -1,7 +1,8 @@
 // The libvirt backend's pure parts: the connection vagrant-libvirt would use, and libvirt's
 // and QEMU's words turned into a cause and a fix (the words as virsh says them: see
 // test/cli/snapshot-libvirt.test.ts, which meets them on real libvirt).
-import { libvirtCauseOf, libvirtUriOf } from "../../../src/snapshots/libvirt.js";
+import { libvirtCauseOf } from "../../../src/snapshots/libvirt.js";
+import { libvirtUriOf } from "../../../src/vagrant/libvirt-connection.js";
 
 const machine = (options?: Record<string, unknown>) => ({ name: "web", libvirt: { options } }) as never;
 
@@ -11,7 +12,7 @@ test("the URI: libvirt.options.uri, else LIBVIRT_DEFAULT_URI when no connection 
   expect(libvirtUriOf(machine({ uri: "qemu+unix:///system?socket=/x" }), { LIBVIRT_DEFAULT_URI: "qemu:///session" })).toBe("qemu+unix:///system?socket=/x");
   expect(libvirtUriOf(machine({ qemu_use_session: true }), { LIBVIRT_DEFAULT_URI: "qemu:///other" })).toBe("qemu:///session");
   expect(libvirtUriOf(machine({ qemu_use_session: false }), { LIBVIRT_DEFAULT_URI: "qemu:///other" })).toBe("qemu:///system");
-  expect(() => libvirtUriOf(machine({ host: "far", connect_via_ssh: true }), {})).toThrow(/machine web: kvm-lab snapshots reach local libvirt only, and libvirt.options sets connect_via_ssh, host/);
+  expect(() => libvirtUriOf(machine({ host: "far", connect_via_ssh: true }), {})).toThrow(/machine web: kvm-lab reaches local libvirt only, and libvirt.options sets connect_via_ssh, host/);
 });
 
 test("causes with a fix: a raw disk, a 9p or virtiofs share, UEFI pflash; the words are kept", () => {
