@@ -5,7 +5,7 @@ import type { Lab } from "../config/types.js";
 import { upWaves } from "../config/up-order.js";
 import { VagrantFailedError } from "../errors.js";
 import { executeVagrant, vagrantVersion, type VagrantOptions } from "./execute.js";
-import { messageOf, parseMachineReadable } from "./machine-readable.js";
+import { messageOf, parseMachineReadable, progressTextOf } from "./machine-readable.js";
 import { machineStates } from "./status.js";
 
 export interface LabDirs {
@@ -64,8 +64,7 @@ export async function upLab(lab: Lab, dirs: LabDirs, options: UpOptions): Promis
     const message = messageOf(line);
     if (message === undefined) return;
     logOf(line.target).write(`${message}\n`);
-    // Vagrant's own prefix (`==> node1: `) is dropped; the printer names the machine.
-    const text = message.split("\n")[0].replace(/^(==> )?[\w.-]+: /, "").trim();
+    const text = progressTextOf(message);
     if (line.target && text) options.progress(line.target, text);
   };
   const args = ["up", "--machine-readable", `--provider=${lab.provider}`, parallel];

@@ -36,3 +36,8 @@ export function statesOf(output: string): Map<string, string> {
   }
   return states;
 }
+
+/** A message's first line as a progress line: Vagrant's own prefix (`==> node1: `) dropped, since the printer names the machine. */
+export function progressTextOf(message: string): string {
+  return message.split("\n")[0].replace(/^(==> )?[\w.-]+: /, "").trim();
+}

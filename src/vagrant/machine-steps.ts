@@ -9,7 +9,7 @@ import fs from "fs-extra";
 import { VagrantFailedError } from "../errors.js";
 import { executeVagrant } from "./execute.js";
 import type { LabDirs } from "./lab.js";
-import { messageOf, parseMachineReadable } from "./machine-readable.js";
+import { messageOf, parseMachineReadable, progressTextOf } from "./machine-readable.js";
 
 export interface StepOptions {
   timeoutMs: number;
@@ -28,7 +28,7 @@ export async function runMachineStep(dirs: LabDirs, verb: "reload" | "provision"
     const message = line && messageOf(line);
     if (!line || message === undefined) return;
     log.write(`${message}\n`);
-    const text = message.split("\n")[0].replace(/^(==> )?[\w.-]+: /, "").trim();
+    const text = progressTextOf(message);
     if (text) options.progress(machine, text);
   };
   const args = [verb, "--machine-readable", ...(provisionWith.length ? ["--provision-with", provisionWith.join(",")] : []), machine];
