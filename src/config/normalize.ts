@@ -146,6 +146,8 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
     managementNetwork:
       cidrAt(str(obj(config.libvirt).managementNetwork), "libvirt.managementNetwork", problems) ??
       DEFAULTS.managementNetwork,
+    // Filled with the machines' places by the hosts' normalization (config/hosts.ts).
+    hosts: [],
   };
   return { lab, problems };
 }

@@ -422,6 +422,35 @@ export interface MachineConfig extends MachineDefaults {
   forwards?: ForwardConfig[];
   /** Provisioning steps in order: shell lines (as root, on first boot) or steps of a type. */
   provision?: ProvisionStep[];
+  /** libvirt: the key under `hosts` this machine runs on (default: kvm-lab places it). */
+  host?: string;
+}
+
+/** A libvirt host a lab's machines can run on (`hosts.<name>`). */
+export interface HostConfig {
+  /** libvirt's connection URI: `qemu:///system` for this machine, `qemu+ssh://user@host/system` for another (vagrant-libvirt's `uri`). */
+  uri: string;
+  /**
+   * vCPUs the host offers the lab.
+   * @asType integer
+   * @minimum 1
+   */
+  cpus: number;
+  /**
+   * Memory the host offers the lab, in MiB.
+   * @asType integer
+   * @minimum 1
+   */
+  memory: number;
+  /** The address the other hosts reach this one at, for the tunnels of networks that span hosts (default: the URI's host; for a local URI, this machine's address toward the other hosts). */
+  address?: string;
+  /**
+   * The MTU of the LAN between the hosts (default 1500); a network that spans hosts carries frames 50 bytes smaller (VXLAN's header).
+   * @asType integer
+   * @minimum 1280
+   * @maximum 9216
+   */
+  lanMtu?: number;
 }
 
 /** A kvm-lab lab: its networks and machines (kvm-lab.config.ts, or .json). */
@@ -460,6 +489,12 @@ export interface LabConfig {
     /** vagrant-libvirt's management network (default 192.168.121.0/24). */
     managementNetwork?: string;
   };
+  /**
+   * libvirt hosts the machines run on, by name (default: this machine alone). A machine
+   * names its host (`host`) or kvm-lab places it by memory and vCPUs; a network used by
+   * machines on several hosts is joined between them by a VXLAN tunnel.
+   */
+  hosts?: Record<string, HostConfig>;
   /** In-guest KVM checks (`kvm-lab check`). */
   checks?: {
     /** Checks that must pass for exit code 0 (default: cpu-flags, kvm-modules, dev-kvm, kvm-runs). */
@@ -672,6 +707,32 @@ export interface Machine {
   nics: Nic[];
   forwards: Forward[];
   provision: Provision[];
+  /** The libvirt host it runs on, when the lab has `hosts`. */
+  host?: MachineHost;
+}
+
+/** Where a machine runs in a lab with hosts. */
+export interface MachineHost {
+  /** The key under `hosts`. */
+  name: string;
+  /** That host's libvirt URI. */
+  uri: string;
+  /** Placed by kvm-lab (true) or named by the machine's `host` (false). */
+  placed: boolean;
+}
+
+/** A libvirt host of the lab (`hosts.<name>`), its defaults applied. */
+export interface LabHost {
+  name: string;
+  /** Where it is in the config: `hosts.b`. */
+  path: string;
+  uri: string;
+  cpus: number;
+  /** MiB. */
+  memory: number;
+  /** Set by the config; else found when the tunnels are made. */
+  address?: string;
+  lanMtu: number;
 }
 
 export interface Lab {
@@ -693,4 +754,6 @@ export interface Lab {
   natCidr: Cidr;
   natDnsHostResolver: boolean;
   managementNetwork: Cidr;
+  /** libvirt hosts, in config order; empty: every machine on this machine's libvirt. */
+  hosts: LabHost[];
 }
