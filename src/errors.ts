@@ -111,17 +111,32 @@ export class InterruptedError extends KvmLabError {
   override readonly exitCode = EXIT.interrupted;
 }
 
-/** A lab command needs machines the provider has not created or that are not running (`snapshot save` of a lab that is not up). */
-export class LabNotUpError extends KvmLabError {
-  override readonly code = "LAB_NOT_UP";
-  override readonly exitCode = EXIT.vagrantFailed;
-  /** Each machine that is not up: its name, state and the fix. */
+/** An error carrying one problem per machine or host: the message, then each problem on a line of its own. */
+export abstract class ProblemListError extends KvmLabError {
   readonly problems: Problem[];
 
-  constructor(message: string, problems: Problem[], options: { hint?: string; cause?: unknown } = {}) {
-    super(`${message}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}`, options);
+  constructor(message: string, problems: Problem[], options: { hint?: string; cause?: unknown; after?: string } = {}) {
+    super(`${message}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}${options.after ?? ""}`, options);
     this.problems = problems;
   }
+}
+
+/** A lab command needs machines the provider has not created or that are not running (`snapshot save` of a lab that is not up). */
+export class LabNotUpError extends ProblemListError {
+  override readonly code = "LAB_NOT_UP";
+  override readonly exitCode = EXIT.vagrantFailed;
+}
+
+/** Hosts of a lab that cannot take its machines (unreachable, no libvirtd, not enough memory...): every problem of every host, found before anything boots. */
+export class HostPreflightError extends ProblemListError {
+  override readonly code = "HOST_PREFLIGHT";
+  override readonly exitCode = EXIT.vagrantMissing;
+}
+
+/** The networks that span hosts could not be made or removed on some hosts (fabric/): each host's failure. */
+export class FabricError extends ProblemListError {
+  override readonly code = "FABRIC_FAILED";
+  override readonly exitCode = EXIT.vagrantFailed;
 }
 
 /** The provider's own tool (virsh, VBoxManage) is not installed or cannot be run. */
@@ -134,17 +149,14 @@ export class ProviderToolMissingError extends KvmLabError {
  * A snapshot step failed on some machines (the others went ahead); `problems` names each failed
  * machine with the provider tool's own words and, where known, the fix.
  */
-export class SnapshotFailedError extends KvmLabError {
+export class SnapshotFailedError extends ProblemListError {
   override readonly code = "SNAPSHOT_FAILED";
   override readonly exitCode = EXIT.vagrantFailed;
-  readonly problems: Problem[];
   /** The machines the step did succeed on. */
   readonly done: string[];
 
   constructor(message: string, problems: Problem[], done: string[], options: { hint?: string; cause?: unknown } = {}) {
-    const ok = done.length ? `\n  done on: ${done.join(", ")}` : "";
-    super(`${message}:\n${problems.map((p) => `  - ${formatProblem(p)}`).join("\n")}${ok}`, options);
-    this.problems = problems;
+    super(message, problems, { ...options, after: done.length ? `\n  done on: ${done.join(", ")}` : "" });
     this.done = done;
   }
 }

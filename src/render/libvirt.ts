@@ -12,6 +12,7 @@ import { accessView, labAccessView, virtiofsMemory } from "./folders.js";
 import { describeNic, forwardLines, guestSettingComment, guestSettingOptions } from "./common.js";
 import { builtinSteps, etcHostsArgs, guestScripts, inventoryGroupsOf, needsGuestMtu, provisionViews } from "./provision.js";
 import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderCallView, ProviderSettingView } from "./view.js";
+import { partOf, spansOf, type Span } from "../fabric/spans.js";
 
 
 export function libvirtView(lab: Lab): LabView {
@@ -23,7 +24,8 @@ export function libvirtView(lab: Lab): LabView {
       value: lab.managementNetwork.text,
     });
   }
-  const machines = lab.machines.map((machine) => machineView(lab, machine));
+  const spans = spansOf(lab);
+  const machines = lab.machines.map((machine) => machineView(lab, machine, spans));
   // The module's parts, read (the scripts from templates/) once: whether it exists follows from them.
   const scripts = guestScripts(machines);
   const groups = inventoryGroupsOf(lab);
@@ -52,7 +54,7 @@ function usesDhcp(lab: Lab, network: Network): boolean {
   return lab.machines.some((m) => m.nics.some((nic) => nic.network === network && !nic.ip));
 }
 
-function machineView(lab: Lab, original: Machine): MachineView {
+function machineView(lab: Lab, original: Machine, spans: Span[]): MachineView {
   // A NIC whose MTU is set in the guest needs a MAC it can be found by: the config's, or a stable derived one.
   const machine = {
     ...original,
@@ -65,15 +67,26 @@ function machineView(lab: Lab, original: Machine): MachineView {
     hostname: machine.hostname,
     box: machine.box,
     boxUrl: machine.boxUrl,
-    networks: machine.nics.map((nic) => declaration(lab, machine, nic)),
+    networks: machine.nics.map((nic) => declaration(lab, machine, nic, spans.find((s) => s.network === nic.network))),
     networksHeading: "Adapter 1 is vagrant-libvirt's management network (libvirt's adapter 0).",
     forwards: forwardLines(machine, { nicForwards: true }),
-    settings: [...cpuSettings(machine), ...deviceSettings(machine), ...optionSettings(machine.libvirt.options)],
+    settings: [...hostSettings(machine), ...cpuSettings(machine), ...deviceSettings(machine), ...optionSettings(machine.libvirt.options)],
     calls: [...cpuFeatureCalls(machine), ...deviceCalls(machine), ...virtiofsMemory(lab, machine)],
     customize: [],
     builtinSteps: builtinSteps(lab, machine),
     provision: provisionViews(lab, machine),
   };
+}
+
+/**
+ * The libvirt host the machine runs on (a lab with `hosts`): vagrant-libvirt 0.11.2's `uri`
+ * (config.rb finalize_from_uri takes the host, port, user and keyfile from it, and with an
+ * ssh transport reaches the guest through `ssh <host> -W %h:%p`, finalize_proxy_command).
+ */
+function hostSettings(machine: Machine): ProviderSettingView[] {
+  if (!machine.host) return [];
+  const how = machine.host.placed ? "placed there by kvm-lab" : "the machine's host";
+  return [{ comment: [`libvirt host "${machine.host.name}" (${how})`], key: "uri", value: machine.host.uri }];
 }
 
 function cpuSettings(machine: Machine): ProviderSettingView[] {
@@ -229,7 +242,8 @@ function addressed(nic: Nic, block: Cidr, dhcp: boolean): OptionPairs {
   return pairs;
 }
 
-function declaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
+function declaration(lab: Lab, machine: Machine, nic: Nic, span: Span | undefined): NetworkLineView {
+  if (span) return spannedDeclaration(lab, machine, nic, span);
   const line = providerDeclaration(lab, machine, nic);
   // vagrant-libvirt's libvirt__mtu: the NIC's <mtu> (create_network_interfaces.rb interface_xml)
   // and, for a network it creates, the network's (create_networks.rb, private_network.xml.erb).
@@ -291,4 +305,47 @@ function providerDeclaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineV
       };
     }
   }
+}
+
+/**
+ * A NIC on a network that spans hosts (fabric/spans.ts): the libvirt network kvm-lab defines
+ * on this machine's host before `vagrant up`, with this host's address and DHCP (only the
+ * network's home serves DHCP), the segment's MTU (vagrant-libvirt's libvirt__mtu: the
+ * interface's <mtu>, which virtio hands to the guest as host_mtu), and always_destroy false:
+ * kvm-lab made the network and removes it (create_networks.rb write_created_network is
+ * skipped, so vagrant destroy leaves it to kvm-lab destroy).
+ */
+function spannedDeclaration(lab: Lab, machine: Machine, nic: Nic, span: Span): NetworkLineView {
+  const part = partOf(span, machine.host!.name)!;
+  const { network } = nic;
+  const head: OptionPairs = [["adapter", nic.slot - 1]];
+  const tail: OptionPairs = [
+    ["libvirt__model_type", nic.nicType ? MODEL_OF[nic.nicType] : undefined],
+    ["mac", nic.mac ? normalizeMac(nic.mac) : undefined],
+    ["libvirt__mtu", nic.mtu ?? span.mtu],
+    ["libvirt__always_destroy", false],
+  ];
+  let address: OptionPairs;
+  if (network.mode === "intnet") {
+    address = [...(nic.ip ? ([["ip", nic.ip], ["netmask", netmaskOf(network.cidr!)]] as OptionPairs) : ([["auto_config", false]] as OptionPairs)), ["libvirt__dhcp_enabled", false]];
+  } else {
+    const block = network.cidr!;
+    address = nic.ip
+      ? [["ip", nic.ip], ["netmask", netmaskOf(block)]]
+      : [["type", "dhcp"], ["libvirt__network_address", formatIpv4(block.network)], ["netmask", netmaskOf(block)]];
+    address.push(["libvirt__host_ip", part.hostIp], ["libvirt__dhcp_enabled", part.dhcp !== undefined]);
+    if (part.dhcp) address.push(["libvirt__dhcp_start", part.dhcp.start], ["libvirt__dhcp_stop", part.dhcp.end]);
+  }
+  const others = span.hosts.filter((h) => h !== part.host);
+  const role = part.host === span.home ? (network.mode === "intnet" ? "" : `; the home of its ${network.mode === "natnetwork" ? "gateway, NAT and DHCP" : "host address and DHCP"}`) : `; ${span.home} holds its ${network.mode === "intnet" ? "other machines" : network.mode === "natnetwork" ? "gateway, NAT and DHCP" : "DHCP"}`;
+  const line: NetworkLineView = {
+    comment: [
+      ...describeNic(lab.provider, nic),
+      `  libvirt network "${network.providerName}" on host ${part.host}, forward mode ${part.forwardMode}${role}`,
+      `  spans hosts ${span.hosts.join(", ")}: VXLAN ${span.device} (VNI ${span.vni}) to ${others.join(", ")}, MTU ${span.mtu}; kvm-lab makes and removes it`,
+    ],
+    kind: "private_network",
+    options: [...head, ["libvirt__network_name", network.providerName], ["libvirt__forward_mode", part.forwardMode], ...address, ...tail],
+  };
+  return { ...line, comment: [...line.comment, ...guestSettingComment("libvirt", nic)], options: guestSettingOptions(nic, line.options!) };
 }

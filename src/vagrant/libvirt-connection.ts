@@ -1,6 +1,6 @@
 // How kvm-lab reaches the libvirt vagrant-libvirt uses: the virsh to run and the connection URI.
 // The URI is vagrant-libvirt's: lib/vagrant-libvirt/config.rb finalize! / _default_uri /
-// _generate_uri (`uri` when set; else $LIBVIRT_DEFAULT_URI when no connection setting is;
+// _generate_uri (`uri` when set, as it is for a machine of a lab with hosts; else $LIBVIRT_DEFAULT_URI when no connection setting is;
 // else qemu:///system, or qemu:///session with qemu_use_session).
 import type { Machine } from "../config/types.js";
 import { UsageError } from "../errors.js";
@@ -16,7 +16,9 @@ const CONNECTION_SETTINGS = ["connect_via_ssh", "host", "username", "password", 
  * finalizes them); without a machine (one Vagrant made that the config no longer names), the
  * default connection.
  */
-export function libvirtUriOf(machine: Pick<Machine, "name" | "libvirt"> | undefined, env: NodeJS.ProcessEnv = process.env): string {
+export function libvirtUriOf(machine: Pick<Machine, "name" | "libvirt" | "host"> | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  // A lab with hosts: the machine's host's URI, which the Vagrantfile sets as libvirt.uri.
+  if (machine?.host) return machine.host.uri;
   const options = ((machine?.libvirt as { options?: Record<string, unknown> } | undefined)?.options ?? {}) as Record<string, unknown>;
   if (typeof options.uri === "string") return options.uri;
   const remote = ["connect_via_ssh", "host", "socket", "username", "password", "id_ssh_key_file"].filter((key) => options[key] !== undefined && options[key] !== false);

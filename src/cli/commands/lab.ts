@@ -12,7 +12,8 @@ import type { Lab } from "../../config/types.js";
 import { autostartMachines } from "../../config/up-order.js";
 import { InterruptedError, UsageError } from "../../errors.js";
 import { watchInterrupts } from "../../interrupts.js";
-import { preflightHost } from "../../host/preflight.js";
+import { explainAcrossHosts, failsAcrossHosts } from "../../fabric/diagnose.js";
+import { tunnelHealth } from "../../fabric/health.js";
 import { parseOutside, type OutsideStandIn } from "../../net/outside.js";
 import { renderVagrantfile } from "../../render/vagrantfile.js";
 import { writeVagrantfile } from "../../render/write.js";
@@ -27,6 +28,7 @@ import { labSshConfig, writeSshConfig } from "../../vagrant/ssh-config.js";
 import { machineStates } from "../../vagrant/status.js";
 import { loadForCommand, printWarnings, type Io, type LabArgs } from "../context.js";
 import { ensureLabFits } from "../fit.js";
+import { makeFabric, preflightForUp, removeFabricAfterDestroy } from "../hosts.js";
 import { progressPrinter } from "../terminal.js";
 import { labSnapshotsOf } from "./snapshot.js";
 
@@ -73,14 +75,13 @@ export async function renderForUp(io: Io, loaded: Loaded, tcg: string[], force?:
 
 /** Host preflight, the Vagrantfile when the config changed, then `vagrant up` (every machine, as `test` needs) and the record of it; `onUp` marks when machines may exist. */
 async function bringUp(io: Io, loaded: Loaded, force: boolean | undefined, onUp: () => void = () => undefined): Promise<void> {
-  const host = await preflightHost(loaded.lab, { cwd: loaded.dirs.dir });
-  io.err(`host: vagrant ${host.vagrant}, ${host.provider}, KVM ${host.kvmRunsGuests ? "runs guests" : `cannot run guests (${host.kvmEvidence})`}`);
-  printWarnings(io, host.warnings);
-  const text = await renderForUp(io, loaded, host.tcg, force);
+  const tcg = await preflightForUp(io, loaded, loaded.machines);
+  const text = await renderForUp(io, loaded, tcg, force);
   onUp();
+  await makeFabric(io, loaded);
   await upLab(loaded.lab, loaded.dirs, { machines: loaded.machines, timeoutMs: loaded.lab.upTimeoutMinutes * 60_000, progress: progressPrinter(io, loaded.machines) });
   // What came up is recorded as `kvm-lab up` records it (src/drift/), so a later up or diff compares with it.
-  await recordApplied(loaded.lab, { dir: loaded.dirs.dir, state: loaded.dirs.state, machines: loaded.machines, tcg: host.tcg, text }).catch((error: unknown) =>
+  await recordApplied(loaded.lab, { dir: loaded.dirs.dir, state: loaded.dirs.state, machines: loaded.machines, tcg, text }).catch((error: unknown) =>
     io.err(`warning: could not record what came up (.kvm-lab/applied.json): ${(error as Error).message}`),
   );
 }
@@ -143,7 +144,10 @@ async function runNetwork(loaded: Loaded, outside: OutsideStandIn | undefined): 
   const { runNetworkChecks } = await import("../../checks/network/run.js");
   // The machines up starts (autostart): an autostart: false machine left down is not probed.
   const lab = { ...loaded.lab, machines: loaded.lab.machines.filter((m) => loaded.machines.includes(m.name)) };
-  return runNetworkChecks({ lab, sshConfig: ssh.file, outside, timeoutMs: loaded.lab.checkTimeoutSeconds * 1000 });
+  const report = await runNetworkChecks({ lab, sshConfig: ssh.file, outside, timeoutMs: loaded.lab.checkTimeoutSeconds * 1000 });
+  // Pairs across hosts that failed: the tunnel they cross, and what is wrong with it, named.
+  if (!failsAcrossHosts(lab, report)) return report;
+  return explainAcrossHosts(lab, report, await tunnelHealth(lab));
 }
 
 export async function statusCommand(io: Io, args: MachineArgs): Promise<number> {
@@ -158,6 +162,8 @@ export async function destroyCommand(io: Io, args: MachineArgs): Promise<number>
   const loaded = await open(io, args);
   await vagrantVersion({ cwd: loaded.dirs.dir });
   await destroyLab(loaded.dirs, args.machine?.length ? loaded.machines : []);
+  // The whole lab gone: so is what spanned its hosts (networks, tunnels), on every host.
+  if (!args.machine?.length) await removeFabricAfterDestroy(io, loaded);
   io.out(`destroyed: ${loaded.machines.join(", ")}`);
   return 0;
 }
@@ -189,7 +195,7 @@ export async function testCommand(io: Io, args: CheckArgs & NetworkArgs & { keep
   // 1. --reuse: does the clean snapshot stand in for destroy + up?
   const fit = ctx ? await cleanSnapshotFits(ctx, loaded.machines) : undefined;
   if (fit && !fit.fits) io.err(`--reuse: ${fit.reason}: bringing the lab up afresh, then saving the "${CLEAN_SNAPSHOT}" snapshot`);
-  if (!fit?.fits) await ensureLabFits(io, loaded.lab, loaded.dirs.dir, loaded.machines, args.allowOvercommit);
+  if (!fit?.fits && !loaded.lab.hosts.length) await ensureLabFits(io, loaded.lab, loaded.dirs.dir, loaded.machines, args.allowOvercommit);
   let upStarted = false;
   const cleanup = async () => {
     if (!upStarted) return;
@@ -198,7 +204,11 @@ export async function testCommand(io: Io, args: CheckArgs & NetworkArgs & { keep
       return;
     }
     io.err("destroying the lab's machines");
-    await destroyLab(loaded.dirs, []).catch((error: unknown) => io.err(`destroy failed: ${(error as Error).message}`));
+    const destroyed = await destroyLab(loaded.dirs, []).then(
+      () => true,
+      (error: unknown) => (io.err(`destroy failed: ${(error as Error).message}`), false),
+    );
+    if (destroyed) await removeFabricAfterDestroy(io, loaded).catch((error: unknown) => io.err(`${(error as Error).message}`));
   };
   const interrupts = watchInterrupts((signal) => {
     io.err(`${signal}: stopping; ${keep ? "the lab is kept" : "the lab will be destroyed"}`);

@@ -1,8 +1,8 @@
 // `kvm-lab up`, idempotent: the lab is compared with its config first (src/drift/); when
 // every machine runs and matches and the Vagrantfile is current it says so and stops, with
-// no vagrant call at all; otherwise it checks the host, writes the Vagrantfile as before,
+// no vagrant call at all; otherwise it checks the host (every host of a lab on several), writes the Vagrantfile as before,
 // names per machine what changed, and runs only what that needs: `vagrant up` for machines
-// not created or not running (upLab's waves, progress and logs), destroy + up for those
+// not created or not running (after the networks that span hosts are made; upLab's waves, progress and logs), destroy + up for those
 // that need re-creating, reload, provision with the changed steps named. Then it records
 // what runs (.kvm-lab/applied.json). `--always` skips the comparison (vagrant up for every
 // machine, as before). Machines no longer in the config are named, never destroyed.
@@ -12,10 +12,9 @@ import { destroyLab, upLab, VagrantUpError } from "../../vagrant/lab.js";
 import { runMachineStep } from "../../vagrant/machine-steps.js";
 import { labDrift, recordApplied, type LabDrift } from "../../drift/lab.js";
 import type { MachineDiff } from "../../drift/compare.js";
-import { preflightHost } from "../../host/preflight.js";
 import { machineLines, strayLines } from "../../report/drift.js";
-import { printWarnings, type Io } from "../context.js";
-import { ensureLabFits } from "../fit.js";
+import type { Io } from "../context.js";
+import { makeFabric, preflightForUp } from "../hosts.js";
 import { progressPrinter } from "../terminal.js";
 import { open, renderForUp, type Loaded, type MachineArgs } from "./lab.js";
 
@@ -41,8 +40,8 @@ function reportStrays(io: Io, drift: LabDrift): void {
 export async function upCommand(io: Io, args: UpArgs): Promise<number> {
   const loaded = await open(io, args, "autostart");
   // 1. The quick answer: compared with the Vagrantfile the last up wrote (its TCG choice), no vagrant, no host checks.
-  if (!args.always) {
-    const quick = await driftOf(loaded);
+  const quick = args.always ? undefined : await driftOf(loaded);
+  if (quick) {
     if (settled(quick)) {
       const unrecorded = quick.diff.machines.filter((m) => !m.recorded).map((m) => m.name);
       if (unrecorded.length) await recordApplied(loaded.lab, { dir: loaded.dirs.dir, state: loaded.dirs.state, machines: unrecorded, tcg: quick.tcg, text: quick.text });
@@ -52,14 +51,12 @@ export async function upCommand(io: Io, args: UpArgs): Promise<number> {
       return EXIT.ok;
     }
   }
-  // 2. As before: the resource fit, the host, the Vagrantfile.
-  await ensureLabFits(io, loaded.lab, loaded.dirs.dir, loaded.machines, args.allowOvercommit);
-  const host = await preflightHost(loaded.lab, { cwd: loaded.dirs.dir });
-  io.err(`host: vagrant ${host.vagrant}, ${host.provider}, KVM ${host.kvmRunsGuests ? "runs guests" : `cannot run guests (${host.kvmEvidence})`}`);
-  printWarnings(io, host.warnings);
-  await renderForUp(io, loaded, host.tcg, args.force);
+  // 2. As before: the resource fit, the host (every host of a lab on several), the Vagrantfile.
+  const starting = quick ? quick.diff.machines.filter((m) => m.action === "up" || m.action === "recreate").map((m) => m.name) : loaded.machines;
+  const tcg = await preflightForUp(io, loaded, starting, args.allowOvercommit);
+  await renderForUp(io, loaded, tcg, args.force);
   // 3. What each machine needs, against the Vagrantfile just written.
-  const drift = await driftOf(loaded, host.tcg);
+  const drift = await driftOf(loaded, tcg);
   reportStrays(io, drift);
   const plan: MachineDiff[] = args.always ? drift.diff.machines.map((m) => ({ ...m, action: "up", provisionWith: [] })) : drift.diff.machines;
   const acting = plan.filter((m) => m.action !== "none");
@@ -68,8 +65,10 @@ export async function upCommand(io: Io, args: UpArgs): Promise<number> {
     for (const line of machineLines({ ...drift.diff, machines: acting })) io.err(line);
   }
   const done = new Set(plan.filter((m) => m.action === "none").map((m) => m.name));
-  const record = () => recordApplied(loaded.lab, { dir: loaded.dirs.dir, state: loaded.dirs.state, machines: [...done], tcg: host.tcg, text: drift.text });
+  const record = () => recordApplied(loaded.lab, { dir: loaded.dirs.dir, state: loaded.dirs.state, machines: [...done], tcg, text: drift.text });
   try {
+    // A lab on several hosts: the networks spanning them exist before any machine boots.
+    if (acting.length) await makeFabric(io, loaded);
     await apply(io, loaded, plan, done);
   } catch (error) {
     // Machines whose up went through (upLab names the failed ones) count as done, unless steps were still to run on them.
