@@ -13,6 +13,7 @@ import {
   type Cidr,
 } from "../net/ipv4.js";
 import { MODES } from "../net/modes.js";
+import { spanProblems } from "./rules-spans.js";
 import { DEFAULTS } from "./defaults.js";
 import { withArticle } from "../words.js";
 import { natBlockOf } from "../net/provider-addresses.js";
@@ -54,6 +55,7 @@ export function checkRules(lab: Lab, rawNetworkKeys: string[], options: { folder
   checkForwardsAcrossMachines(lab, errors);
   checkMacsAcrossMachines(lab, errors);
   if (lab.provider === "libvirt") checkLibvirtNatBlocks(lab, errors);
+  if (lab.provider === "libvirt") errors.push(...spanProblems(lab));
   checkFoldersAndSsh(lab, options.folder ?? process.cwd(), errors, warnings);
   checkProviderSettings(lab, errors, warnings);
   checkProvisioning(lab, errors, warnings, { folder: options.folder });
