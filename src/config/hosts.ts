@@ -251,7 +251,7 @@ function refusalProblems(refusals: Refusal[], hosts: LabHost[], machines: Machin
   if (noRoom.length && (needMemory > offerMemory || needCpus > offerCpus)) {
     out.push({
       path: "hosts",
-      message: `the lab's ${plural(machines.length, "machine")} need ${needMemory} MiB and ${plural(needCpus, "vCPU")}; the hosts offer ${offerMemory} MiB and ${plural(offerCpus, "vCPU")}`,
+      message: `the lab's ${plural(machines.length, "machine")} ${machines.length === 1 ? "needs" : "need"} ${needMemory} MiB and ${plural(needCpus, "vCPU")}; the hosts offer ${offerMemory} MiB and ${plural(offerCpus, "vCPU")}`,
       fix: "add hosts or raise what they offer, or give the machines less",
     });
   }
