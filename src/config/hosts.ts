@@ -235,12 +235,13 @@ function refusalProblems(refusals: Refusal[], hosts: LabHost[], machines: Machin
     const machine = machines[first.machine];
     const names = group.map((r) => machines[r.machine].name);
     const counted = (machine.entry.count ?? 0) > 1;
-    const who = counted ? `${plural(group.length, "machine")} of ${machine.entry.count} (${namesText(names)}) ${group.length === 1 ? "fits" : "fit"}` : "fits";
+    const whom = counted ? `${group.length} of its ${machine.entry.count} machines (${namesText(names)})` : "it";
     const free = first.free.map((f) => `${f.host} ${Math.max(0, f.memory)} MiB/${Math.max(0, f.cpus)} vCPUs`).join(", ");
     const why = first.biggerThanAnyHost ? "no host offers that much even empty" : `machines placed before ${group.length === 1 ? "it" : "them"}, larger or earlier in the config, took the rest`;
     out.push({
-      path: counted && group.length > 1 ? entryPath(machine.entry) : machine.path,
-      message: `${who} on no host: ${counted ? "each" : "it"} needs ${machine.memory} MiB and ${plural(machine.cpus, "vCPU")}; free: ${free} (${why})`,
+      // At `.host`, not the machine itself: a path is also a root whose rule errors load.ts takes for follow-ons.
+      path: `${counted && group.length > 1 ? entryPath(machine.entry) : machine.path}.host`,
+      message: `no host has room for ${whom}: ${counted ? "each" : "it"} needs ${machine.memory} MiB and ${plural(machine.cpus, "vCPU")}; free: ${free} (${why})`,
       fix: `add a host, ${raiseHint(first, machine, group.length, hosts)}, or give ${group.length === 1 ? "the machine" : "the machines"} less memory or cpus`,
     });
   }

@@ -83,7 +83,7 @@ test("plan of a lab that does not fit: exit 2, every problem with its numbers, n
   expect(result.exitCode).toBe(2);
   expect(result.stdout).toBe("");
   expect(result.stderr).toContain(
-    "machines[3] (huge): fits on no host: it needs 32768 MiB and 4 vCPUs; free: here 8192 MiB/4 vCPUs, there 14336 MiB/6 vCPUs (no host offers that much even empty)",
+    "machines[3] (huge).host: no host has room for it: it needs 32768 MiB and 4 vCPUs; free: here 8192 MiB/4 vCPUs, there 14336 MiB/6 vCPUs (no host offers that much even empty)",
   );
   expect(result.stderr).toContain('machines[4] (lost).host: "thre" is not a host of this lab; did you mean "there"?');
 });

@@ -124,7 +124,7 @@ describe("rules", () => {
     expect(problemAt(problems, "hosts.a.lanMtu").fix).toBe("use 1280 to 9216 (default 1500, Ethernet's)");
     expect(problemAt(problems, "hosts.b.lanMtu").message).toBe("9217 is not an MTU of a LAN between hosts");
     // The numbers are wrong: no placement refusal follows from them.
-    expect(problems.filter((p) => /fits on no host|it offers/.test(p.message))).toEqual([]);
+    expect(problems.filter((p) => /no host has room|it offers/.test(p.message))).toEqual([]);
   });
 
   test("unknown keys under hosts.<name> are refused with did you mean; missing and wrong-typed fields by the shape check", () => {
@@ -166,8 +166,8 @@ describe("rules", () => {
 describe("refusals with numbers when the lab does not fit", () => {
   test("a machine that fits nowhere: what it needs, each host's free room, and the fix", () => {
     const problems = problemsOf(lab({ a: { ...HERE, memory: 2048, cpus: 2 }, b: { ...THERE, memory: 4096, cpus: 8 } }, { name: "huge", memory: 8192, cpus: 4 }));
-    const problem = problemAt(problems, "machines[0] (huge)");
-    expect(problem.message).toBe("fits on no host: it needs 8192 MiB and 4 vCPUs; free: a 2048 MiB/2 vCPUs, b 4096 MiB/8 vCPUs (no host offers that much even empty)");
+    const problem = problemAt(problems, "machines[0] (huge).host");
+    expect(problem.message).toBe("no host has room for it: it needs 8192 MiB and 4 vCPUs; free: a 2048 MiB/2 vCPUs, b 4096 MiB/8 vCPUs (no host offers that much even empty)");
     expect(problem.fix).toBe("add a host, raise a host's memory or cpus (hosts.b memory to 8192), or give the machine less memory or cpus");
     expect(problemAt(problems, "hosts").message).toBe("the lab's 1 machine needs 8192 MiB and 4 vCPUs; the hosts offer 6144 MiB and 10 vCPUs");
   });
@@ -182,20 +182,26 @@ describe("refusals with numbers when the lab does not fit", () => {
   test("vCPUs count as memory does", () => {
     const problems = problemsOf(lab({ a: { ...HERE, cpus: 4 } }, { name: "n1", host: "a", cpus: 3 }, { name: "n2", host: "a", cpus: 3, memory: 1024 }, { name: "n3", cpus: 1, memory: 512 }));
     expect(problemAt(problems, "hosts.a").message).toBe("n1, n2 need 6 vCPUs of the 4 it offers");
-    expect(problemAt(problems, "machines[2] (n3)").message).toMatch(/^fits on no host: it needs 512 MiB and 1 vCPU; free: a 5120 MiB\/0 vCPUs/);
+    expect(problemAt(problems, "machines[2] (n3).host").message).toMatch(/^no host has room for it: it needs 512 MiB and 1 vCPU; free: a 5120 MiB\/0 vCPUs/);
   });
 
   test("a counted entry's machines that fit nowhere are said once, with how many and which", () => {
     const problems = problemsOf(lab({ a: { ...HERE, memory: 8192, cpus: 8 } }, { name: "node{n}", count: 5, memory: 4096, cpus: 1 }));
-    const problem = problemAt(problems, "machines[0] (node{n})");
+    const problem = problemAt(problems, "machines[0] (node{n}).host");
     expect(problem.message).toBe(
-      "3 machines of 5 (node3, node4, node5) fit on no host: each needs 4096 MiB and 1 vCPU; free: a 0 MiB/6 vCPUs (machines placed before them, larger or earlier in the config, took the rest)",
+      "no host has room for 3 of its 5 machines (node3, node4, node5): each needs 4096 MiB and 1 vCPU; free: a 0 MiB/6 vCPUs (machines placed before them, larger or earlier in the config, took the rest)",
     );
     expect(problem.fix).toBe("add a host, raise a host's memory or cpus (hosts.a memory to 20480), or give the machines less memory or cpus");
   });
 
   test("every problem at once: a bad URI, an unknown host and a machine without room", () => {
     const problems = problemsOf(lab({ a: { ...HERE, uri: "qemu+tls://h/system", memory: 1024 } }, { name: "n1", memory: 2048 }, { name: "n2", host: "b" }));
-    expect(problems.map((p) => p.path).sort()).toEqual(["hosts", "hosts.a.uri", "machines[0] (n1)", "machines[1] (n2).host"]);
+    expect(problems.map((p) => p.path).sort()).toEqual(["hosts", "hosts.a.uri", "machines[0] (n1).host", "machines[1] (n2).host"]);
+  });
+
+  test("a machine's own rule errors are still said beside its placement refusal (not taken for follow-ons)", () => {
+    const problems = problemsOf(lab({ a: { ...HERE, memory: 1024 } }, { name: "n1", memory: 2048, nics: [{ mode: "null", adapter: 9 }], forwards: [{ guest: 22, host: 70000 }] }));
+    expect(problemAt(problems, "machines[0] (n1).host").message).toMatch(/^no host has room for it/);
+    expect(problemAt(problems, "machines[0] (n1).forwards[0].host").message).toMatch(/70000/);
   });
 });
