@@ -71,7 +71,8 @@ export function normalizeHosts(config: Raw, provider: Provider, machines: Machin
   const hosts: LabHost[] = [];
   let complete = true;
   const identities = new Map<string, string>();
-  const addresses = new Map<string, string>();
+  // Where each host is reached: its address, else its URI's host when that is an address.
+  const places: { path: string; address: string; what: string }[] = [];
   for (const [name, value] of entries) {
     const path = hostPath(name);
     const raw = obj(value);
@@ -85,6 +86,7 @@ export function normalizeHosts(config: Raw, provider: Provider, machines: Machin
       });
     }
     const uriText = str(raw.uri);
+    let uriAddress: string | undefined;
     if (uriText !== undefined) {
       const parsed = parseLibvirtUri(uriText);
       if (!parsed.ok) {
@@ -103,6 +105,8 @@ export function normalizeHosts(config: Raw, provider: Provider, machines: Machin
         } else {
           identities.set(identity, path);
         }
+        const host = parsed.uri.host;
+        if (first === undefined && host !== undefined && parseIpv4(host) !== undefined) uriAddress = host;
       }
     }
     const cpus = int(raw.cpus);
@@ -115,10 +119,10 @@ export function normalizeHosts(config: Raw, provider: Provider, machines: Machin
       if (problem) {
         problems.push({ path: `${path}.address`, message: problem, fix: "write the IPv4 address the other hosts reach this one at, e.g. 198.51.100.2" });
       } else {
-        const first = addresses.get(address);
-        if (first !== undefined) problems.push({ path: `${path}.address`, message: `${address} is the address of ${first} too`, fix: "give each host its own address: the tunnels between hosts run from one to the other" });
-        else addresses.set(address, path);
+        places.push({ path: `${path}.address`, address, what: path });
       }
+    } else if (uriAddress !== undefined) {
+      places.push({ path: `${path}.uri`, address: uriAddress, what: `${path} (its URI's host)` });
     }
     const lanMtu = int(raw.lanMtu);
     if (lanMtu !== undefined && (lanMtu < LAN_MTU.min || lanMtu > LAN_MTU.max)) {
@@ -131,6 +135,7 @@ export function normalizeHosts(config: Raw, provider: Provider, machines: Machin
     hosts.push({ name, path, uri: uriText, cpus, memory, ...(address !== undefined ? { address } : {}), lanMtu: lanMtu ?? DEFAULTS.lanMtu });
   }
 
+  checkAddresses(places, problems);
   checkPins(entries.map(([name]) => name), machines, pins, problems);
   if (provider === "libvirt") checkConnectionOptions(machines, problems);
 
@@ -160,6 +165,26 @@ function addressProblem(text: string): string | undefined {
   if (value === 0xffffffff) return "255.255.255.255 is the broadcast address, no host's";
   if (value >= 0xe0000000 && value < 0xf0000000) return `${text} is a multicast address, no host's`;
   return undefined;
+}
+
+/**
+ * No two hosts at one address: a host's `address` (else its URI's host, when an address) is
+ * where the other hosts reach it, and the tunnels between hosts run from one to the other.
+ */
+function checkAddresses(places: { path: string; address: string; what: string }[], problems: Problem[]): void {
+  const taken = new Map<string, { path: string; what: string }>();
+  for (const place of places) {
+    const first = taken.get(place.address);
+    if (first === undefined) {
+      taken.set(place.address, place);
+    } else {
+      problems.push({
+        path: place.path,
+        message: `${place.address} is where ${first.what} is reached too`,
+        fix: "give each host its own address (two hosts at one address are one machine: keep one host for it)",
+      });
+    }
+  }
 }
 
 /** Each machine's `host` names a key of `hosts` (a counted entry's once, at the entry). */

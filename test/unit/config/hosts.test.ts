@@ -101,7 +101,9 @@ describe("rules", () => {
       "hosts.b.uri",
     );
     expect(remote.message).toBe("reaches the libvirt of hosts.a too (198.51.100.2, ssh port 22): the same libvirt twice");
-    expect(problemsOf(lab({ a: THERE, b: { ...THERE, uri: "qemu+ssh://root@198.51.100.2:2222/system" } }, { name: "node1" }))).toEqual([]);
+    // Another ssh port is another libvirt; at one address, though, only with addresses of their own.
+    const ports = problemsOf(lab({ a: THERE, b: { ...THERE, uri: "qemu+ssh://root@198.51.100.2:2222/system" } }, { name: "node1" }));
+    expect(ports.map(formatProblem)).toEqual(["hosts.b.uri: 198.51.100.2 is where hosts.a (its URI's host) is reached too; give each host its own address (two hosts at one address are one machine: keep one host for it)"]);
   });
 
   test("cpus and memory 1 or more, address an IPv4 unicast address (and each host's own), lanMtu 1280 to 9216", () => {
@@ -120,11 +122,22 @@ describe("rules", () => {
     expect(problemAt(problems, "hosts.a.memory")).toMatchObject({ message: "-1 MiB cannot run a machine", fix: expect.stringMatching(/1 or more/) });
     expect(problemAt(problems, "hosts.a.address").message).toBe("198.51.100.300 is not an IPv4 address");
     expect(problemAt(problems, "hosts.b.address").message).toBe("224.0.0.5 is a multicast address, no host's");
-    expect(problemAt(problems, "hosts.d.address").message).toBe("198.51.100.9 is the address of hosts.c too");
+    expect(problemAt(problems, "hosts.d.address")).toMatchObject({ message: "198.51.100.9 is where hosts.c is reached too", fix: expect.stringMatching(/give each host its own address/) });
     expect(problemAt(problems, "hosts.a.lanMtu").fix).toBe("use 1280 to 9216 (default 1500, Ethernet's)");
     expect(problemAt(problems, "hosts.b.lanMtu").message).toBe("9217 is not an MTU of a LAN between hosts");
     // The numbers are wrong: no placement refusal follows from them.
     expect(problems.filter((p) => /no host has room|it offers/.test(p.message))).toEqual([]);
+  });
+
+  test("a host's address that another host's URI reaches (no address of its own): two hosts at one address", () => {
+    const problems = problemsOf(lab({ here: { ...HERE, address: "198.51.100.2" }, there: THERE }, { name: "node1" }));
+    expect(problemAt(problems, "hosts.there.uri").message).toBe("198.51.100.2 is where hosts.here is reached too");
+    // Reached over one address (ssh ports forwarded), but each with its own address for the tunnels: fine.
+    const forwarded = lab(
+      { a: { ...THERE, uri: "qemu+ssh://root@198.51.100.2:2201/system", address: "10.1.0.1" }, b: { ...THERE, uri: "qemu+ssh://root@198.51.100.2:2202/system", address: "10.1.0.2" } },
+      { name: "node1" },
+    );
+    expect(problemsOf(forwarded)).toEqual([]);
   });
 
   test("unknown keys under hosts.<name> are refused with did you mean; missing and wrong-typed fields by the shape check", () => {
