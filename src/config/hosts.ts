@@ -37,6 +37,14 @@ function entryAt(machine: Machine): string {
 
 const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`;
 
+/** One host as read: the normalized host when its fields are whole, where it is reached, and which libvirt its URI opens. */
+interface ReadHost {
+  host?: LabHost;
+  /** Its address, else its URI's host when that is an address. */
+  place?: { path: string; address: string; what: string };
+  libvirt?: { identity: string; words: string; local: boolean };
+}
+
 /**
  * The lab's hosts (config order, defaults applied) and each machine's `host` set (placed or
  * pinned); `raws` are the machines as written (counted entries expanded), for their `host`.
@@ -45,19 +53,15 @@ const plural = (n: number, one: string, many = `${one}s`): string => `${n} ${n =
 export function normalizeHosts(config: Raw, provider: Provider, machines: Machine[], raws: Raw[], problems: Problem[]): LabHost[] {
   const pins = raws.map((raw) => str(raw.host));
   const written = config.hosts;
+  // 1. No hosts: a machine that names one is the only problem there can be.
   if (written === undefined) {
-    for (const [i, machine] of machines.entries()) {
-      if (pins[i] === undefined || machine.entry.n !== 1) continue;
-      problems.push({
-        path: `${entryAt(machine)}.host`,
-        message: `names host "${pins[i]}", but the lab has no hosts`,
-        fix: 'declare it under hosts (hosts: { name: { uri: "qemu+ssh://user@host/system", cpus: 8, memory: 16384 } }), or remove host',
-      });
-    }
+    checkPinsWithoutHosts(machines, pins, problems);
     return [];
   }
   if (typeof written !== "object" || written === null || Array.isArray(written)) return []; // the shape check says so
-  const problemsBefore = problems.length;
+  const machineProblems = problems.slice();
+
+  // 2. The lab's hosts as a whole, then each host, then what no two hosts may share.
   const entries = Object.entries(written as Raw);
   if (provider === "virtualbox") {
     problems.push({
@@ -67,83 +71,20 @@ export function normalizeHosts(config: Raw, provider: Provider, machines: Machin
     });
   }
   if (entries.length === 0) problems.push({ path: "hosts", message: "is empty", fix: 'name at least one host (hosts: { here: { uri: "qemu:///system", cpus: 8, memory: 16384 } }), or remove hosts' });
+  const read = entries.map(([name, value]) => readHost(name, obj(value), problems));
+  checkSameLibvirt(read, entries.map(([name]) => hostPath(name)), problems);
+  checkAddresses(read.flatMap((r) => r.place ?? []), problems);
+  const hosts = read.flatMap((r) => r.host ?? []);
 
-  const hosts: LabHost[] = [];
-  let complete = true;
-  const identities = new Map<string, string>();
-  // Where each host is reached: its address, else its URI's host when that is an address.
-  const places: { path: string; address: string; what: string }[] = [];
-  for (const [name, value] of entries) {
-    const path = hostPath(name);
-    const raw = obj(value);
-    if (!HOST_LABEL.test(name)) {
-      problems.push({ path, message: `"${name}" cannot name a host: it goes into names on the hosts`, fix: "use letters, digits and hyphens (at most 63), not starting or ending with a hyphen" });
-    } else if (/^\d+$/.test(name)) {
-      problems.push({
-        path,
-        message: `"${name}" is made of digits only, and JavaScript puts such object keys first, in number order, so hosts.${name} would lose its place in the config's order (placement fills hosts in that order)`,
-        fix: `add a letter, e.g. "host${name}"`,
-      });
-    }
-    const uriText = str(raw.uri);
-    let uriAddress: string | undefined;
-    if (uriText !== undefined) {
-      const parsed = parseLibvirtUri(uriText);
-      if (!parsed.ok) {
-        problems.push({ path: `${path}.uri`, message: parsed.message, fix: parsed.fix });
-      } else {
-        const identity = libvirtIdentity(parsed.uri);
-        const first = identities.get(identity);
-        if (first !== undefined) {
-          problems.push({
-            path: `${path}.uri`,
-            message: parsed.uri.local
-              ? `${first} is this machine's libvirt (qemu:///system) too: the same libvirt twice`
-              : `reaches the libvirt of ${first} too (${parsed.uri.host}, ssh port ${parsed.uri.port ?? 22}${parsed.uri.params.socket ? `, socket ${parsed.uri.params.socket}` : ""}): the same libvirt twice`,
-            fix: `keep one host per libvirt, offering what both offered (${first} and ${path} in one)`,
-          });
-        } else {
-          identities.set(identity, path);
-        }
-        const host = parsed.uri.host;
-        if (first === undefined && host !== undefined && parseIpv4(host) !== undefined) uriAddress = host;
-      }
-    }
-    const cpus = int(raw.cpus);
-    const memory = int(raw.memory);
-    if (cpus !== undefined && cpus < 1) problems.push({ path: `${path}.cpus`, message: `${cpus} vCPUs cannot run a machine`, fix: "use 1 or more: the vCPUs this host offers the lab" });
-    if (memory !== undefined && memory < 1) problems.push({ path: `${path}.memory`, message: `${memory} MiB cannot run a machine`, fix: "use 1 or more: the MiB of memory this host offers the lab, e.g. 16384" });
-    const address = str(raw.address);
-    if (address !== undefined) {
-      const problem = addressProblem(address);
-      if (problem) {
-        problems.push({ path: `${path}.address`, message: problem, fix: "write the IPv4 address the other hosts reach this one at, e.g. 198.51.100.2" });
-      } else {
-        places.push({ path: `${path}.address`, address, what: path });
-      }
-    } else if (uriAddress !== undefined) {
-      places.push({ path: `${path}.uri`, address: uriAddress, what: `${path} (its URI's host)` });
-    }
-    const lanMtu = int(raw.lanMtu);
-    if (lanMtu !== undefined && (lanMtu < LAN_MTU.min || lanMtu > LAN_MTU.max)) {
-      problems.push({ path: `${path}.lanMtu`, message: `${lanMtu} is not an MTU of a LAN between hosts`, fix: `use ${LAN_MTU.min} to ${LAN_MTU.max} (default ${DEFAULTS.lanMtu}, Ethernet's)` });
-    }
-    if (uriText === undefined || cpus === undefined || cpus < 1 || memory === undefined || memory < 1) {
-      complete = false; // a missing or wrong-typed field is the shape check's; a bad number is said above
-      continue;
-    }
-    hosts.push({ name, path, uri: uriText, cpus, memory, ...(address !== undefined ? { address } : {}), lanMtu: lanMtu ?? DEFAULTS.lanMtu });
-  }
-
-  checkAddresses(places, problems);
+  // 3. The machines: the hosts they name, and no connection of their own.
   checkPins(entries.map(([name]) => name), machines, pins, problems);
   if (provider === "libvirt") checkConnectionOptions(machines, problems);
 
-  // Placement refusals only where their numbers can be trusted: every host whole, and no
-  // machine's (or the defaults') cpus or memory reported as wrong.
+  // 4. Placement, with refusals only where their numbers can be trusted: every host whole,
+  // and no machine's (or the defaults') cpus or memory reported as wrong.
   const wrongType = (raw: Raw) => (raw.cpus !== undefined && int(raw.cpus) === undefined) || (raw.memory !== undefined && int(raw.memory) === undefined);
-  const numbersWrong = problems.slice(0, problemsBefore).some((p) => /(^|\.)(cpus|memory)$/.test(p.path)) || [...raws, obj(config.defaults)].some(wrongType);
-  if (provider !== "libvirt" || !complete || hosts.length === 0 || numbersWrong) return hosts;
+  const numbersWrong = machineProblems.some((p) => /(^|\.)(cpus|memory)$/.test(p.path)) || [...raws, obj(config.defaults)].some(wrongType);
+  if (provider !== "libvirt" || hosts.length === 0 || hosts.length !== entries.length || numbersWrong) return hosts;
   const placement = placeMachines(
     hosts,
     machines.map((m, i) => ({ name: m.name, cpus: m.cpus, memory: m.memory, ...(pins[i] !== undefined ? { pinned: pins[i] } : {}) })),
@@ -155,6 +96,86 @@ export function normalizeHosts(config: Raw, provider: Provider, machines: Machin
   });
   problems.push(...refusalProblems(placement.refusals, hosts, machines));
   return hosts;
+}
+
+/** A machine's `host` in a lab without hosts (a counted entry's once). */
+function checkPinsWithoutHosts(machines: Machine[], pins: (string | undefined)[], problems: Problem[]): void {
+  machines.forEach((machine, i) => {
+    if (pins[i] === undefined || machine.entry.n !== 1) return;
+    problems.push({
+      path: `${entryAt(machine)}.host`,
+      message: `names host "${pins[i]}", but the lab has no hosts`,
+      fix: 'declare it under hosts (hosts: { name: { uri: "qemu+ssh://user@host/system", cpus: 8, memory: 16384 } }), or remove host',
+    });
+  });
+}
+
+/** One host's name and fields checked; the host itself when uri, cpus and memory are whole (the shape check says what is missing). */
+function readHost(name: string, raw: Raw, problems: Problem[]): ReadHost {
+  const path = hostPath(name);
+  const out: ReadHost = {};
+  if (!HOST_LABEL.test(name)) {
+    problems.push({ path, message: `"${name}" cannot name a host: it goes into names on the hosts`, fix: "use letters, digits and hyphens (at most 63), not starting or ending with a hyphen" });
+  } else if (/^\d+$/.test(name)) {
+    problems.push({
+      path,
+      message: `"${name}" is made of digits only, and JavaScript puts such object keys first, in number order, so hosts.${name} would lose its place in the config's order (placement fills hosts in that order)`,
+      fix: `add a letter, e.g. "host${name}"`,
+    });
+  }
+  const uri = str(raw.uri);
+  let uriAddress: string | undefined;
+  if (uri !== undefined) {
+    const parsed = parseLibvirtUri(uri);
+    if (!parsed.ok) {
+      problems.push({ path: `${path}.uri`, message: parsed.message, fix: parsed.fix });
+    } else {
+      const { host, port, params, local } = parsed.uri;
+      out.libvirt = { identity: libvirtIdentity(parsed.uri), words: `${host}, ssh port ${port ?? 22}${params.socket ? `, socket ${params.socket}` : ""}`, local };
+      if (host !== undefined && parseIpv4(host) !== undefined) uriAddress = host;
+    }
+  }
+  const cpus = int(raw.cpus);
+  const memory = int(raw.memory);
+  if (cpus !== undefined && cpus < 1) problems.push({ path: `${path}.cpus`, message: `${cpus} vCPUs cannot run a machine`, fix: "use 1 or more: the vCPUs this host offers the lab" });
+  if (memory !== undefined && memory < 1) problems.push({ path: `${path}.memory`, message: `${memory} MiB cannot run a machine`, fix: "use 1 or more: the MiB of memory this host offers the lab, e.g. 16384" });
+  const address = str(raw.address);
+  if (address !== undefined) {
+    const problem = addressProblem(address);
+    if (problem) problems.push({ path: `${path}.address`, message: problem, fix: "write the IPv4 address the other hosts reach this one at, e.g. 198.51.100.2" });
+    else out.place = { path: `${path}.address`, address, what: path };
+  } else if (uriAddress !== undefined) {
+    out.place = { path: `${path}.uri`, address: uriAddress, what: `${path} (its URI's host)` };
+  }
+  const lanMtu = int(raw.lanMtu);
+  if (lanMtu !== undefined && (lanMtu < LAN_MTU.min || lanMtu > LAN_MTU.max)) {
+    problems.push({ path: `${path}.lanMtu`, message: `${lanMtu} is not an MTU of a LAN between hosts`, fix: `use ${LAN_MTU.min} to ${LAN_MTU.max} (default ${DEFAULTS.lanMtu}, Ethernet's)` });
+  }
+  if (uri !== undefined && cpus !== undefined && cpus >= 1 && memory !== undefined && memory >= 1) {
+    out.host = { name, path, uri, cpus, memory, ...(address !== undefined ? { address } : {}), lanMtu: lanMtu ?? DEFAULTS.lanMtu };
+  }
+  return out;
+}
+
+/** Two hosts opening the same libvirt (two local ones, or one ssh host, port and socket): said at the second, which then counts at no address of its URI's. */
+function checkSameLibvirt(read: ReadHost[], paths: string[], problems: Problem[]): void {
+  const first = new Map<string, string>();
+  read.forEach((r, i) => {
+    if (!r.libvirt) return;
+    const earlier = first.get(r.libvirt.identity);
+    if (earlier === undefined) {
+      first.set(r.libvirt.identity, paths[i]);
+      return;
+    }
+    if (r.place?.path.endsWith(".uri")) delete r.place; // said here already
+    problems.push({
+      path: `${paths[i]}.uri`,
+      message: r.libvirt.local
+        ? `${earlier} is this machine's libvirt (qemu:///system) too: the same libvirt twice`
+        : `reaches the libvirt of ${earlier} too (${r.libvirt.words}): the same libvirt twice`,
+      fix: `keep one host per libvirt, offering what both offered (${earlier} and ${paths[i]} in one)`,
+    });
+  });
 }
 
 /** What is wrong with a host's address, if anything: it must be a unicast IPv4 address. */
