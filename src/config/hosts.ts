@@ -282,7 +282,7 @@ function refusalProblems(refusals: Refusal[], hosts: LabHost[], machines: Machin
     const names = group.map((r) => machines[r.machine].name);
     const counted = (machine.entry.count ?? 0) > 1;
     const whom = counted ? `${group.length} of its ${machine.entry.count} machines (${namesText(names)})` : "it";
-    const free = first.free.map((f) => `${f.host} ${Math.max(0, f.memory)} MiB/${Math.max(0, f.cpus)} vCPUs`).join(", ");
+    const free = first.free.map((f) => `${f.host} ${Math.max(0, f.memory)} MiB/${plural(Math.max(0, f.cpus), "vCPU")}`).join(", ");
     const why = first.biggerThanAnyHost ? "no host offers that much even empty" : `machines placed before ${group.length === 1 ? "it" : "them"}, larger or earlier in the config, took the rest`;
     out.push({
       // At `.host`, not the machine itself: a path is also a root whose rule errors load.ts takes for follow-ons.
