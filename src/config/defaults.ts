@@ -25,6 +25,8 @@ export const DEFAULTS = {
   diskBus: "virtio" as const,
   firstSlot: 2,
   lastSlot: 8,
+  /** The MTU of the LAN between a lab's libvirt hosts (`hosts.<name>.lanMtu`): Ethernet's. */
+  lanMtu: 1500,
 } as const;
 
 /**

@@ -11,6 +11,7 @@ import { machinePath } from "./paths.js";
 import { arr, bool, int, obj, oneOf, str, stringRecord, strings, type Raw } from "./read.js";
 import { expandMachines } from "./count.js";
 import { closest } from "./suggest.js";
+import { normalizeHosts } from "./hosts.js";
 import { boxOn, readDisks, readLibvirt, readProvision, readSsh, readSyncedFolders, readVirtualBox } from "./normalize-machine.js";
 import {
   ACCELS,
@@ -107,7 +108,8 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
   }
 
   const labFolders = readSyncedFolders(config.syncedFolders, "syncedFolders", provider);
-  const machines = expandMachines(arr(config.machines)).map(({ raw, index, group, entry }) =>
+  const instances = expandMachines(arr(config.machines));
+  const machines = instances.map(({ raw, index, group, entry }) =>
     normalizeMachine(raw, machinePath(index, raw.name), group, entry, { lab: name, provider, config, defaults, networks, declared, problems, labFolders }),
   );
   const etcHostsKey = str(obj(config.etcHosts).network);
@@ -146,8 +148,8 @@ export function normalizeLab(raw: unknown, options: NormalizeOptions = {}): { la
     managementNetwork:
       cidrAt(str(obj(config.libvirt).managementNetwork), "libvirt.managementNetwork", problems) ??
       DEFAULTS.managementNetwork,
-    // Filled with the machines' places by the hosts' normalization (config/hosts.ts).
-    hosts: [],
+    // Sets each machine's host too (placed, or named by the machine).
+    hosts: normalizeHosts(config, provider, machines, instances.map((i) => i.raw), problems),
   };
   return { lab, problems };
 }

@@ -196,8 +196,15 @@ const machine: Field = {
     nics: { kind: "array", of: nic },
     forwards: { kind: "array", of: forward },
     provision: { kind: "array", of: provisionStep },
+    host: string,
   },
   required: ["name"],
+};
+
+const host: Field = {
+  kind: "object",
+  fields: { uri: string, cpus: integer, memory: integer, address: string, lanMtu: integer },
+  required: ["uri", "cpus", "memory"],
 };
 
 const network: Field = {
@@ -232,6 +239,7 @@ export const LAB_SHAPE: Field = {
     etcHosts: { kind: "object", fields: { network: string }, required: ["network"] },
     virtualbox: { kind: "object", fields: { hostOnlyRanges: { kind: "array", of: string }, natCidr: string, natDnsHostResolver: boolean } },
     libvirt: { kind: "object", fields: { managementNetwork: string } },
+    hosts: { kind: "record", of: host },
     checks: { kind: "object", fields: { required: { kind: "array", of: oneOf(CHECK_IDS) }, timeoutSeconds: integer } },
     upTimeoutMinutes: integer,
   },

@@ -22,7 +22,7 @@ function tableRows(heading: string): { field: string; rest: string }[] {
     });
 }
 
-test.each(["The lab", "Machines", "Provider settings and disks", "Networks", "NICs", "Forwards", "Synced folders"])("%s: each field has one row", (heading) => {
+test.each(["The lab", "Machines", "Hosts", "Provider settings and disks", "Networks", "NICs", "Forwards", "Synced folders"])("%s: each field has one row", (heading) => {
   const fields = tableRows(heading).map((row) => row.field);
   expect(fields.filter((field, i) => fields.indexOf(field) !== i)).toEqual([]);
 });
@@ -33,4 +33,11 @@ test("the lab's `defaults` row names every key a machine's defaults take", () =>
   const keys = Object.keys(schema.definitions.MachineDefaults.properties ?? {});
   expect(keys.length).toBeGreaterThan(5);
   expect(keys.filter((key) => !row!.rest.includes(`\`${key}\``))).toEqual([]);
+});
+
+test("the Hosts table has a row for each field of a host, and the lab and machine tables name hosts and host", () => {
+  const fields = tableRows("Hosts").map((row) => row.field);
+  expect(fields.sort()).toEqual(Object.keys(schema.definitions.HostConfig.properties ?? {}).map((key) => `\`${key}\``).sort());
+  expect(tableRows("The lab").map((row) => row.field)).toContain("`hosts`");
+  expect(tableRows("Machines").map((row) => row.field)).toContain("`host`");
 });

@@ -1,0 +1,45 @@
+// A lab's libvirt hosts for `kvm-lab plan`: each host's URI, machines and the memory and
+// vCPUs they use of what it offers (a table for people, typed values for --json), and where
+// each machine runs, placed by kvm-lab or named in the config.
+import type { Lab, Machine } from "../config/types.js";
+import { hostLoads } from "../hosts/placement.js";
+import { formatTable } from "../text/table.js";
+
+/** The hosts table with the line that says how machines were placed; empty for a lab without hosts. */
+export function formatHostsTable(lab: Pick<Lab, "hosts" | "machines">, options: { width?: number } = {}): string {
+  if (!lab.hosts.length) return "";
+  const rows = hostLoads(lab).map((load) => [
+    load.host,
+    load.uri,
+    load.machines.length ? load.machines.join(", ") : "-",
+    `${load.memory.used}/${load.memory.offered}`,
+    `${load.cpus.used}/${load.cpus.offered}`,
+  ]);
+  const pinned = lab.machines.filter((m) => m.host && !m.host.placed).length;
+  const intro =
+    `hosts: ${lab.hosts.length}; machines placed by memory, then vCPUs, each on the first host with room` +
+    (pinned ? ` (${pinned} named by the config: pinned)` : "");
+  // Given a width, the widest column (the machines, on a big lab) wraps under itself.
+  const table = formatTable(["host", "URI", "machines", "memory MiB used/offered", "vCPUs used/offered"], rows, options);
+  return `${intro}\n${table}`;
+}
+
+/** A machine's heading in the plan: its name, and on a lab with hosts where it runs. */
+export function machineHeading(machine: Pick<Machine, "name" | "host">): string {
+  if (!machine.host) return machine.name;
+  return `${machine.name} on ${machine.host.name} (${machine.host.placed ? "placed" : "pinned"})`;
+}
+
+/** `plan --json`'s hosts: each host with its machines and numbers (address null when the config sets none). */
+export function hostsJson(lab: Pick<Lab, "hosts" | "machines">) {
+  const loads = hostLoads(lab);
+  return lab.hosts.map((host, i) => ({
+    name: host.name,
+    uri: host.uri,
+    address: host.address ?? null,
+    lanMtu: host.lanMtu,
+    machines: loads[i].machines,
+    memory: loads[i].memory,
+    cpus: loads[i].cpus,
+  }));
+}
