@@ -18,6 +18,7 @@ const CASES: Record<string, readonly ("virtualbox" | "libvirt")[]> = {
   "folders-virtualbox": ["virtualbox"],
   "provider-settings": PROVIDERS,
   provisioners: PROVIDERS,
+  "multi-host": ["libvirt"],
 };
 const update = process.env.UPDATE_GOLDEN === "1" && !process.env.CI;
 const libvirtUp = libvirtReachable();

@@ -16,8 +16,8 @@ export async function tunnelAddresses(hosts: LabHost[], shells: Map<string, Host
   for (const host of hosts) {
     const shell = shells.get(host.name)!;
     if (host.address) addresses.set(host.name, host.address);
-    else if (shell.uri.kind === "ssh") {
-      const name = shell.uri.host;
+    else if (!shell.uri.local) {
+      const name = shell.uri.host!;
       const address = net.isIPv4(name) ? name : await lookup(name, { family: 4 }).then((r) => r.address, () => undefined);
       if (!address) problems.push({ path: `${host.path}.uri`, message: `${name} does not resolve to an IPv4 address here`, fix: fix(host) });
       else if (address.startsWith("127.")) problems.push({ path: `${host.path}.uri`, message: `${name} resolves to the loopback ${address}, which the other hosts cannot send to`, fix: fix(host) });
@@ -25,7 +25,7 @@ export async function tunnelAddresses(hosts: LabHost[], shells: Map<string, Host
     }
   }
   // This machine: the source address of its route toward the first other host.
-  for (const host of hosts.filter((h) => !addresses.has(h.name) && shells.get(h.name)!.uri.kind === "local")) {
+  for (const host of hosts.filter((h) => !addresses.has(h.name) && shells.get(h.name)!.uri.local)) {
     const peer = [...addresses.values()][0];
     if (!peer) {
       problems.push({ path: host.path, message: "no other host has an address to find this machine's route toward", fix: fix(host) });

@@ -126,7 +126,7 @@ export async function applyFabric(lab: Lab, state: string, shells: Map<string, H
 
 /** What to do when a host refuses: root for the tunnels (ip link), a reachable libvirtd. */
 export function fixFor(shell: HostShell): string {
-  return shell.uri.kind === "ssh"
+  return !shell.uri.local
     ? `check \`ssh ${shell.where} true\` and \`virsh -c ${shell.uri.text} version\`; tunnels need root there (the URI's user root, or sudo without a password)`
     : "tunnels need root on this machine (run kvm-lab as root, or allow sudo without a password)";
 }

@@ -70,7 +70,7 @@ export async function preflightHosts(lab: Lab, starting: string[], shells: Map<s
       const facts = await shell.run(["sh", "-s"], { input: script, root: true, timeoutMs: 30_000 });
       if (facts.exitCode !== 0) {
         const why = facts.timedOut ? "no answer within 30 s" : facts.stderr.trim().split("\n").pop() || `exit ${facts.exitCode}`;
-        if (shell.uri.kind === "ssh") add(`not reachable over SSH as ${shell.where}: ${why}`, `make \`ssh ${shell.where} true\` work without a prompt (a key in the agent, or keyfile= in the URI)${shell.uri.user && shell.uri.user !== "root" ? ", with sudo without a password there" : ""}`);
+        if (!shell.uri.local) add(`not reachable over SSH as ${shell.where}: ${why}`, `make \`ssh ${shell.where} true\` work without a prompt (a key in the agent, or keyfile= in the URI)${shell.uri.user && shell.uri.user !== "root" ? ", with sudo without a password there" : ""}`);
         else add(`this machine's checks failed: ${why}`, "run kvm-lab as root, or allow sudo without a password");
         return report;
       }

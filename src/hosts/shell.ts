@@ -6,12 +6,12 @@
 import os from "node:os";
 import type { LabHost } from "../config/types.js";
 import { runProcess, type ProcessResult } from "../process/run.js";
-import { isHostUri, parseHostUri, type HostUri } from "./uri.js";
+import { parseLibvirtUri, type LibvirtUri } from "../config/libvirt-uri.js";
 
 export interface HostShell {
   /** The host's name in the config. */
   name: string;
-  uri: HostUri;
+  uri: LibvirtUri;
   /** Where commands run, for messages: "this machine" or "root@198.51.100.2". */
   where: string;
   /** Runs argv on the host (quoted for the remote shell); `root` adds sudo -n unless already root. */
@@ -29,22 +29,24 @@ export function shellQuote(word: string): string {
  * rpc/virnetsocket.c virNetSocketNewConnectSSH: -p port, -l user, -i keyfile,
  * StrictHostKeyChecking=no for no_verify=1).
  */
-export function sshArgs(uri: Extract<HostUri, { kind: "ssh" }>, connectTimeoutSeconds = 10): string[] {
+export function sshArgs(uri: LibvirtUri, connectTimeoutSeconds = 10): string[] {
   const args = ["-o", "BatchMode=yes", "-o", `ConnectTimeout=${connectTimeoutSeconds}`, "-T"];
   if (uri.port) args.push("-p", String(uri.port));
   if (uri.user) args.push("-l", uri.user);
-  if (uri.keyfile) args.push("-i", uri.keyfile);
-  if (uri.noVerify) args.push("-o", "StrictHostKeyChecking=no");
-  return [...args, uri.host];
+  if (uri.params.keyfile) args.push("-i", uri.params.keyfile);
+  // EXTRACT_URI_ARG_BOOL: a whole number, non-zero = set (libvirt-uri.ts).
+  if (uri.params.no_verify && Number(uri.params.no_verify) !== 0) args.push("-o", "StrictHostKeyChecking=no");
+  return [...args, uri.host!];
 }
 
 const isRootHere = () => process.getuid?.() === 0;
 
 /** The shell of a lab host (its URI was checked when the config loaded). */
 export function hostShell(host: Pick<LabHost, "name" | "uri">): HostShell {
-  const uri = parseHostUri(host.uri);
-  if (!isHostUri(uri)) throw new Error(`hosts.${host.name}.uri: ${uri.message}`);
-  if (uri.kind === "local") {
+  const parsed = parseLibvirtUri(host.uri);
+  if (!parsed.ok) throw new Error(`hosts.${host.name}.uri: ${parsed.message}`);
+  const { uri } = parsed;
+  if (uri.local) {
     return {
       name: host.name,
       uri,

@@ -4,6 +4,7 @@
 import type { Lab, Machine } from "../config/types.js";
 import { hostLoads } from "../hosts/placement.js";
 import { formatTable } from "../text/table.js";
+import { spansOf } from "../fabric/spans.js";
 
 /** The hosts table with the line that says how machines were placed; empty for a lab without hosts. */
 export function formatHostsTable(lab: Pick<Lab, "hosts" | "machines">, options: { width?: number } = {}): string {
@@ -42,4 +43,19 @@ export function hostsJson(lab: Pick<Lab, "hosts" | "machines">) {
     memory: loads[i].memory,
     cpus: loads[i].cpus,
   }));
+}
+
+/** The networks that span hosts (fabric/spans.ts), a line each: where, the tunnel, its MTU and the home of the host side. */
+export function spanLines(lab: Lab): string[] {
+  const spans = spansOf(lab);
+  if (!spans.length) return [];
+  return [
+    "networks spanning hosts (VXLAN between the hosts' bridges, made by kvm-lab up, removed by kvm-lab destroy):",
+    ...spans.map((s) => `  ${s.network.key} (${s.network.mode}): ${s.hosts.join(" + ")}; ${s.device}, VNI ${s.vni}, MTU ${s.mtu}${s.network.mode === "intnet" ? "" : `; gateway/DHCP on ${s.home}, ${s.parts.filter((p) => p.host !== s.home).map((p) => `${p.host} at ${p.hostIp}`).join(", ")}`}`),
+  ];
+}
+
+/** The same for --json. */
+export function spansJson(lab: Lab) {
+  return spansOf(lab).map((s) => ({ network: s.network.key, mode: s.network.mode, hosts: s.hosts, home: s.home, vni: s.vni, device: s.device, bridge: s.bridge, mtu: s.mtu, parts: s.parts }));
 }

@@ -4,7 +4,7 @@ import path from "node:path";
 import { addressText, planJson, planLab } from "../../net/plan.js";
 import { expectedMatrix, type ExpectedPair } from "../../net/matrix.js";
 import { formatTable } from "../../text/table.js";
-import { formatHostsTable, hostsJson, machineHeading } from "../../report/hosts.js";
+import { formatHostsTable, hostsJson, machineHeading, spanLines, spansJson } from "../../report/hosts.js";
 import { loadForCommand, type Io, type LabArgs } from "../context.js";
 import { planFit } from "../fit.js";
 
@@ -16,7 +16,7 @@ export async function planCommand(io: Io, args: LabArgs & { json?: boolean; matr
   const fit = await planFit(lab, path.dirname(file));
   if (args.json) {
     // A lab with hosts: the hosts with their loads, and each machine's host (nothing new without hosts).
-    const hosts = lab.hosts.length ? { hosts: hostsJson(lab) } : {};
+    const hosts = lab.hosts.length ? { hosts: hostsJson(lab), spans: spansJson(lab) } : {};
     const machines = planJson(plan).map((entry, i) => (lab.machines[i].host ? { ...entry, host: lab.machines[i].host } : entry));
     io.out(JSON.stringify({ lab: lab.name, provider: lab.provider, ...hosts, machines, resources: fit.json }, null, 2));
     return 0;
@@ -44,7 +44,7 @@ export async function planCommand(io: Io, args: LabArgs & { json?: boolean; matr
   );
   const source = lab.provider === "libvirt" ? "as libvirt renders each mode" : "per VirtualBox's table of networking modes";
   io.out(`lab ${lab.name} (${lab.provider}); reach ${source} (plan --matrix lists every pair)\n`);
-  if (lab.hosts.length) io.out(`${formatHostsTable(lab, { width: io.outColumns ?? PIPED_WIDTH })}\n`);
+  if (lab.hosts.length) io.out(`${[formatHostsTable(lab, { width: io.outColumns ?? PIPED_WIDTH }), ...spanLines(lab)].join("\n")}\n`);
   io.out(blocks.join("\n\n"));
   io.out(`\n${fit.lines.join("\n")}`);
   return 0;
