@@ -13,7 +13,7 @@ import os from "node:os";
 import path from "node:path";
 import { execa } from "execa";
 import fs from "fs-extra";
-import { testNetns, type Run } from "./e2e.js";
+import { STATE_FILE, testNetns, type Run } from "./e2e.js";
 
 /** The LAN between the hosts: TEST-NET-2 (RFC 5737), a documentation block no one routes. */
 export const LAN_CIDR = "198.51.100.0/24";
@@ -79,6 +79,8 @@ export function secondHostUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return "not root: network namespaces and daemons need root";
   const { reason } = testNetns();
   if (reason) return reason;
+  const owner = testLibvirtdOwner();
+  if (!ancestry(process.pid).includes(owner)) return `the tests' libvirtd belongs to another test run (pid ${owner}): a second host joins only its own run's namespace`;
   const missing: [string, string][] = [
     [SSHD, "openssh-server"],
     ["/usr/bin/ssh", "openssh-client"],
@@ -130,7 +132,7 @@ export async function startSecondHost(options: SecondHostOptions = {}): Promise<
       await fs.writeJson(stateFile, state);
     }
     await step("B's daemons", () => startDaemons(state));
-    await step("B answering over qemu+ssh", () => waitForHostB(dir, options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS));
+    await step("B answering over qemu+ssh", () => waitForHostB(dir, hostANetns, options.timeoutMs ?? DEFAULT_START_TIMEOUT_MS));
     const pids = { libvirtd: await readPid(dir, "libvirtd.pid"), virtlogd: await readPid(dir, "virtlogd.pid"), sshd: await readPid(dir, "sshd/sshd.pid") };
     current.host = { netns, hostANetns, lanDevice, sshDir: path.join(dir, "client-ssh"), stateDir: dir, uri: HOST_B_URI, pids, startedInMs: Date.now() - started };
     return current.host;
@@ -151,15 +153,20 @@ export async function stopSecondHost(): Promise<void> {
 /** Runs a command in host A's namespace with the private ~/.ssh, as kvm-lab, vagrant or virsh there would run. */
 export async function onHostA(command: string, args: string[], options: RunOptions = {}): Promise<Run> {
   const host = started();
-  // `ip netns exec` gives this one command a mount namespace of its own: the bind mount ends with it.
+  return withSshDir(host.hostANetns, host.sshDir, command, args, options);
+}
+
+/** `command` in `netns` with `sshDir` over /root/.ssh: `ip netns exec` gives it a mount namespace of its own, so the bind mount ends with it. */
+function withSshDir(netns: string, sshDir: string, command: string, args: string[], options: RunOptions = {}): Promise<Run> {
   const script = 'mount --bind "$0" /root/.ssh && exec "$@"';
-  return run("ip", ["netns", "exec", host.hostANetns, "sh", "-c", script, host.sshDir, command, ...args], options);
+  return run("ip", ["netns", "exec", netns, "sh", "-c", script, sshDir, command, ...args], options);
 }
 
 /** Runs a command inside host B (its network and mount namespaces), for a test's own look at B. */
 export async function onHostB(command: string, args: string[], options: RunOptions = {}): Promise<Run> {
   const host = started();
-  return run("nsenter", ["-t", String(host.pids.libvirtd), "-n", "-m", "--", command, ...args], options);
+  // Entering a mount namespace moves the caller to its root (setns(2)): keep the working folder.
+  return run("nsenter", ["-t", String(host.pids.libvirtd), "-n", "-m", `--wd=${options.cwd ?? process.cwd()}`, "--", command, ...args], options);
 }
 
 /** Takes A's end of the LAN down: the "tunnel cut" fault (B's end loses its carrier). */
@@ -187,6 +194,31 @@ export function tinyDomainXml(name: string, bios: string): string {
   return `<domain type='qemu'><name>${name}</name><memory unit='MiB'>32</memory><vcpu>1</vcpu>
 <os><type arch='x86_64' machine='pc'>hvm</type><loader readonly='yes' type='rom'>${bios}</loader></os>
 <devices><emulator>/usr/bin/qemu-system-x86_64</emulator><video><model type='none'/></video><memballoon model='none'/></devices></domain>`;
+}
+
+/** The pid that started the tests' libvirtd (its global setup: this process, or jest's main process above a worker). */
+function testLibvirtdOwner(): number {
+  try {
+    return Number(fs.readJsonSync(STATE_FILE).owner);
+  } catch {
+    return 0;
+  }
+}
+
+/** `pid` and its parents up to init. */
+function ancestry(pid: number): number[] {
+  const chain: number[] = [];
+  for (let at = pid; at > 1 && chain.length < 64; ) {
+    chain.push(at);
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses.
+      const stat = fs.readFileSync(`/proc/${at}/stat`, "utf8");
+      at = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+    } catch {
+      break;
+    }
+  }
+  return chain;
 }
 
 function started(): SecondHost {
@@ -257,6 +289,25 @@ async function makeDirectories(dir: string): Promise<void> {
   await fs.mkdir(path.join(runDir, "sshd"), { mode: 0o755 }); // sshd's privilege separation directory
   await fs.mkdir(path.join(runDir, "lock"));
   await fs.chmod(path.join(runDir, "lock"), 0o1777);
+  await makeKvmNode(dir);
+}
+
+/**
+ * B's /dev/kvm: the machine's device with the permissions Debian's udev gives it (root:kvm 0660,
+ * libvirt-qemu being in group kvm), bind-mounted over /dev/kvm in B only. With this machine's
+ * 0600 root node, libvirtd's QEMU probe (run as root) sees KVM but its cache check (as
+ * libvirt-qemu) does not, so every capabilities lookup re-probes QEMU, ~4 s each (libvirt
+ * src/qemu/qemu_capabilities.c virQEMUCapsIsValid: "KVM was enabled when probing ... but it is
+ * not available now"): a `virsh define` took 35 s. None when the machine has no /dev/kvm.
+ */
+async function makeKvmNode(dir: string): Promise<void> {
+  const kvm = await fs.stat("/dev/kvm").catch(() => undefined);
+  if (!kvm?.isCharacterDevice()) return;
+  const major = (kvm.rdev >> 8) & 0xfff;
+  const minor = (kvm.rdev & 0xff) | ((kvm.rdev >> 12) & 0xfff00);
+  const node = path.join(dir, "dev-kvm");
+  await must("mknod", ["-m", "0660", node, "c", String(major), String(minor)]);
+  await must("chgrp", ["kvm", node]);
 }
 
 /** Whether a file under /etc/libvirt defines an object (a domain, network, pool, secret...) rather than configuring a daemon. */
@@ -337,7 +388,6 @@ async function makeSshFiles(dir: string): Promise<void> {
     "",
   ].join("\n");
   await fs.writeFile(path.join(sshd, "sshd_config"), config, { mode: 0o600 });
-  await must(SSHD, ["-t", "-f", path.join(sshd, "sshd_config")]);
 }
 
 /**
@@ -356,32 +406,33 @@ async function startDaemons(state: State): Promise<void> {
     'mount --bind "$d/var-log-libvirt" /var/log/libvirt',
     'mount --bind "$d/var-cache-libvirt" /var/cache/libvirt',
     'mount --bind "$d/run" /run',
+    '[ ! -e "$d/dev-kvm" ] || mount --bind "$d/dev-kvm" /dev/kvm',
+    // Checked here, not earlier: sshd -t wants its privilege separation directory, /run/sshd.
+    `${SSHD} -t -f "$d/sshd/sshd_config"`,
     'virtlogd -d -p "$d/virtlogd.pid"',
-    'libvirtd -d -p "$d/libvirtd.pid"',
+    // Without systemd, a daemon's log goes to its stderr, which -d closes: warnings to a file instead.
+    'LIBVIRT_LOG_OUTPUTS="3:file:$d/libvirtd.log" libvirtd -d -p "$d/libvirtd.pid"',
     `${SSHD} -f "$d/sshd/sshd_config" -E "$d/sshd/sshd.log"`,
   ].join("\n");
   await must("ip", ["netns", "exec", state.netns, "sh", "-c", script, state.dir], { timeoutMs: 30_000 });
 }
 
 /** Waits for B's libvirtd socket, then for `virsh version` over qemu+ssh from A. */
-async function waitForHostB(dir: string, timeoutMs: number): Promise<void> {
+async function waitForHostB(dir: string, hostANetns: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const socket = path.join(dir, "run", "libvirt", "libvirt-sock");
   while (!(await fs.pathExists(socket))) {
-    if (Date.now() > deadline) throw new Error(`B's libvirtd made no socket in ${timeoutMs} ms (${path.join(dir, "libvirtd.pid")})`);
+    if (Date.now() >= deadline) throw new Error(`B's libvirtd made no socket in ${timeoutMs} ms (${path.join(dir, "libvirtd.pid")})`);
     await sleep(50);
   }
-  const sshDir = path.join(dir, "client-ssh");
-  const hostANetns = testNetns().netns!;
-  const script = 'mount --bind "$0" /root/.ssh && exec "$@"';
   let last: Run | undefined;
   while (Date.now() < deadline) {
-    last = await run("ip", ["netns", "exec", hostANetns, "sh", "-c", script, sshDir, "virsh", "-c", HOST_B_URI, "version"], { timeoutMs: 20_000 });
+    last = await withSshDir(hostANetns, path.join(dir, "client-ssh"), "virsh", ["-c", HOST_B_URI, "version"], { timeoutMs: 20_000 });
     if (last.exitCode === 0) return;
     await sleep(200);
   }
-  const sshdLog = await fs.readFile(path.join(dir, "sshd", "sshd.log"), "utf8").catch(() => "");
-  throw new Error(`virsh -c ${HOST_B_URI} version did not answer in ${timeoutMs} ms: ${last?.stderr.trim()}\nsshd log:\n${sshdLog.slice(-2000)}`);
+  const log = async (file: string) => (await fs.readFile(path.join(dir, file), "utf8").catch(() => "")).slice(-1500);
+  throw new Error(`virsh -c ${HOST_B_URI} version did not answer in ${timeoutMs} ms: ${last?.stderr.trim()}\nsshd log:\n${await log("sshd/sshd.log")}\nlibvirtd log:\n${await log("libvirtd.log")}`);
 }
 
 /** Every step of a stop; each tolerates what is already gone, so a half-made host is undone too. */
@@ -399,7 +450,8 @@ async function undo(state: State, stateFile: string): Promise<void> {
   const pids: number[] = [];
   for (const file of ["sshd/sshd.pid", "libvirtd.pid", "virtlogd.pid"]) pids.push(await readPid(dir, file).catch(() => 0));
   await endProcesses(pids.filter((pid) => pid > 0));
-  if (netnsId) await endProcesses(processesIn(netnsId));
+  for (let round = 0; netnsId && round < 3 && processesIn(netnsId).length; round++) await endProcesses(processesIn(netnsId));
+  const left = netnsId ? processesIn(netnsId) : [];
   // 3. The LAN (deleting one end deletes the pair), then the namespace, whose mounts went with its last process.
   await run("ip", ["-n", hostANetns, "link", "del", lanDevice]);
   if (netnsId) await run("ip", ["netns", "del", netns]);
@@ -408,6 +460,15 @@ async function undo(state: State, stateFile: string): Promise<void> {
   await fs.remove(stateFile);
   if (state.madeRootSsh && liveStates().length === 0) {
     await fs.rmdir("/root/.ssh").catch(() => undefined); // not empty: someone else's now, kept
+  }
+  if (left.length) throw new Error(`second host: processes in ${netns} outlived SIGKILL: ${left.map((pid) => `${pid} ${comm(pid)}`).join(", ")}`);
+}
+
+function comm(pid: number): string {
+  try {
+    return fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim();
+  } catch {
+    return "?";
   }
 }
 
