@@ -25,7 +25,7 @@ import {
   writeTinyBios,
   type SecondHost,
 } from "../support/hosts.js";
-import { tempDir } from "../support/tools.js";
+import { ROOT, tempDir } from "../support/tools.js";
 
 const skip = secondHostUnavailable();
 if (skip) process.stderr.write(`second host: skipped: ${skip}\n`);
@@ -47,6 +47,15 @@ const virshB = (...args: string[]) => onHostA("virsh", ["-c", HOST_B_URI, ...arg
 const listOf = (text: string) => text.split("\n").map((l) => l.trim()).filter(Boolean);
 const pingFromA = (address: string, options: string[] = []) => execa("ip", ["netns", "exec", host.hostANetns, "ping", "-c", "1", "-W", "1", ...options, address], { reject: false });
 
+/** A test process's life in short: start B, say so, wait (to be killed). Run by node from the repository root. */
+const START_AND_WAIT = `
+import { createJiti } from "jiti";
+const hosts = await createJiti(import.meta.url).import("./test/support/hosts.ts");
+const host = await hosts.startSecondHost();
+console.log("started " + JSON.stringify(host));
+setInterval(() => {}, 1000);
+`;
+
 let host: SecondHost;
 let dir: string;
 let rootSshBefore: string[] | null;
@@ -65,6 +74,36 @@ maybe("a second host whose start fails half-way", () => {
     expect(daemonsOf(`kvm-lab-hostb-`)).toEqual([]);
     expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("kvm-lab-hostb-"))).toEqual([]);
     expect(listing("/root/.ssh")).toEqual(before);
+  }, 60_000);
+
+  test("one left by a test process that died is undone by the next start", async () => {
+    // A child process starts B and is killed before its stop: B's daemons, namespace and LAN stay.
+    const child = execa(process.execPath, ["--input-type=module", "-e", START_AND_WAIT], { cwd: ROOT, reject: false, all: true });
+    const line = await new Promise<string>((resolve, reject) => {
+      let out = "";
+      child.all!.on("data", (chunk: Buffer) => {
+        out += chunk;
+        const found = /^started (\S+)$/m.exec(out);
+        if (found) resolve(found[1]);
+      });
+      void child.then(() => reject(new Error(`the child ended before B started:\n${out}`)));
+    });
+    child.kill("SIGKILL");
+    await child;
+    const left = JSON.parse(line) as { netns: string; stateDir: string; pids: Record<string, number> };
+    const netnsId = (await fs.stat(`/run/netns/${left.netns}`)).ino;
+    expect(processesIn(netnsId)).toEqual(expect.arrayContaining(Object.values(left.pids)));
+
+    const next = await startSecondHost();
+    try {
+      expect(processesIn(netnsId)).toEqual([]);
+      expect((await execa("ip", ["netns", "list"])).stdout).not.toContain(left.netns);
+      expect(await fs.pathExists(left.stateDir)).toBe(false);
+      expect((await virshB("version")).exitCode).toBe(0);
+    } finally {
+      await stopSecondHost();
+    }
+    expect(await fs.pathExists(next.stateDir)).toBe(false);
   }, 60_000);
 });
 

@@ -54,6 +54,7 @@ export interface SecondHost {
   sshDir: string;
   /** Holds B's state (the sources of its private directories); B sees its /run at `<stateDir>/run`. */
   stateDir: string;
+  /** HOST_B_URI: qemu+ssh://root@198.51.100.2/system. */
   uri: string;
   /** Pids of B's daemons (as their pid files said once B answered). */
   pids: { libvirtd: number; virtlogd: number; sshd: number };
@@ -475,6 +476,7 @@ function comm(pid: number): string {
 /** The inode of a named network namespace (as in /proc/<pid>/ns/net, "net:[inode]"), or 0. */
 async function namespaceId(netns: string): Promise<number> {
   try {
+    // iproute2 ip/ip_common.h NETNS_RUN_DIR: `ip netns add` bind-mounts the namespace there.
     return (await fs.stat(path.join("/run/netns", netns))).ino;
   } catch {
     return 0;
