@@ -201,9 +201,10 @@ maybe("a second libvirt host on this machine, reached over qemu+ssh", () => {
     expect((await retry(() => pingFromA(OVERLAY_B))).exitCode).toBe(0);
 
     // MTU: made without `dev`, a VXLAN device keeps Ethernet's 1500 whatever the LAN's (Linux
-    // drivers/net/vxlan/vxlan_core.c vxlan_config_apply lowers it only from a lower device), so a
-    // full-size frame with DF set cannot cross a 1500-byte LAN; at LAN - 50 (include/net/vxlan.h
-    // VXLAN_HEADROOM: outer IPv4 20 + UDP 8 + VXLAN 8 + inner Ethernet 14) a full frame does.
+    // drivers/net/vxlan/vxlan_core.c vxlan_config_apply lowers max_mtu only from a lower device),
+    // so a full-size frame with DF set cannot cross a 1500-byte LAN; at LAN - 50 a full frame does
+    // (include/net/vxlan.h vxlan_headroom(), VXLAN_HEADROOM before Linux 6.5: outer IPv4 20 +
+    // UDP 8 + VXLAN 8 + inner Ethernet 14).
     expect((await onHostB("ip", ["-o", "link", "show", VXLAN])).stdout).toMatch(/ mtu 1500 /);
     expect((await pingFromA(OVERLAY_B, ["-M", "do", "-s", "1472"])).exitCode).not.toBe(0);
     await execa("ip", ["-n", host.hostANetns, "link", "set", VXLAN, "mtu", "1450"]);

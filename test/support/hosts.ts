@@ -476,7 +476,7 @@ function comm(pid: number): string {
 /** The inode of a named network namespace (as in /proc/<pid>/ns/net, "net:[inode]"), or 0. */
 async function namespaceId(netns: string): Promise<number> {
   try {
-    // iproute2 ip/ip_common.h NETNS_RUN_DIR: `ip netns add` bind-mounts the namespace there.
+    // iproute2 include/namespace.h NETNS_RUN_DIR ("/var/run/netns"; /var/run is /run): `ip netns add` bind-mounts it there.
     return (await fs.stat(path.join("/run/netns", netns))).ino;
   } catch {
     return 0;
