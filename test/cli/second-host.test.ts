@@ -203,7 +203,7 @@ maybe("a second libvirt host on this machine, reached over qemu+ssh", () => {
     // MTU: made without `dev`, a VXLAN device keeps Ethernet's 1500 whatever the LAN's (Linux
     // drivers/net/vxlan/vxlan_core.c vxlan_config_apply lowers max_mtu only from a lower device),
     // so a full-size frame with DF set cannot cross a 1500-byte LAN; at LAN - 50 a full frame does
-    // (include/net/vxlan.h vxlan_headroom(), VXLAN_HEADROOM before Linux 6.5: outer IPv4 20 +
+    // (include/net/vxlan.h vxlan_headroom(), VXLAN_HEADROOM in older kernels: outer IPv4 20 +
     // UDP 8 + VXLAN 8 + inner Ethernet 14).
     expect((await onHostB("ip", ["-o", "link", "show", VXLAN])).stdout).toMatch(/ mtu 1500 /);
     expect((await pingFromA(OVERLAY_B, ["-M", "do", "-s", "1472"])).exitCode).not.toBe(0);
