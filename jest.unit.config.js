@@ -5,7 +5,8 @@
 // Vagrantfiles needs libvirtd), test/cli/create.test.ts (the same, plus tmux and a tmpfs),
 // test/cli/box.test.ts (builds boxes), test/cli/lab-not-up.test.ts (vagrant status of a libvirt lab), test/unit/vbox-twin/ (Vagrant's VirtualBox driver
 // against the twin, a network namespace as root), test/unit/snapshots/virtualbox.test.ts (the
-// twin, qemu-img), test/cli/snapshot-libvirt.test.ts and test/unit/drift/live-libvirt.test.ts (tiny domains in libvirtd), test/e2e/ (boots VMs).
+// twin, qemu-img), test/cli/snapshot-libvirt.test.ts and test/unit/drift/live-libvirt.test.ts (tiny domains in libvirtd), test/cli/second-host.test.ts
+// (a second libvirtd and sshd in a network namespace), test/e2e/ (boots VMs).
 import os from "node:os";
 import base from "./jest.config.js";
 
@@ -23,7 +24,7 @@ export default {
     "/node_modules/",
     "<rootDir>/test/unit/vbox-twin/",
     "<rootDir>/test/unit/snapshots/virtualbox\\.test\\.ts$",
-    "<rootDir>/test/cli/(create|box|validate-plan|lab-not-up|snapshot-libvirt)\\.test\\.ts$",
+    "<rootDir>/test/cli/(create|box|validate-plan|lab-not-up|snapshot-libvirt|second-host)\\.test\\.ts$",
     "<rootDir>/test/unit/drift/live-libvirt\\.test\\.ts$",
   ],
 };

@@ -7,6 +7,8 @@
 #   debootstrap, fdisk, dosfstools, mtools, syslinux(-common), e2fsprogs, qemu-utils: box builds
 #   openssh-client, libxml2-utils: the box tests (SSH into a booted VMDK, read box.ovf);
 #     xmllint also checks the scaffolder's SVG
+#   openssh-server: the multi-host tests' second libvirt host, reached over qemu+ssh (its sshd
+#     runs only inside that host's network namespace, with its own config and keys)
 #   tmux: a real pseudo-terminal for create-kvm-lab's questions
 #   iputils-ping: check --network's ICMP probes from the host
 #   procps, util-linux: sysctl, pgrep and unshare for the VBoxManage twin and its tests
@@ -18,7 +20,7 @@ packages=(
   vagrant vagrant-libvirt ruby
   libvirt-daemon-system libvirt-clients dnsmasq-base qemu-system-x86 iproute2 iptables
   debootstrap fdisk dosfstools mtools syslinux syslinux-common e2fsprogs qemu-utils
-  openssh-client libxml2-utils tmux iputils-ping procps util-linux zsh
+  openssh-client openssh-server libxml2-utils tmux iputils-ping procps util-linux zsh
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -14,7 +14,8 @@ import { BIN } from "./cli.js";
 export const BOX_OUT = process.env.KVM_LAB_TEST_BOXES ?? "/var/tmp/kvm-lab-boxes";
 /** Outside /root: QEMU runs as libvirt-qemu and must read the box images. */
 export const E2E_VAGRANT_HOME = "/var/tmp/kvm-lab-e2e-vagrant-home";
-const STATE_FILE = path.join(os.tmpdir(), "kvm-lab-test-libvirtd.json");
+/** What test/support/libvirtd.mjs wrote about the libvirtd it started: {netns, dir, owner}. */
+export const STATE_FILE = path.join(os.tmpdir(), "kvm-lab-test-libvirtd.json");
 
 /** The namespace the tests' libvirtd runs in, or why there is none. */
 export function testNetns(): { netns?: string; reason?: string } {
