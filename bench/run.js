@@ -12,6 +12,7 @@ import { benchChecks } from "./checks.js";
 import { benchCreate } from "./create.js";
 import { benchEveryField } from "./every-field.js";
 import { benchHosts } from "./hosts.js";
+import { benchMultiHost } from "./multi-host.js";
 import { timeMs } from "./util.js";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -70,6 +71,7 @@ for (const args of [["--help"], ["render", "--stdout", "--config", "examples/nes
 
 await benchEveryField();
 await benchHosts();
+benchMultiHost();
 await benchCreate(labOf);
 await benchBoxes();
 await benchChecks();

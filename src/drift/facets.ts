@@ -73,6 +73,7 @@ export async function machineFacets(lab: Lab, machine: Machine, options: FacetOp
   const facets: Facet[] = [];
   const boxText = `${machine.box}${machine.boxVersion ? ` ${machine.boxVersion}` : ""}`;
   facets.push(facet("box", "box", boxText, { box: machine.box, version: machine.boxVersion, url: machine.boxUrl }));
+  if (machine.host) facets.push(facet("host", "host", `host ${machine.host.name} (${machine.host.uri})`, { uri: machine.host.uri }));
   facets.push(facet("hardware", "hardware", `${machine.cpus} vCPU${machine.cpus === 1 ? "" : "s"}, ${machine.memory} MiB`, { cpus: machine.cpus, memory: machine.memory }));
   if (libvirt) {
     const mode = cpuModeOf({ ...machine, accel });

@@ -33,6 +33,7 @@ export const FACET_KINDS = [
   "provider",
   "provision",
   "vagrant",
+  "host",
 ] as const;
 export type FacetKind = (typeof FACET_KINDS)[number];
 
@@ -47,6 +48,13 @@ const VBOX = "vagrant 2.3.4 plugins/providers/virtualbox/";
 
 /** Per facet kind and provider: what a change needs, and why (upstream file and symbol). */
 export const NEED_TABLE: Record<FacetKind, Record<Provider, NeedFact>> = {
+  // The libvirt host of a lab with hosts: a domain lives on the one connection its machine
+  // names, and Vagrant looks it up only there, so a machine cannot move: up refuses the
+  // move and says how (cli/commands/up.ts refuseMoves).
+  host: {
+    libvirt: { need: "recreate", source: `${LIBVIRT}config.rb uri and driver.rb connection: a machine's domain is found on that one connection` },
+    virtualbox: { need: "recreate", source: `${VBOX}provider.rb: one VirtualBox, this machine's (hosts are libvirt's only: config/hosts.ts)` },
+  },
   box: {
     libvirt: { need: "recreate", source: `${LIBVIRT}action.rb action_up: HandleBox, HandleBoxImage, CreateDomainVolume only when IsCreated is false` },
     virtualbox: { need: "recreate", source: `${VBOX}action.rb action_up: HandleBox and Import only when not Created` },

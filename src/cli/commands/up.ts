@@ -7,7 +7,8 @@
 // what runs (.kvm-lab/applied.json). `--always` skips the comparison (vagrant up for every
 // machine, as before). Machines no longer in the config are named, never destroyed.
 import path from "node:path";
-import { EXIT } from "../../errors.js";
+import { ConfigError, EXIT } from "../../errors.js";
+import { readRecord } from "../../drift/record.js";
 import { destroyLab, upLab, VagrantUpError } from "../../vagrant/lab.js";
 import { runMachineStep } from "../../vagrant/machine-steps.js";
 import { labDrift, recordApplied, type LabDrift } from "../../drift/lab.js";
@@ -60,6 +61,7 @@ export async function upCommand(io: Io, args: UpArgs): Promise<number> {
   reportStrays(io, drift);
   const plan: MachineDiff[] = args.always ? drift.diff.machines.map((m) => ({ ...m, action: "up", provisionWith: [] })) : drift.diff.machines;
   const acting = plan.filter((m) => m.action !== "none");
+  await refuseMoves(loaded);
   if (!args.always && acting.length) {
     io.err(`to do (kvm-lab diff shows the same): ${acting.map((m) => `${m.name} ${m.action}`).join(", ")}`);
     for (const line of machineLines({ ...drift.diff, machines: acting })) io.err(line);
@@ -117,4 +119,20 @@ async function apply(io: Io, loaded: Loaded, plan: MachineDiff[], done: Set<stri
   } else {
     for (const step of steps) await run(step);
   }
+}
+
+/**
+ * A lab with hosts: a recorded machine whose host changed (the config pins it elsewhere, or
+ * placement puts it elsewhere now that machines were added) would be created anew on the
+ * new host while its domain stays on the old one, out of Vagrant's sight. Refused, naming
+ * each move and the two ways to go on.
+ */
+async function refuseMoves(loaded: Loaded): Promise<void> {
+  const record = await readRecord(loaded.dirs.state, loaded.lab.name);
+  const moves = loaded.lab.machines.flatMap((m) => {
+    const was = record.machines[m.name]?.facets.host?.text;
+    const now = m.host ? `host ${m.host.name} (${m.host.uri})` : undefined;
+    return was && now && was !== now ? [{ path: m.path, message: `would move from ${was} to ${now}${m.host!.placed ? " (placed there now that the lab changed)" : ""}`, fix: `pin it where it runs (${was.replace(/ \(.*$/, "").replace(/^host /, 'host: "')}"), or destroy it first with the config as it was` }] : [];
+  });
+  if (moves.length) throw new ConfigError(moves, { hint: "kvm-lab does not move machines between hosts: a domain stays on the libvirt it was created on" });
 }

@@ -222,9 +222,10 @@ test("the record: written atomically as JSON, other machines kept, dropped ones 
 
 describe("every golden config (every field of the config), on each provider it renders for", () => {
   const GOLDEN = path.resolve("test", "golden");
-  // As test/golden.test.ts: the folders-<provider> cases are for their provider only.
+  // As test/golden.test.ts: some cases are for one provider only.
+  const ONLY: Record<string, Provider> = { "folders-libvirt": "libvirt", "folders-virtualbox": "virtualbox", "multi-host": "libvirt" };
   const cases = fs.readdirSync(GOLDEN).filter((name) => ["ts", "json"].some((ext) => fs.existsSync(path.join(GOLDEN, name, `kvm-lab.config.${ext}`))));
-  const runs = cases.flatMap((name) => providers.filter((p) => !/^folders-(libvirt|virtualbox)$/.test(name) || name.endsWith(p)).map((provider) => [name, provider] as const));
+  const runs = cases.flatMap((name) => providers.filter((p) => !ONLY[name] || ONLY[name] === p).map((provider) => [name, provider] as const));
   test.each(runs)("%s on %s: facets with unique keys, the same fingerprints twice, nothing to do against themselves", async (name, provider) => {
     const { lab } = await loadLab(path.join(GOLDEN, name), { provider });
     for (const machine of lab.machines) {
@@ -236,4 +237,17 @@ describe("every golden config (every field of the config), on each provider it r
       expect(diffMachine(provider, machine.name, machine, facets, recorded, live)).toMatchObject({ action: "none", changes: [] });
     }
   });
+});
+
+test("libvirt with hosts: the machine's host is a facet; another host is a re-create that up refuses as a move", async () => {
+  const hosts = { a: { uri: "qemu:///system", cpus: 4, memory: 4096 }, b: { uri: "qemu+ssh://root@198.51.100.2/system", cpus: 4, memory: 4096 } };
+  const on = (host: string) => checkConfig({ ...base("libvirt", { host }), hosts }).lab;
+  const [was, now] = [on("a"), on("b")];
+  const recorded = machineRecord("libvirt", await machineFacets(was, was.machines[0], { dir }), liveOf("libvirt"), "sha256:v", false);
+  expect(recorded.facets.host.text).toBe("host a (qemu:///system)");
+  const diff = diffMachine("libvirt", "node1", now.machines[0], await machineFacets(now, now.machines[0], { dir }), recorded, liveOf("libvirt"));
+  expect(diff.action).toBe("recreate");
+  expect(JSON.stringify(diff.changes)).toContain("host b (qemu+ssh://root@198.51.100.2/system)");
+  // A lab without hosts has no such facet.
+  expect((await machineFacets(checkConfig(base("libvirt")).lab, checkConfig(base("libvirt")).lab.machines[0], { dir })).some((f) => f.kind === "host")).toBe(false);
 });
