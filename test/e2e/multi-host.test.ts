@@ -145,15 +145,15 @@ maybe("one lab on two libvirt hosts, networks spanning them", () => {
     }
     const lease = (await ssh("mc", "ip -o -4 addr show")).stdout;
     expect(lease).toMatch(/inet 192\.168\.57\.(1[2-9][0-9]|2[0-4][0-9]|25[0-4])\/24/);
-    // A full-size frame of the segment crosses: 1450 = 1422 bytes of ICMP payload + 28.
-    expect((await ssh("ma", "ping -c 1 -W 5 -M do -s 1422 10.30.0.11")).exitCode).toBe(0);
+    // (That a full 1450-byte frame crosses such a tunnel and a larger one does not is proven
+    // between two namespaces in test/unit/fabric/tunnel-scripts.test.ts: the minimal box has no ping.)
   }, 10 * MINUTES);
 
   test("check --network: the cross-host pairs reach, every must-not pair stays isolated", async () => {
     const check = await kvmLab(["check", "--network", "--json"], dir, 10 * MINUTES);
     if (check.exitCode !== 0) process.stderr.write(`${check.stdout}\n${check.stderr}`);
     expect(check.exitCode).toBe(0);
-    const pairs = JSON.parse(check.stdout).network.pairs as { id: string; expected: boolean; actual: boolean | null; status: string }[];
+    const pairs = JSON.parse(check.stdout).pairs as { id: string; expected: boolean; actual: boolean | null; status: string }[];
     const byId = Object.fromEntries(pairs.map((p) => [p.id, p]));
     for (const id of ["ma -> mb @lan", "mb -> ma @lan", "ma -> mb @back", "mb -> ma @back", "mc -> ma @lan", "host -> mb @lan", "host -> mc @lan"]) {
       expect(byId[id]).toMatchObject({ expected: true, actual: true, status: "pass" });
@@ -168,7 +168,7 @@ maybe("one lab on two libvirt hosts, networks spanning them", () => {
     try {
       const check = await kvmLab(["check", "--network", "--json"], dir, 10 * MINUTES);
       expect(check.exitCode).toBe(1);
-      const report = JSON.parse(check.stdout).network;
+      const report = JSON.parse(check.stdout);
       const pairs = report.pairs as { id: string; status: string; explanation: string }[];
       const cross = pairs.find((p) => p.id === "ma -> mb @back")!;
       expect(cross.status).toBe("fail");
