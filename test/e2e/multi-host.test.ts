@@ -5,8 +5,8 @@
 // both hosts (VXLAN between the hosts' bridges, DHCP and the host address on A alone): the
 // second host unreachable at preflight (exit 3, nothing booted), up, the KVM checks, the
 // network check (cross-host pairs reach, the isolated pairs stay isolated), the tunnel cut on
-// B during check --network (the cross-host pairs fail, the cause names the tunnel), destroy
-// and nothing left on either host. QEMU software emulation; nothing leaves the namespaces.
+// B during check --network (the cross-host pairs fail, the cause names the tunnel), and a
+// failing `kvm-lab test` that destroys the lab and leaves nothing on either host. QEMU software emulation; nothing leaves the namespaces.
 import fs from "fs-extra";
 import { addBox, buildTestBox, cannotBootVms, e2eAccel, labDir, libvirtLeftovers } from "../support/e2e.js";
 import { BIN } from "../support/cli.js";
@@ -180,17 +180,22 @@ maybe("one lab on two libvirt hosts, networks spanning them", () => {
     }
   }, 15 * MINUTES);
 
-  test("status across both hosts, then destroy leaves nothing on either host", async () => {
+  test("status across both hosts; a failing kvm-lab test then destroys the lab and leaves nothing on either host", async () => {
     const status = await kvmLab(["status", "--json"], dir, 2 * MINUTES);
     expect(status.exitCode).toBe(0);
     expect(JSON.stringify(JSON.parse(status.stdout))).toMatch(/running/);
-    const destroy = await kvmLab(["destroy"], dir, 10 * MINUTES);
-    expect(destroy.exitCode).toBe(0);
-    expect(destroy.stderr).toMatch(/removed the networks and tunnels spanning hosts from a, b/);
+    // The libvirtd check fails on the minimal box: a failing run.
+    await fs.writeFile(`${dir}/kvm-lab.config.ts`, CONFIG.replace("  machines: [", '  checks: { required: ["cpu-flags", "libvirtd"] },\n  machines: ['));
+    const run = await kvmLab(["test"], dir, 20 * MINUTES);
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain("destroying the lab's machines");
+    expect(run.stderr).toMatch(/removed the networks and tunnels spanning hosts from a, b/);
     expect(await libvirtLeftovers(NAME)).toEqual([]);
     expect(await leftoversOnB(NAME)).toEqual([]);
     expect(await vxlans(onHostA)).toEqual([]);
     expect(await vxlans(onHostB)).toEqual([]);
     expect(await fs.pathExists(`${dir}/.kvm-lab/fabric.json`)).toBe(false);
-  }, 15 * MINUTES);
+    const destroy = await kvmLab(["destroy"], dir, 10 * MINUTES);
+    expect(destroy.exitCode).toBe(0);
+  }, 25 * MINUTES);
 });
