@@ -1,9 +1,11 @@
 // Live facts read from a real libvirtd (the tests' own): tiny domains defined here (TCG,
 // no OS, a blank qcow2 disk), one started without any NIC, one only defined with NICs on a
 // network that is defined and never started; read back through virsh as kvm-lab reads a
-// lab's machines, a NIC added by hand seen as drift, and the idempotent `kvm-lab up` on a
-// lab whose only machine runs and matches: nothing to do, no vagrant call (timed). Every
-// domain, network and volume is removed in afterAll, failures included.
+// lab's machines, memory and a NIC changed by hand seen as drift, `kvm-lab up` adopting a
+// running machine it did not record (no vagrant call), a machine no longer in the config
+// named with how to remove it, and a failed reload keeping the change pending. Up with
+// nothing to do and diff naming config changes are proved on a booted lab by
+// test/e2e/network.test.ts. Every domain and network is removed in afterAll, failures included.
 import path from "node:path";
 import { jest } from "@jest/globals";
 import { execa } from "execa";
@@ -132,7 +134,9 @@ test("memory and a NIC changed by hand on the domain after up recorded it: drift
   expect(diff.commands).toEqual(["vagrant destroy -f node2", "vagrant up node2"]);
 });
 
-test("kvm-lab up on a lab whose machine runs as configured: nothing to do, no vagrant, twice; diff agrees (exit 0), then names a memory change (exit 10)", async () => {
+test("kvm-lab up adopts a running machine it did not record (no vagrant); diff names a machine no longer in the config with how to remove it; a failed reload keeps the change pending", async () => {
+  // Up with nothing to do on an unchanged lab and diff naming a memory change are proved on a
+  // booted lab by test/e2e/network.test.ts; here, what only a domain made outside kvm-lab shows.
   if (skip()) return;
   const lab = await tempDir("kvmlab-diff-up-");
   try {
@@ -147,23 +151,7 @@ test("kvm-lab up on a lab whose machine runs as configured: nothing to do, no va
     expect(first).toMatchObject({ exitCode: 0, stdout: "nothing to do: 1 machine up and matching the config (recorded node1, running but not recorded before)" });
     const record = await fs.readJson(path.join(lab, ".kvm-lab", "applied.json"));
     expect(record.machines.node1).toMatchObject({ provider: "libvirt", id: ids[RUNNING], live: { memoryMiB: 32, cpus: 1, nics: [] } });
-    const started = Date.now();
-    const second = await kvmLab(["up"], { cwd: lab, env });
-    const ms = Date.now() - started;
-    process.stderr.write(`no-change up of a running 1-machine libvirt lab: ${ms} ms\n`);
-    expect(second).toMatchObject({ exitCode: 0, stdout: "nothing to do: 1 machine up and matching the config", stderr: "" });
-    expect((await kvmLab(["diff"], { cwd: lab })).exitCode).toBe(0);
-    await fs.writeJson(path.join(lab, "kvm-lab.config.json"), { ...config, machines: [{ name: "node1", memory: 64, cpus: 1 }] });
-    const diff = await kvmLab(["diff", "--json"], { cwd: lab });
-    expect(diff.exitCode).toBe(10);
-    const report = JSON.parse(diff.stdout);
-    expect(report.vagrantfile.state).toBe("stale");
-    expect(report.machines[0]).toMatchObject({ name: "node1", state: "running", recorded: true, action: "reload", commands: ["vagrant reload node1"] });
-    expect(report.machines[0].changes).toEqual([
-      expect.objectContaining({ key: "hardware", type: "changed", from: "1 vCPU, 32 MiB", to: "1 vCPU, 64 MiB", need: "reload" }),
-    ]);
     // A machine Vagrant made that the config no longer has: named with how to remove it, never removed by up.
-    await fs.writeJson(path.join(lab, "kvm-lab.config.json"), config);
     await fs.outputFile(path.join(lab, ".vagrant", "machines", "old", "libvirt", "id"), ids[DEFINED]);
     const strays = await kvmLab(["diff"], { cwd: lab });
     expect(strays.exitCode).toBe(10);
