@@ -26,7 +26,7 @@ import { anyCreated, restoreLabSnapshot, saveLabSnapshot, snapshotFits, type Lab
 import { CLEAN_SNAPSHOT } from "../../snapshots/names.js";
 import { labSshConfig, writeSshConfig } from "../../vagrant/ssh-config.js";
 import { machineStates } from "../../vagrant/status.js";
-import { loadForCommand, printWarnings, type Io, type LabArgs } from "../context.js";
+import { loadForCommand, type Io, type LabArgs } from "../context.js";
 import { ensureLabFits } from "../fit.js";
 import { makeFabric, preflightForUp, removeFabricAfterDestroy } from "../hosts.js";
 import { progressPrinter } from "../terminal.js";
