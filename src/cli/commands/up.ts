@@ -1,11 +1,13 @@
 // `kvm-lab up`, idempotent: the lab is compared with its config first (src/drift/); when
 // every machine runs and matches and the Vagrantfile is current it says so and stops, with
-// no vagrant call at all; otherwise it checks the host (every host of a lab on several), writes the Vagrantfile as before,
-// names per machine what changed, and runs only what that needs: `vagrant up` for machines
-// not created or not running (after the networks that span hosts are made; upLab's waves, progress and logs), destroy + up for those
-// that need re-creating, reload, provision with the changed steps named. Then it records
-// what runs (.kvm-lab/applied.json). `--always` skips the comparison (vagrant up for every
-// machine, as before). Machines no longer in the config are named, never destroyed.
+// no vagrant call at all; otherwise it checks the host (every host of a lab on several),
+// writes the Vagrantfile as before, names per machine what changed, and runs only what that
+// needs: the networks that span hosts, then `vagrant up` for machines not created or not
+// running (upLab's waves, progress and logs), destroy + up for those that need re-creating,
+// reload, provision with the changed steps named. A machine that would move to another host
+// is refused. Then it records what runs (.kvm-lab/applied.json). `--always` skips the
+// comparison (vagrant up for every machine, as before). Machines no longer in the config are
+// named, never destroyed.
 import path from "node:path";
 import { ConfigError, EXIT } from "../../errors.js";
 import { readRecord } from "../../drift/record.js";
@@ -52,6 +54,8 @@ export async function upCommand(io: Io, args: UpArgs): Promise<number> {
       return EXIT.ok;
     }
   }
+  // A machine that would move to another host is refused before the Vagrantfile names the new one.
+  await refuseMoves(loaded);
   // 2. As before: the resource fit, the host (every host of a lab on several), the Vagrantfile.
   const starting = quick ? quick.diff.machines.filter((m) => m.action === "up" || m.action === "recreate").map((m) => m.name) : loaded.machines;
   const tcg = await preflightForUp(io, loaded, starting, args.allowOvercommit);
@@ -61,7 +65,6 @@ export async function upCommand(io: Io, args: UpArgs): Promise<number> {
   reportStrays(io, drift);
   const plan: MachineDiff[] = args.always ? drift.diff.machines.map((m) => ({ ...m, action: "up", provisionWith: [] })) : drift.diff.machines;
   const acting = plan.filter((m) => m.action !== "none");
-  await refuseMoves(loaded);
   if (!args.always && acting.length) {
     io.err(`to do (kvm-lab diff shows the same): ${acting.map((m) => `${m.name} ${m.action}`).join(", ")}`);
     for (const line of machineLines({ ...drift.diff, machines: acting })) io.err(line);
