@@ -55,7 +55,9 @@ test("plan --json: hosts with typed numbers (address null when unset) and each m
   const result = await planOf(CONFIG, ["--json"]);
   expect(result.exitCode).toBe(0);
   const plan = JSON.parse(result.stdout);
-  expect(Object.keys(plan)).toEqual(["lab", "provider", "hosts", "machines", "resources"]);
+  expect(Object.keys(plan)).toEqual(["lab", "provider", "hosts", "spans", "machines", "resources"]);
+  // lan has machines on one host only: it spans nothing.
+  expect(plan.spans).toEqual([]);
   expect(plan.hosts).toEqual([
     { name: "here", uri: "qemu:///system", address: null, lanMtu: 1500, machines: ["web", "node1", "node2"], memory: { used: 8192, offered: 8192 }, cpus: { used: 4, offered: 4 } },
     {
@@ -113,4 +115,30 @@ test("the hosts table fits 120 columns when piped: a long machine list wraps und
   expect(table.filter((line) => line.length > 120)).toEqual([]);
   expect(table.length).toBeGreaterThan(3);
   expect(table.join(" ")).toContain("worker-node-30");
+});
+
+test("up refuses to move a recorded machine to another host, before anything is written or run (exit 2)", async () => {
+  const config = { ...CONFIG, machines: [{ name: "store", host: "here", memory: 2048 }] };
+  await fs.writeJson(path.join(dir, "kvm-lab.config.json"), config);
+  // The record of an up that put store on "there" (what .kvm-lab/applied.json keeps of it).
+  const text = `host there (${CONFIG.hosts.there.uri})`;
+  await fs.outputJson(path.join(dir, ".kvm-lab", "applied.json"), {
+    version: 1,
+    lab: "multi",
+    machines: { store: { appliedAt: "2026-12-01T00:00:00.000Z", provider: "libvirt", id: "gone", vagrantfile: "sha256:x", tcg: true, facets: { host: { kind: "host", text, hash: "x" } }, live: { memoryMiB: 2048, cpus: 1, nics: [] } } },
+  });
+  const up = await kvmLab(["up"], { cwd: dir });
+  expect(up.exitCode).toBe(2);
+  expect(up.stderr).toContain(`machines[0] (store): would move from ${text} to host here (qemu:///system)`);
+  expect(up.stderr).toContain('pin it where it runs (host: "there")');
+  expect(up.stderr).toContain("kvm-lab does not move machines between hosts");
+  expect(await fs.pathExists(path.join(dir, "Vagrantfile"))).toBe(false);
+});
+
+test("plan of a lab whose networks span hosts: each such network, its hosts, tunnel, MTU and home (text and --json)", async () => {
+  const spread = { ...CONFIG, machines: [{ name: "web", memory: 4096, nics: [{ network: "lan", ip: "10.10.0.10" }] }, { name: "store", host: "there", memory: 2048, nics: [{ network: "lan", ip: "10.10.0.11" }] }] };
+  const text = await planOf(spread);
+  expect(text.stdout).toMatch(/networks spanning hosts .*\n  lan \(intnet\): here \+ there; kvx-[0-9a-f]{8}, VNI \d+, MTU 1450\n/);
+  const json = JSON.parse((await planOf(spread, ["--json"])).stdout);
+  expect(json.spans).toEqual([expect.objectContaining({ network: "lan", mode: "intnet", hosts: ["here", "there"], home: "here", mtu: 1450 })]);
 });
