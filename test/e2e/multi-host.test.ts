@@ -8,7 +8,8 @@
 // B during check --network (the cross-host pairs fail, the cause names the tunnel), and a
 // failing `kvm-lab test` that destroys the lab and leaves nothing on either host. QEMU software emulation; nothing leaves the namespaces.
 import fs from "fs-extra";
-import { addBox, buildTestBox, cannotBootVms, e2eAccel, labDir, libvirtLeftovers } from "../support/e2e.js";
+import path from "node:path";
+import { addBox, buildTestBox, cannotBootVms, e2eAccel, labDir } from "../support/e2e.js";
 import { BIN } from "../support/cli.js";
 import { cutLan, HOST_B_URI, mendLan, onHostA, onHostB, secondHostUnavailable, startSecondHost, stopSecondHost } from "../support/hosts.js";
 
@@ -55,14 +56,23 @@ async function kvmLab(args: string[], cwd: string, timeoutMs: number): Promise<R
   return onHostA(process.execPath, [BIN, ...args], { cwd, timeoutMs, env: { VAGRANT_HOME: "/var/tmp/kvm-lab-e2e-vagrant-home", VAGRANT_CHECKPOINT_DISABLE: "1", CI: "1" } });
 }
 
-/** Names on host B's libvirt (domains, networks, volumes of its default pool) that contain `marker`. */
-async function leftoversOnB(marker: string): Promise<string[]> {
+/** Domains, networks and volumes (default pool) on a host's libvirt whose names contain `marker`. */
+async function leftoversOn(on: (c: string, a: string[]) => Promise<Run>, marker: string): Promise<string[]> {
   const list = async (args: string[]) =>
-    (await onHostB("virsh", ["-c", "qemu:///system", ...args])).stdout
+    (await on("virsh", ["-c", "qemu:///system", ...args])).stdout
       .split("\n")
       .map((l) => l.trim().split(/\s+/)[0])
       .filter((l) => l.includes(marker));
   return [...(await list(["list", "--all", "--name"])), ...(await list(["net-list", "--all", "--name"])), ...(await list(["vol-list", "default"]))];
+}
+
+/** What of the lab is left on either host: named after the lab (networks) or its folder (vagrant-libvirt's domains and volumes). */
+async function leftovers(dir: string): Promise<string[]> {
+  // vagrant-libvirt's management network goes with the last domain on each host (destroy_networks.rb).
+  const markers = [NAME, path.basename(dir), "vagrant-libvirt"];
+  const found: string[] = [];
+  for (const marker of markers) found.push(...(await leftoversOn(onHostA, marker)).map((n) => `a: ${n}`), ...(await leftoversOn(onHostB, marker)).map((n) => `b: ${n}`));
+  return found;
 }
 
 const vxlans = async (on: (c: string, a: string[]) => Promise<Run>) => (await on("ip", ["-o", "link", "show", "type", "vxlan"])).stdout.match(/kvx-[0-9a-f]{8}/g) ?? [];
@@ -106,8 +116,7 @@ maybe("one lab on two libvirt hosts, networks spanning them", () => {
     } finally {
       await mendLan();
     }
-    expect(await libvirtLeftovers(NAME)).toEqual([]);
-    expect(await leftoversOnB(NAME)).toEqual([]);
+    expect(await leftovers(dir)).toEqual([]);
   }, 10 * MINUTES);
 
   test("up places ma on A and mb, mc on B, the spanning networks joined by VXLAN", async () => {
@@ -119,7 +128,7 @@ maybe("one lab on two libvirt hosts, networks spanning them", () => {
     expect(up.stderr).toMatch(/spanning hosts: lan \(kvx-[0-9a-f]{8}, VNI \d+, MTU 1450: a \+ b\); back/);
     const onA = (await onHostA("virsh", ["-c", "qemu:///system", "list", "--name"])).stdout;
     const onB = (await onHostB("virsh", ["-c", "qemu:///system", "list", "--name"])).stdout;
-    expect(onA).toMatch(/_ma\b/);
+    expect(onA).toContain(`${path.basename(dir)}_ma`);
     expect(onA).not.toMatch(/_m[bc]\b/);
     expect(onB).toMatch(/_mb\b/);
     expect(onB).toMatch(/_mc\b/);
@@ -190,8 +199,7 @@ maybe("one lab on two libvirt hosts, networks spanning them", () => {
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain("destroying the lab's machines");
     expect(run.stderr).toMatch(/removed the networks and tunnels spanning hosts from a, b/);
-    expect(await libvirtLeftovers(NAME)).toEqual([]);
-    expect(await leftoversOnB(NAME)).toEqual([]);
+    expect(await leftovers(dir)).toEqual([]);
     expect(await vxlans(onHostA)).toEqual([]);
     expect(await vxlans(onHostB)).toEqual([]);
     expect(await fs.pathExists(`${dir}/.kvm-lab/fabric.json`)).toBe(false);
