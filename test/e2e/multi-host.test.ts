@@ -68,10 +68,10 @@ async function leftoversOn(on: (c: string, a: string[]) => Promise<Run>, marker:
 
 /** What of the lab is left on either host: named after the lab (networks) or its folder (vagrant-libvirt's domains and volumes). */
 async function leftovers(dir: string): Promise<string[]> {
-  // vagrant-libvirt's management network goes with the last domain on each host (destroy_networks.rb).
-  const markers = [NAME, path.basename(dir), "vagrant-libvirt"];
   const found: string[] = [];
-  for (const marker of markers) found.push(...(await leftoversOn(onHostA, marker)).map((n) => `a: ${n}`), ...(await leftoversOn(onHostB, marker)).map((n) => `b: ${n}`));
+  for (const marker of [NAME, path.basename(dir)]) found.push(...(await leftoversOn(onHostA, marker)).map((n) => `a: ${n}`), ...(await leftoversOn(onHostB, marker)).map((n) => `b: ${n}`));
+  // vagrant-libvirt's management network goes with the last domain on a host (destroy_networks.rb): on b, the lab's were the only ones.
+  found.push(...(await leftoversOn(onHostB, "vagrant-libvirt")).map((n) => `b: ${n}`));
   return found;
 }
 
