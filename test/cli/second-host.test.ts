@@ -264,12 +264,14 @@ function daemonsOf(marker: string): number[] {
 
 /** Pids of processes that see a mount of `dir` (B's private directories are bind mounts of its state folder). */
 function seeingMountsOf(dir: string): number[] {
+  // mountinfo names a bind mount's source from its file system's root: /tmp/<name>/... or, with /tmp a mount of its own, /<name>/...
+  const name = `/${path.basename(dir)}/`;
   return fs
     .readdirSync("/proc")
     .filter((p) => /^\d+$/.test(p))
     .filter((p) => {
       try {
-        return fs.readFileSync(`/proc/${p}/mountinfo`, "utf8").includes(dir);
+        return fs.readFileSync(`/proc/${p}/mountinfo`, "utf8").includes(name);
       } catch {
         return false;
       }
