@@ -22,7 +22,7 @@ export interface CommandSpec {
 /** The exit codes, for --help (the README lists the same). */
 export const EXIT_CODES_TEXT =
   "Exit codes: 0 ok, 1 check failed or the Vagrantfile on disk is not the config's, 2 bad usage or config, " +
-  "3 vagrant missing or too old (or virsh, VBoxManage missing), 4 vagrant failed (or a provider's snapshot step, or the lab is not up), 5 box build failed, 10 diff: changes pending, 130 interrupted (Ctrl-C), 70 kvm-lab's own bug.";
+  "3 vagrant missing or too old (or virsh, VBoxManage missing, or a lab host that cannot take its machines), 4 vagrant failed (or a provider's snapshot step, the lab is not up, or the networks spanning hosts), 5 box build failed, 10 diff: changes pending, 130 interrupted (Ctrl-C), 70 kvm-lab's own bug.";
 
 const labOptions = (y: Argv) =>
   y
