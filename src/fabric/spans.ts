@@ -46,9 +46,9 @@ export interface Span {
   parts: SpanPart[];
 }
 
-/** Whether some NIC on `network` takes a DHCP lease (libvirt.ts usesDhcp, for the home host). */
-function dhcpUsed(lab: Lab, network: Network): boolean {
-  if (network.mode === "hostonlynet" || network.mode === "natnetwork") return true;
+/** Whether `network`'s libvirt network serves DHCP: where some NIC takes a lease (the setting must match on every NIC of it). */
+export function usesDhcp(lab: Lab, network: Network): boolean {
+  if (network.mode === "hostonlynet" || network.mode === "natnetwork" || network.mode === "nat") return true;
   if (network.mode !== "hostonly") return false;
   return lab.machines.some((m) => m.nics.some((nic) => nic.network === network && !nic.ip));
 }
@@ -84,7 +84,7 @@ export function spansOf(lab: Lab): Span[] {
       return {
         host,
         hostIp: formatIpv4(hostAt(network.cidr!, 1)),
-        ...(dhcpUsed(lab, network) ? { dhcp: { start: layout.lower, end: layout.upper } } : {}),
+        ...(usesDhcp(lab, network) ? { dhcp: { start: layout.lower, end: layout.upper } } : {}),
         forwardMode: network.mode === "natnetwork" ? "nat" : "none",
       };
     });

@@ -12,7 +12,7 @@ import { accessView, labAccessView, virtiofsMemory } from "./folders.js";
 import { describeNic, forwardLines, guestSettingComment, guestSettingOptions } from "./common.js";
 import { builtinSteps, etcHostsArgs, guestScripts, inventoryGroupsOf, needsGuestMtu, provisionViews } from "./provision.js";
 import type { LabView, MachineView, NetworkLineView, OptionPairs, ProviderCallView, ProviderSettingView } from "./view.js";
-import { partOf, spansOf, type Span } from "../fabric/spans.js";
+import { partOf, spansOf, usesDhcp, type Span } from "../fabric/spans.js";
 
 
 export function libvirtView(lab: Lab): LabView {
@@ -45,13 +45,6 @@ export function libvirtView(lab: Lab): LabView {
     inventoryGroups: groups,
     helpersModule: scripts.length > 0 || groups !== undefined,
   };
-}
-
-/** Networks where some NIC takes a DHCP lease get a DHCP server; the setting must match on every NIC. */
-function usesDhcp(lab: Lab, network: Network): boolean {
-  if (network.mode === "hostonlynet" || network.mode === "natnetwork" || network.mode === "nat") return true;
-  if (network.mode !== "hostonly") return false;
-  return lab.machines.some((m) => m.nics.some((nic) => nic.network === network && !nic.ip));
 }
 
 function machineView(lab: Lab, original: Machine, spans: Span[]): MachineView {
