@@ -1,6 +1,6 @@
 // The libvirt view of a lab: each network mode mapped to a libvirt network of the same
 // semantics, named after the lab, and the CPU set up for KVM or QEMU's software emulation.
-import type { ExtraValue, Lab, Machine, Network, Nic } from "../config/types.js";
+import type { ExtraValue, Lab, Machine, Nic } from "../config/types.js";
 import { MODEL_OF } from "../config/provider-settings.js";
 import { cpuModeOf, DEFAULT_NAMED_MODEL } from "../config/cpu.js";
 import { DEFAULTS } from "../config/defaults.js";

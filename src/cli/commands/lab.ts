@@ -219,6 +219,8 @@ export async function testCommand(io: Io, args: CheckArgs & NetworkArgs & { keep
       // 2a. The clean snapshot: every machine back to it at once, running, without a boot.
       upStarted = true;
       const start = performance.now();
+      // What spans the hosts first (idempotent), so the restored machines find their tunnels.
+      await makeFabric(io, loaded);
       const restored = await restoreLabSnapshot(ctx, CLEAN_SNAPSHOT);
       io.err(`--reuse: restored the "${CLEAN_SNAPSHOT}" snapshot of ${restored.machines.join(", ")} (${((performance.now() - start) / 1000).toFixed(1)} s)`);
     } else {

@@ -49,6 +49,8 @@ export async function upCommand(io: Io, args: UpArgs): Promise<number> {
       const unrecorded = quick.diff.machines.filter((m) => !m.recorded).map((m) => m.name);
       if (unrecorded.length) await recordApplied(loaded.lab, { dir: loaded.dirs.dir, state: loaded.dirs.state, machines: unrecorded, tcg: quick.tcg, text: quick.text });
       reportStrays(io, quick);
+      // The machines match; what spans their hosts is made again where it went missing (idempotent: a host rebooted, a device removed).
+      await makeFabric(io, loaded);
       const note = unrecorded.length ? ` (recorded ${unrecorded.join(", ")}, running but not recorded before)` : "";
       io.out(`nothing to do: ${plural(loaded.machines.length, "machine")} up and matching the config${note}`);
       return EXIT.ok;
