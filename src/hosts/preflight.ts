@@ -67,7 +67,10 @@ export async function preflightHosts(lab: Lab, starting: string[], shells: Map<s
       const report: HostReport = { host: host.name, where: shell.where, kvmRunsGuests: false, kvmEvidence: "not probed" };
       const add = (message: string, fix: string) => problems.push({ path: host.path, message, fix });
       // 1. SSH, with what the host prints back.
-      const facts = await shell.run(["sh", "-s"], { input: script, root: true, timeoutMs: 30_000 });
+      // As root where it can (the KVM probe then sees /dev/kvm as libvirt's QEMU does); a user
+      // without sudo still gets the facts, the probe then as that user (the kvm group's access).
+      let facts = await shell.run(["sh", "-s"], { input: script, root: true, timeoutMs: 30_000 });
+      if (facts.exitCode !== 0 && (facts.code !== undefined || /\bsudo\b/.test(facts.stderr))) facts = await shell.run(["sh", "-s"], { input: script, timeoutMs: 30_000 });
       if (facts.exitCode !== 0) {
         const why = facts.timedOut ? "no answer within 30 s" : facts.stderr.trim().split("\n").pop() || `exit ${facts.exitCode}`;
         if (!shell.uri.local) add(`not reachable over SSH as ${shell.where}: ${why}`, `make \`ssh ${shell.where} true\` work without a prompt (a key in the agent, or keyfile= in the URI)${shell.uri.user && shell.uri.user !== "root" ? ", with sudo without a password there" : ""}`);
