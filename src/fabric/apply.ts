@@ -79,6 +79,10 @@ export function tunnelScript(tunnels: { device: string; vni: number; local: stri
     `    ip link add "$dev" type vxlan id "$vni" local "$local" dstport ${VXLAN_PORT}`,
     "  fi",
     '  ip link set dev "$dev" mtu "$mtu" master "$br" up',
+    // libvirt's bridges run STP (stp="on"), so a port (re)joining one listens and learns for
+    // twice the forward delay (the kernel's minimum is 2 s, net/bridge/br_private.h
+    // BR_MIN_FORWARD_DELAY) before it forwards: wait for that, at most 15 s.
+    '  i=0; while [ $i -lt 30 ] && ! bridge link show dev "$dev" | grep -q "state forwarding"; do sleep 0.5; i=$((i + 1)); done',
     '  for peer in "$@"; do',
     '    bridge fdb show dev "$dev" | grep -q "^00:00:00:00:00:00 dst $peer " || bridge fdb append 00:00:00:00:00:00 dev "$dev" dst "$peer"',
     "  done",

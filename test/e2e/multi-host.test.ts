@@ -190,6 +190,7 @@ maybe("one lab on two libvirt hosts, networks spanning them", () => {
       expect(up.stdout).toMatch(/^nothing to do: 3 machines up and matching the config/);
       for (const device of devices) expect((await onHostB("ip", ["-o", "link", "show", device])).stdout).toMatch(/[<,]UP[,>]/);
       const again = await kvmLab(["check", "--network", "--json"], dir, 10 * MINUTES);
+      if (again.exitCode !== 0) process.stderr.write(`check --network after up mended the tunnel:\n${again.stdout}\n${again.stderr}\n`);
       expect(again.exitCode).toBe(0);
     } finally {
       for (const device of devices) await onHostB("ip", ["link", "set", device, "up"]);
