@@ -10,7 +10,7 @@ import path from "node:path";
 import fs from "fs-extra";
 import type { Lab } from "../config/types.js";
 import { FabricError, type Problem } from "../errors.js";
-import { hostShell, shellQuote, type HostShell } from "../hosts/shell.js";
+import { labShells, shellQuote, type HostShell } from "../hosts/shell.js";
 import { virshOn } from "../hosts/virsh.js";
 import { tunnelAddresses } from "./addresses.js";
 import { spanNetworkXml } from "./network-xml.js";
@@ -21,11 +21,6 @@ export interface AppliedFabric {
   spans: Span[];
   /** Each host's tunnel address. */
   addresses: Map<string, string>;
-}
-
-/** The lab's hosts' shells, by name. */
-export function labShells(lab: Lab): Map<string, HostShell> {
-  return new Map(lab.hosts.map((h) => [h.name, hostShell(h)]));
 }
 
 /** A libvirt network's state on a host: undefined when it does not exist; throws when the host's libvirt does not answer. */

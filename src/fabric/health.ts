@@ -3,9 +3,8 @@
 // path under it (one ping to each other host's tunnel address). Read when check --network
 // sees pairs across hosts fail, so the failure names the tunnel and what is wrong with it.
 import type { Lab } from "../config/types.js";
-import { shellQuote, type HostShell } from "../hosts/shell.js";
+import { labShells, shellQuote, type HostShell } from "../hosts/shell.js";
 import { tunnelAddresses } from "./addresses.js";
-import { labShells } from "./apply.js";
 import { spansOf, type Span } from "./spans.js";
 
 export interface TunnelHealth {

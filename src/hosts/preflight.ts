@@ -9,7 +9,7 @@ import type { Lab, LabHost } from "../config/types.js";
 import { HostPreflightError, type Problem } from "../errors.js";
 import { kvmApiProbeFunction } from "../checks/script.js";
 import { virshOn } from "./virsh.js";
-import { hostShell, type HostShell } from "./shell.js";
+import { labShells, type HostShell } from "./shell.js";
 
 export interface HostReport {
   host: string;
@@ -56,7 +56,7 @@ const nestedOn = (value: string | undefined) => value === "Y" || value === "1";
  * Checks every host of the lab; throws HostPreflightError listing every problem when any host
  * cannot take its machines. `starting`: the machines about to be started (their memory must be free).
  */
-export async function preflightHosts(lab: Lab, starting: string[], shells: Map<string, HostShell> = new Map(lab.hosts.map((h) => [h.name, hostShell(h)]))): Promise<HostsPreflight> {
+export async function preflightHosts(lab: Lab, starting: string[], shells: Map<string, HostShell> = labShells(lab)): Promise<HostsPreflight> {
   const script = await hostScript();
   const problems: Problem[] = [];
   const warnings: Problem[] = [];

@@ -4,7 +4,7 @@
 // Commands that change the host's network (tunnels) run as root: directly when the user
 // is root, else through `sudo -n` (no password prompt: a refusal is reported, not awaited).
 import os from "node:os";
-import type { LabHost } from "../config/types.js";
+import type { Lab, LabHost } from "../config/types.js";
 import { runProcess, type ProcessResult } from "../process/run.js";
 import { parseLibvirtUri, type LibvirtUri } from "../config/libvirt-uri.js";
 
@@ -67,4 +67,9 @@ export function hostShell(host: Pick<LabHost, "name" | "uri">): HostShell {
       return runProcess("ssh", [...sshArgs(uri), "--", words.map(shellQuote).join(" ")], { input: options.input, timeoutMs: options.timeoutMs ?? 60_000, group: true });
     },
   };
+}
+
+/** The shells of a lab's hosts, by host name. */
+export function labShells(lab: Pick<Lab, "hosts">): Map<string, HostShell> {
+  return new Map(lab.hosts.map((h) => [h.name, hostShell(h)]));
 }

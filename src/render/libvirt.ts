@@ -225,15 +225,38 @@ function optionSettings(options: Record<string, ExtraValue>): ProviderSettingVie
 }
 
 /** Address options for a NIC on a network with a host-side address block. */
-function addressed(nic: Nic, block: Cidr, dhcp: boolean): OptionPairs {
-  const layout = dhcpLayoutOf(block);
+function addressed(nic: Nic, block: Cidr, host: HostSide): OptionPairs {
   const pairs: OptionPairs = nic.ip
     ? [["ip", nic.ip], ["netmask", netmaskOf(block)]]
     : [["type", "dhcp"], ["libvirt__network_address", formatIpv4(block.network)], ["netmask", netmaskOf(block)]];
-  pairs.push(["libvirt__host_ip", formatIpv4(hostAt(block, 1))], ["libvirt__dhcp_enabled", dhcp]);
-  if (dhcp) pairs.push(["libvirt__dhcp_start", layout.lower], ["libvirt__dhcp_stop", layout.upper]);
+  pairs.push(["libvirt__host_ip", host.ip], ["libvirt__dhcp_enabled", host.dhcp !== undefined]);
+  if (host.dhcp) pairs.push(["libvirt__dhcp_start", host.dhcp.start], ["libvirt__dhcp_stop", host.dhcp.end]);
   return pairs;
 }
+
+/** The host's side of a network: its address there, and the DHCP range when it serves one. */
+interface HostSide {
+  ip?: string;
+  dhcp?: { start: string; end: string };
+}
+
+/** The host side on one host: .1, with the block's DHCP range when `dhcp`. */
+function firstAddressSide(block: Cidr, dhcp: boolean): HostSide {
+  const layout = dhcpLayoutOf(block);
+  return { ip: formatIpv4(hostAt(block, 1)), ...(dhcp ? { dhcp: { start: layout.lower, end: layout.upper } } : {}) };
+}
+
+/** vagrant-libvirt counts adapters from 0, its management NIC; VirtualBox slot N is libvirt's N-1. */
+const adapterOf = (nic: Nic): OptionPairs => [["adapter", nic.slot - 1]];
+
+/** The NIC's own model and MAC, closing its options. */
+const identityOf = (nic: Nic): OptionPairs => [
+  ["libvirt__model_type", nic.nicType ? MODEL_OF[nic.nicType] : undefined],
+  ["mac", nic.mac ? normalizeMac(nic.mac) : undefined],
+];
+
+/** An internal network's NIC: its fixed address, or none at all (no DHCP there). */
+const internalAddress = (nic: Nic): OptionPairs => [...(nic.ip ? ([["ip", nic.ip], ["netmask", netmaskOf(nic.network.cidr!)]] as OptionPairs) : ([["auto_config", false]] as OptionPairs)), ["libvirt__dhcp_enabled", false]];
 
 function declaration(lab: Lab, machine: Machine, nic: Nic, span: Span | undefined): NetworkLineView {
   if (span) return spannedDeclaration(lab, machine, nic, span);
@@ -248,12 +271,8 @@ function declaration(lab: Lab, machine: Machine, nic: Nic, span: Span | undefine
 
 function providerDeclaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineView {
   const { network } = nic;
-  // vagrant-libvirt counts adapters from 0, its management NIC; VirtualBox slot N is libvirt's N-1.
-  const head: OptionPairs = [["adapter", nic.slot - 1]];
-  const tail: OptionPairs = [
-    ["libvirt__model_type", nic.nicType ? MODEL_OF[nic.nicType] : undefined],
-    ["mac", nic.mac ? normalizeMac(nic.mac) : undefined],
-  ];
+  const head = adapterOf(nic);
+  const tail = identityOf(nic);
   const named = (forwardMode: string, address: OptionPairs): NetworkLineView => ({
     comment: [...describeNic(lab.provider, nic), `  libvirt network "${network.providerName}", forward mode ${forwardMode}`],
     kind: "private_network",
@@ -262,24 +281,20 @@ function providerDeclaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineV
   switch (network.mode) {
     case "hostonly":
     case "hostonlynet":
-      return named("none", addressed(nic, network.cidr!, usesDhcp(lab, network)));
+      return named("none", addressed(nic, network.cidr!, firstAddressSide(network.cidr!, usesDhcp(lab, network))));
     case "natnetwork":
-      return named("nat", addressed(nic, network.cidr!, true));
+      return named("nat", addressed(nic, network.cidr!, firstAddressSide(network.cidr!, true)));
     case "nat": {
       // VirtualBox gives each VM its own NAT; in libvirt that is a NAT network per machine and slot.
       const own = `${lab.name}-${machine.name}-nat${nic.slot}`;
       return {
         comment: [...describeNic(lab.provider, nic), `  libvirt NAT network "${own}", this machine's alone`],
         kind: "private_network",
-        options: [...head, ["libvirt__network_name", own], ["libvirt__forward_mode", "nat"], ...addressed(nic, natBlockOf(nic), true), ...tail],
+        options: [...head, ["libvirt__network_name", own], ["libvirt__forward_mode", "nat"], ...addressed(nic, natBlockOf(nic), firstAddressSide(natBlockOf(nic), true)), ...tail],
       };
     }
-    case "intnet": {
-      const address: OptionPairs = nic.ip
-        ? [["ip", nic.ip], ["netmask", netmaskOf(network.cidr!)]]
-        : [["auto_config", false]];
-      return named("veryisolated", [...address, ["libvirt__dhcp_enabled", false]]);
-    }
+    case "intnet":
+      return named("veryisolated", internalAddress(nic));
     case "bridged": {
       const address: OptionPairs = nic.ip ? [["ip", nic.ip], ["netmask", network.cidr ? netmaskOf(network.cidr) : "255.255.255.0"]] : [];
       return {
@@ -311,24 +326,9 @@ function providerDeclaration(lab: Lab, machine: Machine, nic: Nic): NetworkLineV
 function spannedDeclaration(lab: Lab, machine: Machine, nic: Nic, span: Span): NetworkLineView {
   const part = partOf(span, machine.host!.name)!;
   const { network } = nic;
-  const head: OptionPairs = [["adapter", nic.slot - 1]];
-  const tail: OptionPairs = [
-    ["libvirt__model_type", nic.nicType ? MODEL_OF[nic.nicType] : undefined],
-    ["mac", nic.mac ? normalizeMac(nic.mac) : undefined],
-    ["libvirt__mtu", nic.mtu ?? span.mtu],
-    ["libvirt__always_destroy", false],
-  ];
-  let address: OptionPairs;
-  if (network.mode === "intnet") {
-    address = [...(nic.ip ? ([["ip", nic.ip], ["netmask", netmaskOf(network.cidr!)]] as OptionPairs) : ([["auto_config", false]] as OptionPairs)), ["libvirt__dhcp_enabled", false]];
-  } else {
-    const block = network.cidr!;
-    address = nic.ip
-      ? [["ip", nic.ip], ["netmask", netmaskOf(block)]]
-      : [["type", "dhcp"], ["libvirt__network_address", formatIpv4(block.network)], ["netmask", netmaskOf(block)]];
-    address.push(["libvirt__host_ip", part.hostIp], ["libvirt__dhcp_enabled", part.dhcp !== undefined]);
-    if (part.dhcp) address.push(["libvirt__dhcp_start", part.dhcp.start], ["libvirt__dhcp_stop", part.dhcp.end]);
-  }
+  const head = adapterOf(nic);
+  const tail: OptionPairs = [...identityOf(nic), ["libvirt__mtu", nic.mtu ?? span.mtu], ["libvirt__always_destroy", false]];
+  const address = network.mode === "intnet" ? internalAddress(nic) : addressed(nic, network.cidr!, { ip: part.hostIp, dhcp: part.dhcp });
   const others = span.hosts.filter((h) => h !== part.host);
   const role = part.host === span.home ? (network.mode === "intnet" ? "" : `; the home of its ${network.mode === "natnetwork" ? "gateway, NAT and DHCP" : "host address and DHCP"}`) : `; ${span.home} holds its ${network.mode === "intnet" ? "other machines" : network.mode === "natnetwork" ? "gateway, NAT and DHCP" : "DHCP"}`;
   const line: NetworkLineView = {
