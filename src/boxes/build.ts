@@ -1,6 +1,5 @@
 // Building a box from its recipe, step by step with progress, reusing a finished box whose
 // recipe did not change, and leaving nothing half-written behind when a step fails.
-import { createHash, randomBytes, randomUUID } from "node:crypto";
 import path from "node:path";
 import fs from "fs-extra";
 import { BOX_PROVIDERS, packLibvirtBox, packVirtualboxBox, sha256File, writeCatalog, type BoxProvider, type CatalogEntry } from "./formats.js";
@@ -8,13 +7,11 @@ import { makeBootableDisk } from "./disk.js";
 import { lockCache } from "./lock.js";
 import { preflight } from "./preflight.js";
 import { loadRecipe } from "./registry.js";
-import { applyRecipe, BASE_PACKAGES, bootstrapBase, cleanTree, configureBase, debianMirror, installPackages } from "./rootfs.js";
+import { applyRecipe, BASE_PACKAGES, bootstrapBase, cleanTree, configureBase, installPackages } from "./rootfs.js";
 import { stopRunningTools, type RunContext } from "./run.js";
+import { boxContent, buildInputs, diskIds } from "./version.js";
 import { InterruptedError } from "../errors.js";
 import { watchInterrupts, type InterruptWatch } from "../interrupts.js";
-
-/** Bumped when the builder makes different boxes from the same recipe. */
-const BUILDER_FORMAT = 3;
 
 export const DEFAULT_CACHE_DIR = process.env.KVM_LAB_CACHE ?? "/var/cache/kvm-lab";
 
@@ -38,6 +35,8 @@ export interface BuiltBox {
 
 export interface BuildResult {
   recipe: string;
+  /** The boxes' content version (src/boxes/version.ts), as in the catalog. */
+  version: string;
   boxes: BuiltBox[];
   catalog: string;
   seconds: number;
@@ -45,6 +44,7 @@ export interface BuildResult {
 }
 
 interface Stamp {
+  /** The content digest the box was built from. */
   key: string;
   sha256: string;
   bytes: number;
@@ -66,8 +66,8 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
   const cacheDir = path.resolve(options.cacheDir ?? DEFAULT_CACHE_DIR);
   const outDir = path.resolve(options.outDir);
   const { recipe, text } = await loadRecipe(options.recipe);
-  const mirror = await debianMirror();
-  const key = createHash("sha256").update(JSON.stringify({ text, BUILDER_FORMAT, BASE_PACKAGES, mirror })).digest("hex");
+  const content = boxContent(recipe, await buildInputs(text));
+  const key = content.digest;
 
   // Reuse finished boxes whose recipe did not change.
   const boxes: BuiltBox[] = [];
@@ -119,8 +119,7 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
       stopRunningTools();
     });
     try {
-      const rootUuid = randomUUID();
-      const bootVolumeId = randomBytes(4).toString("hex");
+      const { rootUuid, bootVolumeId } = diskIds(content.digest);
       ctx.step = "base system";
       await step(`base system: Debian ${recipe.suite} minbase + ${BASE_PACKAGES.length} packages`, async () => {
         const how = await bootstrapBase(ctx, rootfs, path.join(cacheDir, "bootstrap"), recipe.suite);
@@ -182,7 +181,7 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
     const stamp = await currentStamp(file, key);
     if (stamp) current.push({ provider, file, sha256: stamp.sha256 });
   }
-  const catalog = await writeCatalog(recipe, outDir, current);
+  const catalog = await writeCatalog(recipe, content.version, outDir, current);
   boxes.sort((a, b) => a.provider.localeCompare(b.provider));
-  return { recipe: recipe.name, boxes, catalog, seconds: (Date.now() - started) / 1000, steps };
+  return { recipe: recipe.name, version: content.version, boxes, catalog, seconds: (Date.now() - started) / 1000, steps };
 }

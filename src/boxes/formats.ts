@@ -151,8 +151,8 @@ export interface CatalogEntry {
   sha256: string;
 }
 
-/** The box catalog for `vagrant box add <catalog.json>`: name, version, providers with sha256. */
-export async function writeCatalog(recipe: BoxRecipe, outDir: string, boxes: CatalogEntry[]): Promise<string> {
+/** The box catalog for `vagrant box add <catalog.json>`: name, content version, providers with sha256. */
+export async function writeCatalog(recipe: BoxRecipe, version: string, outDir: string, boxes: CatalogEntry[]): Promise<string> {
   const catalog = path.join(outDir, `${recipe.name}.json`);
   const providers = boxes.map((box) => ({
     name: box.provider,
@@ -163,7 +163,7 @@ export async function writeCatalog(recipe: BoxRecipe, outDir: string, boxes: Cat
   const document = {
     name: `kvm-lab/${recipe.name}`,
     description: recipe.description,
-    versions: [{ version: recipe.version, providers }],
+    versions: [{ version, providers }],
   };
   const partial = `${catalog}.partial`;
   await fs.writeJson(partial, document, { spaces: 2 });

@@ -7,14 +7,17 @@ export interface RecipeFile {
   mode?: number;
 }
 
+/** The Debian releases a box can be built from (debootstrap's scripts/<suite> must exist). */
+export type DebianSuite = "bookworm" | "trixie";
+
 export interface BoxRecipe {
   /** The recipe's folder name under boxes/, and the box name's last part (`kvm-lab/<name>`). */
   name: string;
   description: string;
   /** The box version in the catalog; bump it when the recipe changes what the box holds. */
   version: string;
-  /** Debian suite to bootstrap. */
-  suite: "bookworm";
+  /** Debian suite to bootstrap: 12 (bookworm) or 13 (trixie). */
+  suite: DebianSuite;
   /** Packages on top of the builder's base set. */
   packages: string[];
   /** Size of the box's virtual disk; the image stores only what is used. */

@@ -174,10 +174,10 @@ const COMMANDS: CommandSpec[] = [
   },
   {
     command: "box <action> [recipe]",
-    describe: "Build KVM-ready Vagrant boxes from Debian's packages (box list, box build <recipe>)",
+    describe: "Build KVM-ready Vagrant boxes from Debian's packages (box list, box build <recipe>, box version <recipe>)",
     options: (y) =>
       y
-        .positional("action", { choices: ["build", "list"] as const, describe: "list the recipes, or build one" })
+        .positional("action", { choices: ["build", "list", "version"] as const, describe: "list the recipes, build one, or print one's content version" })
         .positional("recipe", { type: "string", describe: "the recipe to build (see box list)" })
         .option("provider", { alias: "p", choices: ["libvirt", "virtualbox", "all"] as const, default: "all", describe: "which boxes to make" })
         .option("out", { alias: "o", type: "string", describe: "where boxes and the catalog go (default: ./boxes-out)" })
