@@ -9,7 +9,8 @@ import { preflight } from "./preflight.js";
 import { loadRecipe } from "./registry.js";
 import { applyRecipe, BASE_PACKAGES, bootstrapBase, cleanTree, configureBase, installPackages } from "./rootfs.js";
 import { stopRunningTools, type RunContext } from "./run.js";
-import { boxContent, buildInputs, diskIds } from "./version.js";
+import { normalizeTree } from "./reproducible.js";
+import { boxContent, buildInputs, diskIds, vmdkContentId } from "./version.js";
 import { InterruptedError } from "../errors.js";
 import { watchInterrupts, type InterruptWatch } from "../interrupts.js";
 
@@ -109,7 +110,8 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
     const unlock = await lockCache(cacheDir, say);
     const work = path.join(cacheDir, "work", `${recipe.name}-${process.pid}`);
     const rootfs = path.join(work, "rootfs");
-    const ctx: RunContext = { log: path.join(work, "build.log"), step: "" };
+    // UTC: FAT entries hold local time (mtools mk_entry).
+    const ctx: RunContext = { log: path.join(work, "build.log"), step: "", env: { TZ: "UTC" } };
     const keptLog = path.join(outDir, `${recipe.name}.build.log`);
     await fs.remove(work);
     await fs.ensureDir(work);
@@ -126,19 +128,21 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
         say(`      ${how === "cached" ? "from the cache" : "debootstrap (now cached)"}`);
       });
       ctx.step = "packages";
-      await step(`packages: the kernel, systemd-resolved${recipe.packages.length ? ` + ${recipe.packages.length} from the recipe` : ""}; slim kernel modules`, () =>
+      const epoch = await step(`packages: the kernel, systemd-resolved${recipe.packages.length ? ` + ${recipe.packages.length} from the recipe` : ""}; slim kernel modules`, () =>
         installPackages(ctx, rootfs, cacheDir, ["systemd-resolved", ...recipe.packages], say),
       );
+      say(`      SOURCE_DATE_EPOCH ${epoch} (${new Date(epoch * 1000).toISOString().slice(0, 10)})`);
       ctx.step = "configure";
       await step("configure: vagrant user and key, sudo, sshd, DHCP, the recipe's files and commands", async () => {
         await configureBase(ctx, rootfs, { insecureKey, rootUuid, bootVolumeId, hostname: recipe.name });
         await applyRecipe(ctx, rootfs, recipe);
         await cleanTree(ctx, rootfs);
+        await normalizeTree(ctx, rootfs, epoch);
       });
       ctx.step = "disk image";
       const disk = path.join(work, "disk.raw");
       await step(`disk image: ${recipe.diskGiB} GiB, FAT /boot with SYSLINUX + ext4 root`, () =>
-        makeBootableDisk(ctx, { rootfs, disk, sizeGiB: recipe.diskGiB, rootUuid, bootVolumeId, workDir: work }),
+        makeBootableDisk(ctx, { rootfs, disk, sizeGiB: recipe.diskGiB, rootUuid, bootVolumeId, workDir: work, epoch }),
       );
       await fs.remove(rootfs);
       for (const provider of todo) {
@@ -148,8 +152,8 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
         partials.push(partial);
         await step(`${provider} box: ${provider === "libvirt" ? "qcow2" : "streamOptimized VMDK + box.ovf"}`, async () => {
           const stage = path.join(work, provider);
-          if (provider === "libvirt") await packLibvirtBox(ctx, { disk, stage, sizeGiB: recipe.diskGiB, out: partial });
-          else await packVirtualboxBox(ctx, { recipe, disk, stage, sizeGiB: recipe.diskGiB, out: partial });
+          if (provider === "libvirt") await packLibvirtBox(ctx, { disk, stage, sizeGiB: recipe.diskGiB, out: partial, epoch });
+          else await packVirtualboxBox(ctx, { recipe, disk, stage, sizeGiB: recipe.diskGiB, out: partial, epoch, contentId: vmdkContentId(content.digest) });
           await fs.remove(stage);
           const sha256 = await sha256File(partial);
           const bytes = (await fs.stat(partial)).size;

@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import path from "node:path";
 import fs from "fs-extra";
 import type { BoxRecipe } from "./recipe.js";
+import { fixVmdkContentId } from "./reproducible.js";
 import { run, type RunContext } from "./run.js";
 
 export type BoxProvider = "libvirt" | "virtualbox";
@@ -11,8 +12,16 @@ export const BOX_PROVIDERS: readonly BoxProvider[] = ["libvirt", "virtualbox"];
 /** The MAC of the VirtualBox box's NAT adapter; Vagrant sets adapter 1 to it after import. */
 export const VIRTUALBOX_BASE_MAC = "080027C0FFEE";
 
+/**
+ * The box archive: its files in the order given, each with the epoch as its time, root as
+ * its owner and mode 0644, so the same files make the same bytes whoever builds them.
+ */
+async function tarBox(ctx: RunContext, out: string, stage: string, files: string[], epoch: number): Promise<void> {
+  await run(ctx, "tar", ["-cf", out, "-C", stage, "--format=gnu", `--mtime=@${epoch}`, "--owner=0", "--group=0", "--numeric-owner", "--mode=0644", ...files]);
+}
+
 /** libvirt: the disk as compressed qcow2, vagrant-libvirt's metadata, and a small Vagrantfile. */
-export async function packLibvirtBox(ctx: RunContext, options: { disk: string; stage: string; sizeGiB: number; out: string }): Promise<void> {
+export async function packLibvirtBox(ctx: RunContext, options: { disk: string; stage: string; sizeGiB: number; out: string; epoch: number }): Promise<void> {
   const { stage } = options;
   await fs.ensureDir(stage);
   await run(ctx, "qemu-img", ["convert", "-c", "-O", "qcow2", options.disk, path.join(stage, "box.img")]);
@@ -29,7 +38,7 @@ export async function packLibvirtBox(ctx: RunContext, options: { disk: string; s
       "",
     ].join("\n"),
   );
-  await run(ctx, "tar", ["-cf", options.out, "-C", stage, "metadata.json", "Vagrantfile", "box.img"]);
+  await tarBox(ctx, options.out, stage, ["metadata.json", "Vagrantfile", "box.img"], options.epoch);
 }
 
 /** OVF 1.0 that `VBoxManage import` reads: one disk on a SATA (AHCI) controller, one NAT adapter. */
@@ -124,19 +133,20 @@ export function boxOvf(recipe: BoxRecipe, vmdk: string, capacityBytes: number): 
 /** VirtualBox: the disk as a streamOptimized VMDK with its OVF, metadata and base MAC. */
 export async function packVirtualboxBox(
   ctx: RunContext,
-  options: { recipe: BoxRecipe; disk: string; stage: string; sizeGiB: number; out: string },
+  options: { recipe: BoxRecipe; disk: string; stage: string; sizeGiB: number; out: string; epoch: number; contentId: string },
 ): Promise<void> {
   const { stage } = options;
   await fs.ensureDir(stage);
   const vmdk = `${options.recipe.name}-disk001.vmdk`;
   await run(ctx, "qemu-img", ["convert", "-O", "vmdk", "-o", "subformat=streamOptimized", options.disk, path.join(stage, vmdk)]);
+  await fixVmdkContentId(path.join(stage, vmdk), options.contentId);
   await fs.writeFile(path.join(stage, "box.ovf"), boxOvf(options.recipe, vmdk, options.sizeGiB * 2 ** 30));
   await fs.writeJson(path.join(stage, "metadata.json"), { provider: "virtualbox" });
   await fs.writeFile(
     path.join(stage, "Vagrantfile"),
     ['# kvm-lab box defaults for VirtualBox: the NAT adapter\'s MAC from box.ovf.', 'Vagrant.configure("2") do |config|', `  config.vm.base_mac = "${VIRTUALBOX_BASE_MAC}"`, "end", ""].join("\n"),
   );
-  await run(ctx, "tar", ["-cf", options.out, "-C", stage, "metadata.json", "Vagrantfile", "box.ovf", vmdk]);
+  await tarBox(ctx, options.out, stage, ["metadata.json", "Vagrantfile", "box.ovf", vmdk], options.epoch);
 }
 
 export async function sha256File(file: string): Promise<string> {

@@ -6,6 +6,7 @@ import fs from "fs-extra";
 import { UsageError } from "../errors.js";
 import type { BoxRecipe, RecipeFile } from "./recipe.js";
 import { inChroot, run, type RunContext } from "./run.js";
+import { sourceDateEpoch } from "./reproducible.js";
 
 /** What every box holds before its recipe's packages. */
 export const BASE_PACKAGES = [
@@ -104,6 +105,9 @@ const NODOC = [
   "path-include=/usr/share/locale/locale.alias",
   // QEMU: firmware for other architectures, the 32-bit and microvm x86 emulators.
   "path-exclude=/usr/bin/qemu-system-x86_64-microvm",
+  // The 32-bit x86 emulator: libvirt runs i686 guests on qemu-system-x86_64 when it is
+  // missing (src/qemu/qemu_capabilities.c, virQEMUCapsFindBinaryForArch).
+  "path-exclude=/usr/bin/qemu-system-i386",
   "path-exclude=/usr/share/qemu/openbios-*",
   "path-exclude=/usr/share/qemu/skiboot.lid",
   "path-exclude=/usr/share/qemu/slof.bin",
@@ -113,6 +117,8 @@ const NODOC = [
   "path-exclude=/usr/share/qemu/s390-*",
   "path-exclude=/usr/share/qemu/u-boot*",
   "path-exclude=/usr/share/qemu/*.dtb",
+  // ansible-core's own test framework (ansible-test), not needed to run playbooks.
+  "path-exclude=/usr/lib/python3/dist-packages/ansible_test/*",
   "",
 ].join("\n");
 
@@ -217,7 +223,8 @@ async function pruneKernelModules(ctx: RunContext, rootfs: string): Promise<void
 /**
  * Installs the kernel and packages from Debian's archive into the tree (the .debs stay in
  * the cache), then slims it: no documentation, no kernel modules a VM does not use, and
- * one initrd made from what is left.
+ * one initrd made from what is left. Returns the build's SOURCE_DATE_EPOCH (dated by the
+ * packages: src/boxes/reproducible.ts), which every later tool gets through `ctx.env`.
  */
 export async function installPackages(
   ctx: RunContext,
@@ -225,7 +232,7 @@ export async function installPackages(
   cacheDir: string,
   packages: string[],
   say: (line: string) => void = () => undefined,
-): Promise<void> {
+): Promise<number> {
   const archives = path.join(cacheDir, "apt-archives");
   await fs.ensureDir(path.join(archives, "partial"));
   const policy = path.join(rootfs, "usr", "sbin", "policy-rc.d");
@@ -259,7 +266,13 @@ export async function installPackages(
       rootfs,
       "find /usr/share/doc ! -type d ! -name copyright -delete; rm -rf /usr/share/man/* /usr/share/info/* /usr/share/locale/*/LC_MESSAGES",
     );
+    const epoch = await sourceDateEpoch(rootfs);
+    // mkinitramfs clamps the initrd's times to it (initramfs-tools, mkinitramfs), useradd
+    // dates passwords by it (shadow lib/gettime.c), mtools its FAT entries (getTimeNow),
+    // e2fsprogs its new inodes and superblock (lib/ext2fs, E2FSPROGS_FAKE_TIME).
+    ctx.env = { ...ctx.env, SOURCE_DATE_EPOCH: String(epoch), E2FSPROGS_FAKE_TIME: String(epoch) };
     await pruneKernelModules(ctx, rootfs);
+    return epoch;
   } finally {
     await unmount();
     await fs.remove(policy);
@@ -282,6 +295,9 @@ async function writeInto(rootfs: string, file: string, entry: RecipeFile | strin
   await fs.outputFile(target, content, { mode: mode ?? 0o644 });
   await fs.chmod(target, mode ?? 0o644);
 }
+
+/** SHA-512 crypt of "vagrant", the password Vagrant's box conventions give the vagrant user. */
+export const VAGRANT_PASSWORD_HASH = "$6$kvmlabvagrant$Ke77kFIvKn17vwqPT/Ciu79vmMnYI6apguY0LNEnArOkcCkNp1YbaNar4lzBa9wUhyBhjoXfyFgGd.WVCYGbA/";
 
 /** What Vagrant needs of every box: the vagrant user with the insecure key, sudo, sshd, DHCP. */
 export async function configureBase(
@@ -312,7 +328,9 @@ export async function configureBase(
     rootfs,
     [
       "id vagrant >/dev/null 2>&1 || useradd --create-home --shell /bin/bash --user-group vagrant",
-      "echo vagrant:vagrant | chpasswd",
+      // The password "vagrant", hashed once with a fixed salt (openssl passwd -6 -salt kvmlabvagrant
+      // vagrant): chpasswd would hash it with a random salt on every build.
+      `printf '%s\\n' 'vagrant:${VAGRANT_PASSWORD_HASH}' | chpasswd -e`,
       "install -d -m 700 -o vagrant -g vagrant /home/vagrant/.ssh",
       `printf '%s\\n' '${key.replace(/'/g, "")}' > /home/vagrant/.ssh/authorized_keys`,
       "chown vagrant:vagrant /home/vagrant/.ssh/authorized_keys && chmod 600 /home/vagrant/.ssh/authorized_keys",
@@ -336,7 +354,9 @@ export async function cleanTree(ctx: RunContext, rootfs: string): Promise<void> 
     ctx,
     rootfs,
     [
-      "rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /tmp/* /var/tmp/*",
+      "rm -rf /var/lib/apt/lists/* /var/cache/apt/*.bin /var/cache/apt/archives/*.deb /tmp/* /var/tmp/* /var/cache/man/*",
+      // The kernel hook writes the build host's running kernel into it (apt-auto-removal).
+      "rm -f /etc/apt/apt.conf.d/01autoremove-kernels /var/lib/systemd/random-seed",
       "find /var/log -type f -delete",
       ": > /etc/machine-id",
       "rm -f /var/lib/dbus/machine-id",

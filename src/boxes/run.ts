@@ -9,6 +9,8 @@ export interface RunContext {
   log: string;
   /** What the current step is, for error messages. */
   step: string;
+  /** Set for every tool the build runs (TZ, SOURCE_DATE_EPOCH once known, ...). */
+  env?: Record<string, string>;
 }
 
 export interface RunOptions {
@@ -42,7 +44,7 @@ export async function run(ctx: RunContext, command: string, args: string[], opti
   const result = await runProcess(command, args, {
     cwd: options.cwd,
     input: options.input,
-    env: { PATH: toolPath(), ...options.env },
+    env: { PATH: toolPath(), ...ctx.env, ...options.env },
     onOutput: (chunk) => log.write(chunk),
     onLine: options.onLine,
     linesOf: "all",

@@ -69,3 +69,8 @@ export function diskIds(digest: string): { rootUuid: string; bootVolumeId: strin
   const rootUuid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
   return { rootUuid, bootVolumeId: hex.slice(32, 40) };
 }
+
+/** The VMDK descriptor's content id (8 hex digits) for boxes of this content, instead of qemu-img's random one. */
+export function vmdkContentId(digest: string): string {
+  return createHash("sha256").update(`vmdk cid ${digest}`).digest("hex").slice(0, 8);
+}
