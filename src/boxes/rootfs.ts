@@ -117,8 +117,6 @@ const NODOC = [
   "path-exclude=/usr/share/qemu/s390-*",
   "path-exclude=/usr/share/qemu/u-boot*",
   "path-exclude=/usr/share/qemu/*.dtb",
-  // ansible-core's own test framework (ansible-test), not needed to run playbooks.
-  "path-exclude=/usr/lib/python3/dist-packages/ansible_test/*",
   "",
 ].join("\n");
 
