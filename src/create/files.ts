@@ -1,6 +1,6 @@
 // The text of a new project's files: the template's config, the common files (package.json,
-// .gitignore, the CI workflow), and what is drawn from the loaded lab (Vagrantfile,
-// topology.svg, README). Files named `_x` are stored so npm does not treat them as its own
+// .gitignore), and what is drawn from the loaded lab (Vagrantfile, topology.svg, README, and
+// the CI workflow, which builds the kvm-lab boxes the lab names). Files named `_x` are stored so npm does not treat them as its own
 // (.gitignore, .github) and become `.x`; files ending in .hbs are Handlebars templates.
 import path from "node:path";
 import fs from "fs-extra";
