@@ -161,6 +161,13 @@ describe("create-kvm-lab choices and refusals", () => {
     expect(await fs.pathExists(path.join(work, "nine"))).toBe(false);
   });
 
+  test("a box the recipes at hand cannot build stops the scaffold, naming it, and leaves nothing", async () => {
+    const result = await createKvmLab(["no-recipe", "-t", "minimal", "-y"], { cwd: work, env: { KVM_LAB_RECIPES: path.join(ROOT, "test", "fixtures", "recipes") } });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/the minimal template names a box kvm-lab cannot build: "kvm-lab\/debian-13-kvm" names no recipe kvm-lab ships/);
+    expect(await fs.pathExists(path.join(work, "no-recipe"))).toBe(false);
+  });
+
   test("an unknown template lists the known ones", async () => {
     const result = await createKvmLab(["x", "--template", "openstak", "-y"], { cwd: work });
     expect(result.exitCode).toBe(2);

@@ -5,7 +5,7 @@ import path from "node:path";
 import fs from "fs-extra";
 import { checkConfig } from "../../../src/config/load.js";
 import { listRecipeNames } from "../../../src/boxes/registry.js";
-import { renderWorkflow } from "../../../src/create/files.js";
+import { renderReadme, renderWorkflow } from "../../../src/create/files.js";
 import { ciBoxOf, kvmLabRecipesOf, recipeNameProblem } from "../../../src/create/lab-boxes.js";
 import { boxStepsOf, workflowSteps } from "../../support/project.js";
 import { tempDir } from "../../support/tools.js";
@@ -75,4 +75,15 @@ describe("the rendered workflow", () => {
   test("a recipe name with a dot still makes valid step ids", () => {
     expect(ciBoxOf("debian-13.1-kvm").versionStep).toBe("box-version-debian-13_1-kvm");
   });
+});
+
+test("the README of a lab on public boxes says Vagrant downloads them, with no build and no cache times", async () => {
+  const publicLab = checkConfig({ name: "pub", provider: "libvirt", box: "debian/trixie64", machines: [{ name: "one" }] }).lab;
+  const readme = await renderReadme({ name: "pub", template: "minimal", provider: "libvirt" }, publicLab, "graph LR\n", [], []);
+  expect(readme).toContain("The machines boot public boxes, which Vagrant downloads on the first `vagrant up`.");
+  expect(readme).not.toMatch(/kvm-lab box|actions\/cache|software emulation/);
+  const ownLab = lab("libvirt");
+  const own = await renderReadme({ name: "mixed", template: "minimal", provider: "libvirt" }, ownLab, "graph LR\n", kvmLabRecipesOf(ownLab), kvmLabRecipesOf(ownLab));
+  expect(own).toContain("`kvm-lab/debian-13-kvm` and `kvm-lab/debian-13-minimal` boxes (Debian 13)");
+  expect(own).toContain("sudo npx kvm-lab box build debian-13-minimal --provider libvirt\nvagrant box add --force boxes-out/debian-13-minimal.json\n");
 });
