@@ -92,3 +92,24 @@ test("the examples type-check against defineLab", async () => {
     await fs.remove(dir);
   }
 }, 120_000);
+
+test("examples whose Debian guests need the KVM stack boot kvm-lab/debian-13-kvm and install none of it; Proxmox VE 9 is on Debian 13", async () => {
+  for (const provider of PROVIDERS) {
+    const nested = (await loadLab(path.join(EXAMPLES, "nested-lab"), { provider })).lab;
+    expect(nested.machines.map((m) => m.box)).toEqual(["kvm-lab/debian-13-kvm", "kvm-lab/debian-13-kvm"]);
+    for (const machine of nested.machines) expect(JSON.stringify(machine.provision)).not.toMatch(/apt-get|qemu|libvirt-daemon/);
+    // Proxmox VE 9 is built on Debian 13: public Debian 13 boxes (kvm-lab's boot one fixed kernel).
+    const pve = (await loadLab(path.join(EXAMPLES, "proxmox-cluster"), { provider })).lab;
+    expect(new Set(pve.machines.map((m) => m.box))).toEqual(new Set([provider === "libvirt" ? "debian/trixie64" : "bento/debian-13"]));
+    expect(JSON.stringify(pve.machines[0].provision)).toContain("linux-image-6.12*");
+  }
+  const script = await fs.readFile(path.join(EXAMPLES, "proxmox-cluster", "scripts", "install-proxmox.sh"), "utf8");
+  expect(script).toMatch(/^Suites: trixie$/m);
+  expect(script).toContain("https://enterprise.proxmox.com/debian/proxmox-archive-keyring-trixie.gpg");
+  expect(script).not.toMatch(/bookworm/);
+  expect((await execa("sh", ["-n", path.join(EXAMPLES, "proxmox-cluster", "scripts", "install-proxmox.sh")], { reject: false })).exitCode).toBe(0);
+  // The Ubuntu examples say why they stay on Ubuntu.
+  for (const name of ["openstack-multinode", "kubevirt-pair"]) {
+    expect(await fs.readFile(path.join(EXAMPLES, name, "kvm-lab.config.ts"), "utf8")).toMatch(/Ubuntu 22\.04, not (a )?kvm-lab/);
+  }
+});

@@ -6,6 +6,10 @@ import { defineLab } from "kvm-lab";
 export default defineLab({
   name: "kubevirt",
   provider: "libvirt",
+  // Ubuntu 22.04, not kvm-lab/debian-13-kvm: KubeVirt runs its own QEMU and libvirt in its
+  // pods, so a node needs /dev/kvm but not the KVM stack that box adds (its libvirtd and
+  // virbr0 would only sit beside k3s's networking), and k3s's installer needs curl, which
+  // kvm-lab's boxes do not have.
   box: "generic/ubuntu2204",
   defaults: {
     cpus: 4,

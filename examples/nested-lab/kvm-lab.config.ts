@@ -6,7 +6,12 @@ import { defineLab } from "kvm-lab";
 export default defineLab({
   name: "nested-lab",
   provider: "virtualbox",
-  box: "debian/bookworm64",
+  // kvm-lab's Debian 13 box with QEMU/KVM and libvirt inside, so nothing is installed on
+  // first boot: `sudo kvm-lab box build debian-13-kvm --provider virtualbox` (or libvirt),
+  // then `vagrant box add --force boxes-out/debian-13-kvm.json`. A public box instead:
+  // "bento/debian-13" (VirtualBox) or "debian/trixie64" (libvirt), plus a provision step
+  // that installs qemu-system-x86, libvirt-daemon-system and cpu-checker.
+  box: "kvm-lab/debian-13-kvm",
   defaults: { cpus: 2, memory: 4096, nested: true },
   networks: {
     mgmt: { mode: "hostonly", cidr: "192.168.56.0/24" },
@@ -26,7 +31,6 @@ export default defineLab({
         { mode: "null" },
       ],
       forwards: [{ guest: 80, host: 8080 }],
-      provision: ["apt-get install -y qemu-kvm libvirt-daemon-system cpu-checker"],
     },
     {
       name: "compute",
@@ -35,7 +39,6 @@ export default defineLab({
         { network: "tenant", ip: "10.10.0.11", nicType: "virtio", promisc: "allow-all" },
         { network: "lan" },
       ],
-      provision: ["apt-get install -y qemu-kvm libvirt-daemon-system cpu-checker"],
     },
   ],
 });

@@ -7,6 +7,8 @@ import { defineLab } from "kvm-lab";
 export default defineLab({
   name: "openstack",
   provider: "libvirt",
+  // Ubuntu 22.04, not a kvm-lab Debian box: the controller's script adds the Ubuntu Cloud
+  // Archive (add-apt-repository cloud-archive:...), which exists for Ubuntu only.
   box: "generic/ubuntu2204",
   defaults: {
     cpus: 2,

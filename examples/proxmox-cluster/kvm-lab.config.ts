@@ -10,9 +10,12 @@ export default defineLab({
     cpus: 4,
     memory: 4096,
     nested: true,
-    // Proxmox installs on Debian 12; each provider has its own build of it.
-    libvirt: { box: "generic/debian12", cpuMode: "host-passthrough", diskBus: "virtio", graphics: "none" },
-    virtualbox: { box: "bento/debian-12" },
+    // Proxmox VE 9 installs on Debian 13 (trixie); each provider has its own public build of
+    // it. Not kvm-lab/debian-13-minimal: that box boots the one kernel its SYSLINUX entry names
+    // (src/boxes/disk.ts), so it would never boot the Proxmox kernel, and removing Debian's
+    // kernel below would leave it unbootable; its 8 GiB root does not grow to diskSizeGiB either.
+    libvirt: { box: "debian/trixie64", cpuMode: "host-passthrough", diskBus: "virtio", graphics: "none" },
+    virtualbox: { box: "bento/debian-13" },
   },
   networks: {
     mgmt: { mode: "hostonly", cidr: "192.168.56.0/24" },
@@ -41,7 +44,7 @@ export default defineLab({
         { type: "shell", name: "proxmox", path: "scripts/install-proxmox.sh", env: { PVE_REPO: "pve-no-subscription" } },
         // The Proxmox kernel is only running after a reboot.
         { type: "reboot", name: "proxmox-kernel" },
-        { type: "shell", name: "cleanup", inline: "apt-get remove -y 'linux-image-amd64' 'linux-image-6.1*' || true; update-grub" },
+        { type: "shell", name: "cleanup", inline: "apt-get remove -y 'linux-image-amd64' 'linux-image-6.12*' || true; update-grub" },
       ],
     },
   ],

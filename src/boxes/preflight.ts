@@ -22,21 +22,49 @@ const TOOLS: Record<string, string> = {
 };
 
 export const SYSLINUX_MBR = "/usr/lib/syslinux/mbr/mbr.bin";
-const VAGRANT_GEMS = "/usr/share/rubygems-integration/all/gems";
+
+/**
+ * Where Vagrant's gem (and so its keys/ folder, Vagrant.source_root in hashicorp/vagrant
+ * lib/vagrant/shared_helpers.rb) is installed:
+ * - Debian's vagrant package: /usr/share/rubygems-integration/all/gems/vagrant-<version>/;
+ * - HashiCorp's package (apt.releases.hashicorp.com, what CI runners install): the gem goes
+ *   to GEM_HOME=<substrate>/embedded/gems (hashicorp/vagrant-installers package/install-vagrant),
+ *   and embedded/ moves to /opt/vagrant (package/build-deb), so
+ *   /opt/vagrant/embedded/gems/gems/vagrant-<version>/.
+ */
+export const VAGRANT_GEM_DIRS = ["/usr/share/rubygems-integration/all/gems", "/opt/vagrant/embedded/gems/gems"];
 
 async function onPath(tool: string): Promise<boolean> {
   const result = await runProcess("sh", ["-c", 'command -v "$1"', "sh", tool], { env: { PATH: toolPath() } });
   return result.exitCode === 0;
 }
 
-/** Vagrant's well-known insecure public key, as the vagrant package ships it. */
-export async function findInsecureKey(): Promise<string | undefined> {
-  const gems = await fs.readdir(VAGRANT_GEMS).catch(() => [] as string[]);
-  for (const gem of gems.filter((g) => /^vagrant-\d/.test(g)).sort().reverse()) {
-    const key = path.join(VAGRANT_GEMS, gem, "keys", "vagrant.pub");
-    if (await fs.pathExists(key)) return key;
+/** Orders "2.4.10" after "2.4.9": by each numeric part, not by text. */
+function compareVersions(a: string, b: string): number {
+  const pa = a.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  const pb = b.split(/[.-]/).map((x) => Number.parseInt(x, 10) || 0);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d) return d;
   }
-  return undefined;
+  return 0;
+}
+
+/**
+ * The file of Vagrant's well-known insecure public key(s), keys/vagrant.pub of the newest
+ * Vagrant gem installed (Debian's package or HashiCorp's). Since Vagrant 2.3.8 that one file
+ * holds both public keys, RSA and ED25519 (hashicorp/vagrant keys/README.md); older ones hold RSA only.
+ */
+export async function findInsecureKey(gemDirs: readonly string[] = VAGRANT_GEM_DIRS): Promise<string | undefined> {
+  const found: { version: string; key: string }[] = [];
+  for (const dir of gemDirs) {
+    for (const gem of (await fs.readdir(dir).catch(() => [] as string[])).filter((g) => /^vagrant-\d/.test(g))) {
+      const key = path.join(dir, gem, "keys", "vagrant.pub");
+      if (await fs.pathExists(key)) found.push({ version: gem.slice("vagrant-".length), key });
+    }
+  }
+  found.sort((a, b) => compareVersions(b.version, a.version));
+  return found[0]?.key;
 }
 
 export interface PreflightNeeds {
@@ -57,7 +85,9 @@ export async function preflight(needs: PreflightNeeds): Promise<{ insecureKey: s
   }
   if (!(await fs.pathExists(SYSLINUX_MBR))) problems.push(`no ${SYSLINUX_MBR}; fix: apt-get install -y syslinux-common`);
   const insecureKey = await findInsecureKey();
-  if (!insecureKey) problems.push("Vagrant's insecure key (keys/vagrant.pub of the vagrant gem) was not found; fix: apt-get install -y vagrant");
+  if (!insecureKey) problems.push(
+      `Vagrant's insecure key (keys/vagrant.pub of the vagrant gem, under ${VAGRANT_GEM_DIRS.join(" or ")}) was not found; fix: apt-get install -y vagrant (Debian's or HashiCorp's)`,
+    );
   for (const { dir, bytes } of needs.room) {
     const free = await freeBytesUnder(dir);
     if (free !== undefined && free < bytes) {

@@ -297,7 +297,24 @@ async function writeInto(rootfs: string, file: string, entry: RecipeFile | strin
 /** SHA-512 crypt of "vagrant", the password Vagrant's box conventions give the vagrant user. */
 export const VAGRANT_PASSWORD_HASH = "$6$kvmlabvagrant$Ke77kFIvKn17vwqPT/Ciu79vmMnYI6apguY0LNEnArOkcCkNp1YbaNar4lzBa9wUhyBhjoXfyFgGd.WVCYGbA/";
 
-/** What Vagrant needs of every box: the vagrant user with the insecure key, sudo, sshd, DHCP. */
+/**
+ * The public keys of a vagrant.pub, one authorized_keys line each: every key the file holds
+ * (RSA and, since Vagrant 2.3.8, ED25519: hashicorp/vagrant keys/README.md), so both older
+ * Vagrant (RSA only) and newer (ED25519 first) log in.
+ */
+export function insecurePublicKeys(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim().replace(/'/g, ""))
+    .filter((line) => line !== "" && !line.startsWith("#"));
+}
+
+/** The shell line that writes `keys` as `file`, one key a line (keys come from insecurePublicKeys: no quotes). */
+export function writeKeysCommand(keys: readonly string[], file: string): string {
+  return `printf '%s\\n' ${keys.map((key) => `'${key}'`).join(" ")} > ${file}`;
+}
+
+/** What Vagrant needs of every box: the vagrant user with the insecure key(s), sudo, sshd, DHCP. */
 export async function configureBase(
   ctx: RunContext,
   rootfs: string,
@@ -320,7 +337,8 @@ export async function configureBase(
     "/etc/sudoers.d/vagrant": { content: "vagrant ALL=(ALL) NOPASSWD: ALL\nDefaults:vagrant !requiretty\n", mode: 0o440 },
   };
   for (const [file, entry] of Object.entries(files)) await writeInto(rootfs, file, entry);
-  const key = (await fs.readFile(options.insecureKey, "utf8")).trim();
+  const keys = insecurePublicKeys(await fs.readFile(options.insecureKey, "utf8"));
+  if (!keys.length) throw new UsageError(`${options.insecureKey} holds no public key`, { hint: "reinstall vagrant: its keys/vagrant.pub is Vagrant's insecure public key" });
   await inChroot(
     ctx,
     rootfs,
@@ -330,7 +348,7 @@ export async function configureBase(
       // vagrant): chpasswd would hash it with a random salt on every build.
       `printf '%s\\n' 'vagrant:${VAGRANT_PASSWORD_HASH}' | chpasswd -e`,
       "install -d -m 700 -o vagrant -g vagrant /home/vagrant/.ssh",
-      `printf '%s\\n' '${key.replace(/'/g, "")}' > /home/vagrant/.ssh/authorized_keys`,
+      writeKeysCommand(keys, "/home/vagrant/.ssh/authorized_keys"),
       "chown vagrant:vagrant /home/vagrant/.ssh/authorized_keys && chmod 600 /home/vagrant/.ssh/authorized_keys",
       "rm -f /etc/ssh/ssh_host_*",
       "systemctl enable systemd-networkd.service systemd-resolved.service ssh.service",

@@ -1,6 +1,6 @@
 // The text of a new project's files: the template's config, the common files (package.json,
-// .gitignore, the CI workflow), and what is drawn from the loaded lab (Vagrantfile,
-// topology.svg, README). Files named `_x` are stored so npm does not treat them as its own
+// .gitignore), and what is drawn from the loaded lab (Vagrantfile, topology.svg, README, and
+// the CI workflow, which builds the kvm-lab boxes the lab names). Files named `_x` are stored so npm does not treat them as its own
 // (.gitignore, .github) and become `.x`; files ending in .hbs are Handlebars templates.
 import path from "node:path";
 import fs from "fs-extra";
@@ -11,11 +11,16 @@ import { reachOf } from "../net/reach.js";
 import { vboxNatGuestAddress, vboxNatHostAddress } from "../net/provider-addresses.js";
 import { addressText, planLab } from "../net/plan.js";
 import { TEMPLATES, COMMON_DIR, templateDir, type TemplateName } from "./templates.js";
+import { BOX_OUT_DIR, CI_BOX_BUILD_PACKAGES, CI_LAB_PACKAGES, KVM_LAB_BOX_PREFIX, ciBoxOf } from "./lab-boxes.js";
+import { ciTimesSentence } from "./ci-times.js";
 
 export const CONFIG_FILE = "kvm-lab.config.ts";
 export const README_FILE = "README.md";
 export const TOPOLOGY_FILE = "topology.svg";
 export const VAGRANTFILE = "Vagrantfile";
+export const WORKFLOW_FILE = ".github/workflows/kvm-lab.yml";
+/** Common files drawn from the loaded lab, rendered after it loads. */
+const LAB_FILES = new Set([README_FILE, WORKFLOW_FILE]);
 
 /** What the user chose: everything a template needs to become a project. */
 export interface ProjectChoices {
@@ -54,6 +59,7 @@ function choicesView(choices: ProjectChoices) {
     CountWords: countInWords(count).replace(/^./, (c) => c.toUpperCase()),
     hosts: Array.from({ length: count }, (_, i) => i + 1),
     bridge: choices.bridge ?? "eth0",
+    libvirt: choices.provider === "libvirt",
   };
 }
 
@@ -81,21 +87,36 @@ export async function renderConfigFile(choices: ProjectChoices): Promise<string>
   return renderTemplate(path.join(templateDir(choices.template), `${CONFIG_FILE}.hbs`), choicesView(choices));
 }
 
-/** The common files, except the README (which needs the lab), by project-relative path. */
+/** The common files, except the README and the CI workflow (which need the lab), by project-relative path. */
 export async function renderCommonFiles(choices: ProjectChoices, kvmLabVersion: string): Promise<Map<string, string>> {
   const view = { ...choicesView(choices), description: `${TEMPLATES[choices.template].description} (kvm-lab)`, kvmLabRange: `^${kvmLabVersion}` };
   const files = new Map<string, string>();
   for (const stored of await listFiles(COMMON_DIR)) {
     const out = outputPathOf(stored);
-    if (out === README_FILE) continue;
+    if (LAB_FILES.has(out)) continue;
     const source = path.join(COMMON_DIR, stored);
     files.set(out, stored.endsWith(".hbs") ? await renderTemplate(source, view) : await fs.readFile(source, "utf8"));
   }
   return files;
 }
 
-/** The README: the template's words about the lab, then tables and pictures drawn from the lab itself. */
-export async function renderReadme(choices: ProjectChoices, lab: Lab, mermaid: string): Promise<string> {
+/** The CI workflow: the steps every lab needs, and for each kvm-lab box recipe its version, cache, build and add. */
+export async function renderWorkflow(recipes: readonly string[]): Promise<string> {
+  return renderTemplate(path.join(COMMON_DIR, "_github", "workflows", "kvm-lab.yml.hbs"), {
+    boxes: recipes.map(ciBoxOf),
+    manyBoxes: recipes.length > 1,
+    labPackages: CI_LAB_PACKAGES.join(" "),
+    // Those the lab's own install line does not have already.
+    buildTools: CI_BOX_BUILD_PACKAGES.filter((pkg) => !CI_LAB_PACKAGES.includes(pkg)).join(" "),
+  });
+}
+
+/**
+ * The README: the template's words about the lab, then tables and pictures drawn from the
+ * lab itself; `recipes` are the kvm-lab boxes it boots (on its provider), `ciRecipes` the
+ * ones the CI workflow builds (on libvirt).
+ */
+export async function renderReadme(choices: ProjectChoices, lab: Lab, mermaid: string, recipes: readonly string[], ciRecipes: readonly string[]): Promise<string> {
   const view = choicesView(choices);
   const about = (await renderTemplate(path.join(templateDir(choices.template), "about.md.hbs"), view)).trim();
   const plan = planLab(lab);
@@ -131,5 +152,10 @@ export async function renderReadme(choices: ProjectChoices, lab: Lab, mermaid: s
         summary: reachOf(lab.provider, network).summary,
       })),
     mermaid,
+    boxes: recipes.map((recipe) => ({ recipe, box: `${KVM_LAB_BOX_PREFIX}${recipe}`, catalog: `${BOX_OUT_DIR}/${recipe}.json` })),
+    provider: lab.provider,
+    manyBoxes: recipes.length > 1,
+    ciBoxes: ciRecipes.map(ciBoxOf),
+    ciTimes: ciTimesSentence(),
   });
 }

@@ -18,11 +18,15 @@ import {
   README_FILE,
   TOPOLOGY_FILE,
   VAGRANTFILE,
+  WORKFLOW_FILE,
   renderCommonFiles,
   renderConfigFile,
   renderReadme,
+  renderWorkflow,
   type ProjectChoices,
 } from "./files.js";
+import { listRecipeNames } from "../boxes/registry.js";
+import { kvmLabRecipesOf, recipeNameProblem } from "./lab-boxes.js";
 
 export interface ScaffoldResult {
   dir: string;
@@ -98,17 +102,26 @@ async function stageProject(staging: string, choices: ProjectChoices, version: s
   await put(CONFIG_FILE, await renderConfigFile(choices));
   for (const [rel, text] of await renderCommonFiles(choices, version)) await put(rel, text);
   let lab;
+  let ciLab;
   try {
     ({ lab } = await loadLab(staging));
+    // The CI workflow runs the lab with --provider libvirt: its boxes are libvirt's.
+    ({ lab: ciLab } = await loadLab(staging, { provider: "libvirt" }));
   } catch (error) {
     // The templates are ours: a config that does not load is our bug, not the user's.
     const detail = error instanceof KvmLabError ? error.message : String(error);
     throw new KvmLabError(`the ${choices.template} template made a config that does not load: ${detail}`, { cause: error });
   }
+  const recipes = kvmLabRecipesOf(lab);
+  const ciRecipes = kvmLabRecipesOf(ciLab);
+  const known = await listRecipeNames();
+  const bad = [...recipes, ...ciRecipes].map((recipe) => recipeNameProblem(recipe, known)).find(Boolean);
+  if (bad) throw new KvmLabError(`the ${choices.template} template names a box kvm-lab cannot build: ${bad}`);
+  await put(WORKFLOW_FILE, await renderWorkflow(ciRecipes));
   await put(VAGRANTFILE, renderVagrantfile(lab));
   const topology = topologyOf(lab);
   await put(TOPOLOGY_FILE, await drawSvg(topology));
-  await put(README_FILE, await renderReadme(choices, lab, drawMermaid(topology)));
+  await put(README_FILE, await renderReadme(choices, lab, drawMermaid(topology), recipes, ciRecipes));
   return { files: written.sort(), warnings: await ciRunnerWarnings(lab) };
 }
 

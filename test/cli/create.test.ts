@@ -12,7 +12,8 @@ import { TEMPLATE_NAMES, TEMPLATES } from "../../src/create/templates.js";
 import { CREATE_BIN, createKvmLab, kvmLab } from "../support/cli.js";
 import { TmuxSession } from "../support/tmux.js";
 import { libvirtReachable, tempDir, vagrantValidate, ROOT } from "../support/tools.js";
-import { expectedProjectFiles, filesUnder, readYaml, svgTexts, wellFormedXml } from "../support/project.js";
+import { boxStepsOf, expectedProjectFiles, filesUnder, svgTexts, wellFormedXml, workflowSteps } from "../support/project.js";
+import { CI_TIMES, ciTimesSentence } from "../../src/create/ci-times.js";
 
 const libvirtUp = libvirtReachable();
 if (!libvirtUp) process.stderr.write("create: libvirtd not reachable, skipping `vagrant validate` of libvirt projects\n");
@@ -78,22 +79,69 @@ describe.each(CASES)("create-kvm-lab --template %s --provider %s", (template, pr
     const mermaid = (await kvmLab(["topology"], { cwd: dir })).stdout;
     expect(readme).toContain(`\`\`\`mermaid\n${mermaid}\n\`\`\``);
     expect(readme).toContain("](topology.svg)");
-    const workflow = (await readYaml(path.join(dir, ".github", "workflows", "kvm-lab.yml"))) as {
-      jobs: Record<string, { "runs-on": string; steps: { run?: string; uses?: string }[] }>;
-    };
-    const job = Object.values(workflow.jobs)[0];
-    expect(job["runs-on"]).toMatch(/^ubuntu-/);
-    const runs = job.steps.flatMap((step) => (step.run ?? "").split("\n").map((line) => line.trim()));
+    const job = await workflowSteps(dir);
+    expect(job.runsOn).toMatch(/^ubuntu-/);
+    const runs = job.steps.map((step) => step.run ?? "").join("\n");
     const ciSection = readme.slice(readme.indexOf("## Continuous integration"));
     const named = ciSection.match(/```sh\n([\s\S]*?)```/)![1].trim().split("\n");
-    expect(named).toEqual(["npm install", "npm test -- --provider libvirt"]);
+    expect(named[0]).toBe("npm install");
+    expect(named.at(-1)).toBe("npm test -- --provider libvirt");
     for (const command of named) expect(runs).toContain(command);
-    expect(runs.join("\n")).toMatch(/vagrant plugin install vagrant-libvirt/);
+    expect(runs).toMatch(/vagrant plugin install vagrant-libvirt/);
     const pkg = await fs.readJson(path.join(dir, "package.json"));
     expect(pkg.scripts.test).toBe("kvm-lab test --junit kvm-lab-junit.xml");
     expect(Object.keys(pkg.scripts)).toEqual(expect.arrayContaining(["up", "check", "test", "destroy"]));
     expect(pkg.devDependencies["kvm-lab"]).toBe(`^${(await fs.readJson(path.join(ROOT, "package.json"))).version}`);
-    expect(job.steps.some((step) => step.uses?.startsWith("actions/upload-artifact") )).toBe(true);
+    expect(job.steps.some((step) => step.uses?.startsWith("actions/upload-artifact"))).toBe(true);
+  });
+
+  test("the machines boot kvm-lab's Debian 13 boxes (the KVM one where they run guests) and install no KVM stack on first boot", async () => {
+    const wanted = template === "network-modes" ? "kvm-lab/debian-13-minimal" : "kvm-lab/debian-13-kvm";
+    for (const target of PROVIDERS) {
+      const { lab: onTarget } = await loadLab(dir, { provider: target });
+      expect(onTarget.machines.map((m) => m.box)).toEqual(onTarget.machines.map(() => wanted));
+      for (const machine of onTarget.machines) expect(JSON.stringify(machine.provision)).not.toMatch(/apt-get|qemu|libvirt-daemon/);
+    }
+    const config = await fs.readFile(path.join(dir, "kvm-lab.config.ts"), "utf8");
+    // How to pick a public box instead: the one published for this provider.
+    expect(config).toContain(provider === "libvirt" ? '"debian/trixie64"' : '"bento/debian-13"');
+    const readme = await fs.readFile(path.join(dir, "README.md"), "utf8");
+    const recipe = wanted.slice("kvm-lab/".length);
+    expect(readme).toContain(`sudo npx kvm-lab box build ${recipe} --provider ${provider}\nvagrant box add --force boxes-out/${recipe}.json\n`);
+    expect(readme).not.toMatch(/first boot installs/);
+    expect(await fs.readFile(path.join(dir, ".gitignore"), "utf8")).toMatch(/^boxes-out\/$/m);
+  });
+
+  test("the workflow builds, caches and adds exactly the box the lab names, keyed on `kvm-lab box version`", async () => {
+    const { steps } = await workflowSteps(dir);
+    const recipe = template === "network-modes" ? "debian-13-minimal" : "debian-13-kvm";
+    const builds = steps.filter((step) => /kvm-lab box build /.test(step.run ?? ""));
+    expect(builds).toHaveLength(1);
+    const { versionRun, versionStep, cacheKey } = boxStepsOf(steps, recipe);
+    const install = steps.find((step) => /apt-get install/.test(step.run ?? ""))!.run!;
+    for (const pkg of ["debootstrap", "debian-archive-keyring", "dosfstools", "mtools", "syslinux", "syslinux-common", "e2fsprogs", "qemu-utils"]) {
+      expect(install.split(/\s+/)).toContain(pkg);
+    }
+    // The version step, run by bash as the runner does, with kvm-lab where npm install puts it.
+    const project = path.join(work, `${name}-ci`);
+    await fs.copy(dir, project);
+    await fs.outputFile(path.join(project, "node_modules", ".bin", "kvm-lab"), `#!/bin/sh\nexec node ${path.join(ROOT, "dist", "cli", "bin.js")} "$@"\n`, { mode: 0o755 });
+    const output = path.join(project, "github-output");
+    const ran = await execa("bash", ["-e", "-c", versionRun], { cwd: project, env: { GITHUB_OUTPUT: output, npm_config_offline: "true" }, reject: false });
+    expect(ran.stderr).toBe("");
+    expect(ran.exitCode).toBe(0);
+    const version = (await kvmLab(["box", "version", recipe], { cwd: ROOT })).stdout.trim();
+    expect(version).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(await fs.readFile(output, "utf8")).toBe(`version=${version}\n`);
+    expect(cacheKey.replace(`\${{ steps.${versionStep}.outputs.version }}`, version)).toBe(`kvm-lab-box-${recipe}-${version}-libvirt`);
+    await fs.remove(project);
+  });
+
+  test("the README states the CI's cold and cached times from the one data module, as software emulation", async () => {
+    const readme = await fs.readFile(path.join(dir, "README.md"), "utf8");
+    expect(readme).toContain(ciTimesSentence(CI_TIMES));
+    expect(ciTimesSentence(CI_TIMES)).toMatch(new RegExp(`about ${CI_TIMES.coldMinutes} minutes when the box cache misses .* and ${CI_TIMES.cachedMinutes} when it hits`));
+    expect(ciTimesSentence(CI_TIMES)).toMatch(/software emulation/);
   });
 });
 
@@ -111,6 +159,13 @@ describe("create-kvm-lab choices and refusals", () => {
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr).toMatch(/--machines: 9 KVM hosts is out of range\nhint: use a whole number from 2 to 8/);
     expect(await fs.pathExists(path.join(work, "nine"))).toBe(false);
+  });
+
+  test("a box the recipes at hand cannot build stops the scaffold, naming it, and leaves nothing", async () => {
+    const result = await createKvmLab(["no-recipe", "-t", "minimal", "-y"], { cwd: work, env: { KVM_LAB_RECIPES: path.join(ROOT, "test", "fixtures", "recipes") } });
+    expect(result.exitCode).not.toBe(0);
+    expect(result.stderr).toMatch(/the minimal template names a box kvm-lab cannot build: "kvm-lab\/debian-13-kvm" names no recipe kvm-lab ships/);
+    expect(await fs.pathExists(path.join(work, "no-recipe"))).toBe(false);
   });
 
   test("an unknown template lists the known ones", async () => {

@@ -52,3 +52,54 @@ export async function wellFormedXml(file: string): Promise<{ ok: boolean; output
   const result = await execa("xmllint", ["--noout", file], { reject: false, all: true });
   return { ok: result.exitCode === 0, output: String(result.all) };
 }
+
+/** A step of a GitHub Actions job, as the YAML parser returns it. */
+export interface WorkflowStep {
+  name?: string;
+  id?: string;
+  uses?: string;
+  if?: string;
+  run?: string;
+  with?: Record<string, string>;
+}
+
+/** The one job's steps of a project's CI workflow, parsed by real Ruby. */
+export async function workflowSteps(dir: string): Promise<{ runsOn: string; steps: WorkflowStep[] }> {
+  const workflow = (await readYaml(path.join(dir, ".github", "workflows", "kvm-lab.yml"))) as {
+    jobs: Record<string, { "runs-on": string; steps: WorkflowStep[] }>;
+  };
+  const jobs = Object.values(workflow.jobs);
+  if (jobs.length !== 1) throw new Error(`expected one job, found ${jobs.length}`);
+  return { runsOn: jobs[0]["runs-on"], steps: jobs[0].steps };
+}
+
+/**
+ * The box steps of a workflow for `recipe`, checked for order and wiring: npm install, then
+ * the version step, actions/cache keyed on its output, the build only on a cache miss into
+ * the cached folder, the add of that folder's catalog, all before `npm test`. Returns the
+ * version step's script and the cache key, for running the one and resolving the other.
+ */
+export function boxStepsOf(steps: WorkflowStep[], recipe: string): { versionRun: string; versionStep: string; cacheKey: string } {
+  const index = (test: (step: WorkflowStep) => boolean, what: string) => {
+    const found = steps.findIndex(test);
+    if (found < 0) throw new Error(`no step ${what} for ${recipe}`);
+    return found;
+  };
+  const install = index((s) => s.run?.trim() === "npm install", "npm install");
+  const version = index((s) => (s.run ?? "").includes(`kvm-lab box version ${recipe}`), "computing the version");
+  const cache = index((s) => s.uses === "actions/cache@v4" && (s.with?.key ?? "").startsWith(`kvm-lab-box-${recipe}-`), "caching");
+  const build = index((s) => (s.run ?? "").includes(`kvm-lab box build ${recipe} --provider libvirt`), "building");
+  const add = index((s) => (s.run ?? "").startsWith("vagrant box add --force") && (s.run ?? "").includes(`/${recipe}.json`), "adding");
+  const test = index((s) => s.run?.trim() === "npm test -- --provider libvirt", "npm test");
+  const order = [install, version, cache, build, add, test];
+  if (order.some((at, i) => i > 0 && at <= order[i - 1])) throw new Error(`box steps of ${recipe} out of order: ${order.join(", ")}`);
+  const versionStep = steps[version].id!;
+  const cacheStep = steps[cache].id!;
+  const key = steps[cache].with!.key;
+  if (!key.includes(`\${{ steps.${versionStep}.outputs.version }}`)) throw new Error(`cache key ${key} does not hold the version step's output`);
+  if (steps[build].if !== `steps.${cacheStep}.outputs.cache-hit != 'true'`) throw new Error(`build step's if: ${steps[build].if}`);
+  const folder = steps[cache].with!.path;
+  if (!steps[build].run!.includes(`--out ${folder}`)) throw new Error(`build writes elsewhere than the cached ${folder}`);
+  if (steps[add].run!.trim() !== `vagrant box add --force ${folder}/${recipe}.json`) throw new Error(`add step: ${steps[add].run}`);
+  return { versionRun: steps[version].run!, versionStep, cacheKey: key };
+}
