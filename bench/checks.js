@@ -29,7 +29,7 @@ export async function benchChecks() {
   const inNs = (command, args, options = {}) => spawnSync("ip", ["netns", "exec", netns, command, ...args], { cwd: dir, env, encoding: "utf8", ...options });
   const time = (fn, runs = 3) => timeMs(fn, runs).median / 1000;
   try {
-    for (const recipe of ["debian-12-kvm"]) {
+    for (const recipe of ["debian-13-kvm"]) {
       const built = await buildBox({ recipe, providers: ["libvirt", "virtualbox"], outDir: BOXES });
       for (const provider of ["libvirt", "virtualbox"]) execFileSync("vagrant", ["box", "add", "--force", "--provider", provider, built.catalog], { env, stdio: "ignore" });
     }
@@ -105,7 +105,7 @@ function benchLab(provider) {
   return {
     name: "benchlab",
     provider,
-    box: "kvm-lab/debian-12-kvm",
+    box: "kvm-lab/debian-13-kvm",
     syncedFolder: false,
     defaults: { cpus: 1, memory: 1024, accel: "tcg" },
     networks: { mgmt: { mode: "hostonly", cidr: "192.168.56.0/24" }, tenant: { mode: "intnet", cidr: "10.10.0.0/24" } },

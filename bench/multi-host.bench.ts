@@ -27,7 +27,7 @@ function config(count: number, spread: boolean): string {
 export default defineLab({
   name: "benchmh",
   provider: "libvirt",
-  box: "kvm-lab/debian-12-minimal",
+  box: "kvm-lab/debian-13-minimal",
   defaults: { cpus: 1, memory: 640, accel: "tcg", nested: false },
   hosts: {
     a: { uri: "qemu:///system", cpus: 4, memory: 4096 },${spread ? `
@@ -61,7 +61,7 @@ async function timeUp(count: number, spread: boolean): Promise<number> {
 (skip ? test.skip : test)(
   "multi-host up timings",
   async () => {
-    await addBox((await buildTestBox("debian-12-minimal")).catalog, "libvirt");
+    await addBox((await buildTestBox("debian-13-minimal")).catalog, "libvirt");
     await startSecondHost();
     try {
       // Host a's pool holds the box from the tests; host b is new, and its first up uploads the box there: a warm-up, not counted.
@@ -69,7 +69,7 @@ async function timeUp(count: number, spread: boolean): Promise<number> {
       const three = await timeUp(3, false);
       await timeUp(3, true);
       const spread = await timeUp(3, true);
-      say("multi-host up (libvirt, QEMU software emulation, debian-12-minimal, 640 MiB and 1 vCPU a machine; two hosts after a warm-up up that uploaded the box to b)");
+      say("multi-host up (libvirt, QEMU software emulation, debian-13-minimal, 640 MiB and 1 vCPU a machine; two hosts after a warm-up up that uploaded the box to b)");
       say(`  one host: 1 machine ${one.toFixed(1)} s, 3 machines ${three.toFixed(1)} s = ${(three / one).toFixed(2)}x (goal <= 1.5x: the machines come up in parallel)`);
       say(`  two hosts (1 + 2 machines, a host-only and an internal network spanning them): ${spread.toFixed(1)} s = ${(spread / three).toFixed(2)}x the same lab on one host (overheads on one machine: preflight of two hosts over ssh, the tunnels, the guests' SSH through host b)`);
     } finally {

@@ -93,7 +93,8 @@ export async function fixInodeTimes(ctx: RunContext, image: string, epoch: numbe
   const commands = `${image}.debugfs`;
   await fs.writeFile(commands, `${lines.join("\n")}\n`);
   try {
-    await run(ctx, "debugfs", ["-w", "-f", commands, image]);
+    // debugfs echoes every command: the log gets them only if it fails.
+    await run(ctx, "debugfs", ["-w", "-f", commands, image], { quiet: true });
   } finally {
     await fs.remove(commands);
   }

@@ -34,6 +34,16 @@ export async function debianMirror(): Promise<string> {
   return "http://deb.debian.org/debian";
 }
 
+/**
+ * Whether the mirror is a dated snapshot of Debian's archive (snapshot.debian.org/archive/
+ * debian/<time>/): its Release files are frozen, so their Valid-Until has passed, and apt
+ * must be told to take them (apt's Acquire::Check-Valid-Until; they are still verified
+ * against Debian's keys). Pinning a build to a snapshot is how its packages stay the same.
+ */
+export function snapshotMirror(mirror: string): boolean {
+  return /^https?:\/\/snapshot\.debian\.org\/archive\/debian\/\d{8}T\d{6}Z\/?$/.test(mirror);
+}
+
 function baseKey(suite: string, mirror: string): string {
   return createHash("sha256").update(JSON.stringify({ suite, mirror, BASE_PACKAGES, BASE_FORMAT })).digest("hex").slice(0, 12);
 }
@@ -239,7 +249,7 @@ export async function installPackages(
   await fs.copy("/etc/resolv.conf", path.join(rootfs, "etc", "resolv.conf"), { dereference: true }).catch(() => undefined);
   const unmount = await mountForChroot(ctx, rootfs, archives);
   try {
-    await inChroot(ctx, rootfs, "apt-get update -qq");
+    await inChroot(ctx, rootfs, `apt-get update -qq${snapshotMirror(await debianMirror()) ? " -o Acquire::Check-Valid-Until=false" : ""}`);
     try {
       // The kernel comes here, not in the cached base, and without an initrd (INITRD=No):
       // one initrd is made below, once the modules are slimmed.

@@ -19,6 +19,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Called with each line of output as it comes (progress). */
   onLine?: (line: string) => void;
+  /** Output goes to the log only when the command fails (a tool that echoes thousands of lines). */
+  quiet?: boolean;
 }
 
 /** Stops every tool the build is running, with all it started (on Ctrl-C or SIGTERM), so cleanup can start at once. */
@@ -45,11 +47,14 @@ export async function run(ctx: RunContext, command: string, args: string[], opti
     cwd: options.cwd,
     input: options.input,
     env: { PATH: toolPath(), ...ctx.env, ...options.env },
-    onOutput: (chunk) => log.write(chunk),
+    onOutput: (chunk) => {
+      if (!options.quiet) log.write(chunk);
+    },
     onLine: options.onLine,
     linesOf: "all",
     group: true,
   });
+  if (options.quiet && result.failed) log.write(result.all);
   await new Promise<void>((resolve) => log.end(resolve));
   const output = result.all;
   if (result.failed) {

@@ -33,8 +33,8 @@ maybe("a two-machine lab: up, check, test", () => {
   let dir: string;
 
   beforeAll(async () => {
-    const kvm = await buildTestBox("debian-12-kvm");
-    const minimal = await buildTestBox("debian-12-minimal");
+    const kvm = await buildTestBox("debian-13-kvm");
+    const minimal = await buildTestBox("debian-13-minimal");
     await addBox(kvm.catalog, "libvirt");
     await addBox(minimal.catalog, "libvirt");
     dir = await labDir(
@@ -47,7 +47,7 @@ export default defineLab({
   machines: [
     {
       name: "kvmhost",
-      box: "kvm-lab/debian-12-kvm",
+      box: "kvm-lab/debian-13-kvm",
       disks: [{ name: "data", sizeGiB: 3 }],
       syncedFolders: [
         { host: ".", guest: "/vagrant", type: "rsync", rsyncExclude: [".kvm-lab/", ".vagrant/", "shared/"] },
@@ -61,7 +61,7 @@ export default defineLab({
     },
     // qemu64 carries svm: nested off must hide it. One vCPU: a 2-vCPU qemu64 guest under a
     // loaded host's TCG once hung at boot in synchronize_rcu (a vCPU never woken again).
-    { name: "nokvm", box: "kvm-lab/debian-12-minimal", nested: false, cpuModel: "qemu64", cpus: 1 },
+    { name: "nokvm", box: "kvm-lab/debian-13-minimal", nested: false, cpuModel: "qemu64", cpus: 1 },
   ],
 });
 `,
@@ -99,7 +99,7 @@ export default defineLab({
     const [kvmhost, nokvm] = report.machines;
     const status = (m: { checks: { id: string; status: string }[] }) => Object.fromEntries(m.checks.map((c) => [c.id, c.status]));
     expect(kvmhost.passed).toBe(true);
-    // The debian-12-kvm box's promise (issue: box recipes): svm, modules, /dev/kvm, kvm-ok, libvirtd, virbr0.
+    // The debian-13-kvm box's promise (issue: box recipes): svm, modules, /dev/kvm, kvm-ok, libvirtd, virbr0.
     expect(status(kvmhost)).toMatchObject({ "cpu-flags": "pass", "kvm-modules": "pass", "dev-kvm": "pass", "kvm-runs": "pass", "kvm-ok": "pass", "nested-param": "pass", libvirtd: "pass", virbr0: "pass" });
     const evidence = (id: string) => kvmhost.checks.find((c: { id: string }) => c.id === id).evidence;
     expect(evidence("cpu-flags")).toMatch(/svm|vmx/);

@@ -26,7 +26,7 @@ const CONFIG = `import { defineLab } from "kvm-lab";
 export default defineLab({
   name: "${NAME}",
   provider: "libvirt",
-  box: "kvm-lab/debian-12-minimal",
+  box: "kvm-lab/debian-13-minimal",
   defaults: { cpus: 1, memory: 640, accel: "${e2eAccel()}", nested: true },
   hosts: {
     a: { uri: "qemu:///system", cpus: 2, memory: 1024 },
@@ -81,7 +81,7 @@ maybe("one lab on two libvirt hosts, networks spanning them", () => {
   let dir: string;
 
   beforeAll(async () => {
-    const minimal = await buildTestBox("debian-12-minimal");
+    const minimal = await buildTestBox("debian-13-minimal");
     await addBox(minimal.catalog, "libvirt");
     const host = await startSecondHost();
     process.stderr.write(`e2e multi-host: host B answered over qemu+ssh in ${(host.startedInMs / 1000).toFixed(1)} s\n`);

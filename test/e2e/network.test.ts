@@ -32,7 +32,7 @@ function config(changed = false): string {
 export default defineLab({
   name: "${NAME}",
   provider: "libvirt",
-  box: "kvm-lab/debian-12-minimal",
+  box: "kvm-lab/debian-13-minimal",
   defaults: { cpus: 1, memory: 768, accel: "${e2eAccel()}", nested: false },
   networks: {
     mgmt: { mode: "hostonly", cidr: "192.168.56.0/24" },
@@ -72,7 +72,7 @@ maybe("network modes, live: host-only, internal and NAT network on libvirt", () 
   let outside: OutsideStandIn | undefined;
 
   beforeAll(async () => {
-    const minimal = await buildTestBox("debian-12-minimal");
+    const minimal = await buildTestBox("debian-13-minimal");
     await addBox(minimal.catalog, "libvirt");
     outside = await startOutsideStandIn({ name: `kvmlab-out-${process.pid}`, hostSide: `kvo${process.pid % 100000}`, hostAddress: "203.0.113.1", address: OUTSIDE, port: OUTSIDE_PORT });
     dir = await labDir("kvm-lab-e2e-net-", config());

@@ -24,7 +24,7 @@ maybe("a VirtualBox machine's life through Vagrant and the twin: snapshots, halt
   };
 
   beforeAll(async () => {
-    const minimal = await buildTestBox("debian-12-minimal");
+    const minimal = await buildTestBox("debian-13-minimal");
     await addBox(minimal.catalog, "virtualbox");
     twin = await makeTwin(netns, { accel: e2eAccel() });
     dir = await labDir(
@@ -34,7 +34,7 @@ export default defineLab({
   name: "e2elife",
   provider: "virtualbox",
   syncedFolder: false,
-  box: "kvm-lab/debian-12-minimal",
+  box: "kvm-lab/debian-13-minimal",
   defaults: { cpus: 1, memory: 768, nested: false },
   networks: { tenant: { mode: "intnet", cidr: "10.10.8.0/24" } },
   machines: [{ name: "solo", nics: [{ network: "tenant", ip: "10.10.8.10" }] }],

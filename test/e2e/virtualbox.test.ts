@@ -37,11 +37,11 @@ export default defineLab({
     lan: { mode: "bridged", bridge: "${LAN}", cidr: "198.51.100.0/24" },
   },
   machines: [
-    { name: "kvmhost", box: "kvm-lab/debian-12-kvm", memory: 1024,
+    { name: "kvmhost", box: "kvm-lab/debian-13-kvm", memory: 1024,
       nics: [{ network: "mgmt", ip: "192.168.59.10" }, { network: "tenant", ip: "10.10.9.10" }, { network: "ext", ip: "10.0.9.200" }] },
-    { name: "nokvm", box: "kvm-lab/debian-12-minimal", nested: false,
+    { name: "nokvm", box: "kvm-lab/debian-13-minimal", nested: false,
       nics: [{ network: "tenant", ip: "10.10.9.11" }, { mode: "nat", cidr: "10.0.7.0/24", forwards: [{ guest: 22, host: 2288 }], capture: true }, { mode: "null" }] },
-    { name: "edge", box: "kvm-lab/debian-12-kvm", memory: 1024,
+    { name: "edge", box: "kvm-lab/debian-13-kvm", memory: 1024,
       nics: [{ network: "mgmt", ip: "192.168.59.12" }, { network: "tenant", ip: "10.10.9.12", cable: false }, { network: "ext" },
         { network: "lan", ip: "198.51.100.20" }] },
   ],
@@ -61,8 +61,8 @@ let outside: OutsideStandIn | undefined;
 
 beforeAll(async () => {
   if (skip) return;
-  const kvm = await buildTestBox("debian-12-kvm");
-  const minimal = await buildTestBox("debian-12-minimal");
+  const kvm = await buildTestBox("debian-13-kvm");
+  const minimal = await buildTestBox("debian-13-minimal");
   await addBox(kvm.catalog, "virtualbox");
   await addBox(minimal.catalog, "virtualbox");
   outside = await startOutsideStandIn({ name: `kvmlab-vout-${process.pid}`, hostSide: `kvv${process.pid % 100000}`, bridge: LAN, hostAddress: "198.51.100.1", address: OUTSIDE, port: OUTSIDE_PORT });
