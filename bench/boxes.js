@@ -9,7 +9,7 @@ import { listRecipeNames } from "../dist/boxes/registry.js";
 export async function benchBoxes() {
   if (process.env.BENCH_BOXES === "0") return console.log("box builds: skipped (BENCH_BOXES=0)");
   if (process.getuid?.() !== 0) return console.log("box builds: skipped (needs root)");
-  console.log("box builds (seconds; sizes in MiB)");
+  console.log("box builds (seconds; sizes per .box)");
   const root = await fs.mkdtemp(path.join("/var/tmp", "kvm-lab-bench-"));
   try {
     for (const recipe of await listRecipeNames()) {
@@ -21,10 +21,12 @@ export async function benchBoxes() {
       const cold = await time({});
       const warm = await time({ force: true });
       const reuse = await time({});
-      const sizes = warm.boxes.map((b) => `${b.provider} ${(b.bytes / 2 ** 20).toFixed(0)}`).join(", ");
+      const sizes = warm.boxes.map((b) => `${b.provider} ${(b.bytes / 2 ** 20).toFixed(0)} MiB (${(b.bytes / 1e6).toFixed(1)} MB)`).join(", ");
+      // Byte-reproducible: the cold and the warm build made the same bytes.
+      const same = cold.boxes.every((b, i) => b.sha256 === warm.boxes[i].sha256);
       const slowest = [...warm.steps].sort((a, b) => b.seconds - a.seconds)[0];
       console.log(
-        `  ${recipe}: cold ${cold.seconds.toFixed(0)} s, warm ${warm.seconds.toFixed(0)} s (longest step: ${slowest.name.split(":")[0]} ${slowest.seconds.toFixed(0)} s), reuse ${reuse.seconds.toFixed(1)} s; boxes: ${sizes}`,
+        `  ${recipe} ${warm.version}: cold ${cold.seconds.toFixed(0)} s, warm ${warm.seconds.toFixed(0)} s (longest step: ${slowest.name.split(":")[0]} ${slowest.seconds.toFixed(0)} s), reuse ${reuse.seconds.toFixed(1)} s; boxes: ${sizes}; cold and warm builds byte-identical: ${same ? "yes" : "NO"}`,
       );
     }
   } finally {

@@ -140,7 +140,7 @@ export async function candidatesFor(cwd: string, words: string[], cword: number,
   const name = positionals[index];
   const typed = starting(current);
   if (name === "machine") return typed((await machineNames(cwd, configIn(before, facts))).filter((m) => !given.includes(m)));
-  if (name === "recipe") return given[0] === "build" ? typed(await listRecipeNames().catch(() => [])) : [];
+  if (name === "recipe") return given[0] === "build" || given[0] === "version" ? typed(await listRecipeNames().catch(() => [])) : [];
   if (name === "dir") return [DIRS];
   if (name === "name" && ["restore", "delete", "save"].includes(given[0])) return typed(await snapshotNames(cwd, configIn(before, facts)));
   return typed(facts.choices[name] ?? []); // a positional's choices, recorded by yargs as a flag's are

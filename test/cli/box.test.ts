@@ -14,18 +14,38 @@ beforeEach(async () => {
 });
 afterEach(() => fs.remove(out));
 
-test("box list names every recipe with its version and disk size", async () => {
+test("box list names every recipe with its content version, Debian release and disk size; box version prints one", async () => {
   const result = await kvmLab(["box", "list"], { cwd: ROOT });
   expect(result.exitCode).toBe(0);
-  expect(result.stdout).toMatch(/^debian-12-kvm +1\.1\.0 +20 GiB +Debian 12/m);
-  expect(result.stdout).toMatch(/^debian-12-minimal +1\.0\.0 +8 GiB +Debian 12/m);
+  expect(result.stdout).toMatch(/^debian-12-kvm +1\.1\.0\.\d+ +bookworm +20 GiB +Debian 12/m);
+  expect(result.stdout).toMatch(/^debian-12-minimal +1\.0\.0\.\d+ +bookworm +8 GiB +Debian 12/m);
+  expect(result.stdout).toMatch(/^debian-13-kvm +1\.0\.0\.\d+ +trixie +20 GiB +Debian 13/m);
+  expect(result.stdout).toMatch(/^debian-13-minimal +1\.0\.0\.\d+ +trixie +8 GiB +Debian 13/m);
+  const version = await kvmLab(["box", "version", "debian-13-kvm"], { cwd: ROOT });
+  expect(version.exitCode).toBe(0);
+  expect(version.stdout.trim()).toMatch(/^1\.0\.0\.\d+$/);
+  expect(result.stdout).toContain(version.stdout.trim());
+  expect((await kvmLab(["box", "version"], { cwd: ROOT })).exitCode).toBe(2);
+});
+
+test("a box's version follows its content: another recipe text, another version", async () => {
+  const recipes = path.join(out, "recipes");
+  await fs.copy(path.join(ROOT, "boxes", "debian-13-minimal"), path.join(recipes, "debian-13-minimal"));
+  const env = { KVM_LAB_RECIPES: recipes };
+  const before = (await kvmLab(["box", "version", "debian-13-minimal"], { cwd: ROOT, env })).stdout.trim();
+  expect(before).toBe((await kvmLab(["box", "version", "debian-13-minimal"], { cwd: ROOT })).stdout.trim());
+  const file = path.join(recipes, "debian-13-minimal", "recipe.ts");
+  await fs.writeFile(file, (await fs.readFile(file, "utf8")).replace("diskGiB: 8", "diskGiB: 9"));
+  const after = (await kvmLab(["box", "version", "debian-13-minimal"], { cwd: ROOT, env })).stdout.trim();
+  expect(after).toMatch(/^1\.0\.0\.\d+$/);
+  expect(after).not.toBe(before);
 });
 
 test("an unknown recipe: exit 2, with the nearest name and the list", async () => {
   const result = await kvmLab(["box", "build", "debian-12-minimum", "--out", out], { cwd: ROOT });
   expect(result.exitCode).toBe(2);
   expect(result.stderr).toContain('no box recipe "debian-12-minimum"');
-  expect(result.stderr).toContain('did you mean "debian-12-minimal"? known recipes: debian-12-kvm, debian-12-minimal');
+  expect(result.stderr).toContain('did you mean "debian-12-minimal"? known recipes: debian-12-kvm, debian-12-minimal, debian-13-kvm, debian-13-minimal');
 });
 
 test("box build without a recipe: exit 2", async () => {

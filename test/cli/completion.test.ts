@@ -68,8 +68,9 @@ describe("bash", () => {
   });
 
   test("box actions, and the recipes (the boxes/ folders) after box build", async () => {
-    expect(await bashComplete(["kvm-lab", "box", ""], lab)).toEqual(["build", "list"]);
+    expect(await bashComplete(["kvm-lab", "box", ""], lab)).toEqual(["build", "list", "version"]);
     expect(await bashComplete(["kvm-lab", "box", "build", ""], lab)).toEqual(await recipeFolders());
+    expect(await bashComplete(["kvm-lab", "box", "version", ""], lab)).toEqual(await recipeFolders());
     expect(await bashComplete(["kvm-lab", "box", "list", ""], lab)).toEqual([]);
   });
 

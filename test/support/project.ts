@@ -100,6 +100,6 @@ export function boxStepsOf(steps: WorkflowStep[], recipe: string): { versionRun:
   if (steps[build].if !== `steps.${cacheStep}.outputs.cache-hit != 'true'`) throw new Error(`build step's if: ${steps[build].if}`);
   const folder = steps[cache].with!.path;
   if (!steps[build].run!.includes(`--out ${folder}`)) throw new Error(`build writes elsewhere than the cached ${folder}`);
-  if (steps[add].run!.trim() !== `vagrant box add --force ${folder}/${recipe}.json`) throw new Error(`add step: ${steps[add].run}`);
+  if (steps[add].run!.trim() !== `vagrant box add --force --provider libvirt ${folder}/${recipe}.json`) throw new Error(`add step: ${steps[add].run}`);
   return { versionRun: steps[version].run!, versionStep, cacheKey: key };
 }
