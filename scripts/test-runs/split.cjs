@@ -1,5 +1,6 @@
 // The two jest runs of `npm test` (scripts/run-tests.mjs): "vm", the test files that boot
-// VMs or start QEMU/libvirt domains, and "rest", every other file. Both runs go at once, so
+// VMs or start QEMU/libvirt domains in the tests' libvirtd and namespace, and "rest", every
+// other file (box builds that boot only plain QEMU included). Both runs go at once, so
 // the suite takes about as long as its slower half instead of the sum of both.
 // This file is also jest's `--filter` module (CommonJS: jest require()s it): given the test
 // paths a run found (config and command-line filters applied), it keeps the ones of the run
@@ -9,6 +10,13 @@ const path = require("node:path");
 
 /** The runs, in the order their output and summary are given. */
 const RUNS = ["vm", "rest"];
+
+/**
+ * E2E files that build boxes and boot only plain QEMU (user networking on 127.0.0.1): they
+ * use neither the tests' libvirtd nor their namespace, so they run in "rest", beside the VM
+ * files, instead of adding their minutes of CPU to the VM run's.
+ */
+const REST_FILES = ["test/e2e/box-builds.test.ts"];
 
 /** Folders every file under which boots VMs. */
 const VM_FOLDERS = ["test/e2e/"];
@@ -27,6 +35,7 @@ const VM_MARKERS = /\b(buildTestBox|vagrantInNetns|kvmLabInNetns|startSecondHost
 function bootsVms(file) {
   const absolute = path.resolve(file);
   const slashed = absolute.split(path.sep).join("/");
+  if (REST_FILES.some((name) => slashed.endsWith(`/${name}`))) return false;
   if (VM_FOLDERS.some((folder) => slashed.includes(`/${folder}`)) || VM_FILES.some((name) => slashed.endsWith(`/${name}`))) return true;
   try {
     return VM_MARKERS.test(fs.readFileSync(absolute, "utf8"));

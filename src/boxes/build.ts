@@ -70,19 +70,23 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
   const content = boxContent(recipe, await buildInputs(text));
   const key = content.digest;
 
-  // Reuse finished boxes whose recipe did not change.
+  // Reuse finished boxes of the same content; returns the providers still to build.
   const boxes: BuiltBox[] = [];
-  const todo: BoxProvider[] = [];
-  for (const provider of options.providers) {
-    const file = path.join(outDir, boxFileName(recipe.name, provider));
-    const stamp = options.force ? undefined : await currentStamp(file, key);
-    if (stamp) {
-      boxes.push({ provider, file, bytes: stamp.bytes, sha256: stamp.sha256, reused: true });
-      say(`${recipe.name} (${provider}): recipe unchanged, reusing ${path.relative(process.cwd(), file) || file}`);
-    } else {
-      todo.push(provider);
+  const reuseFinished = async (providers: readonly BoxProvider[]): Promise<BoxProvider[]> => {
+    const left: BoxProvider[] = [];
+    for (const provider of providers) {
+      const file = path.join(outDir, boxFileName(recipe.name, provider));
+      const stamp = options.force ? undefined : await currentStamp(file, key);
+      if (stamp) {
+        boxes.push({ provider, file, bytes: stamp.bytes, sha256: stamp.sha256, reused: true });
+        say(`${recipe.name} (${provider}): content version ${content.version} unchanged, reusing ${path.relative(process.cwd(), file) || file}`);
+      } else {
+        left.push(provider);
+      }
     }
-  }
+    return left;
+  };
+  let todo = await reuseFinished(options.providers);
 
   const steps: { name: string; seconds: number }[] = [];
   if (todo.length) {
@@ -108,6 +112,8 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
     );
     await fs.ensureDir(outDir);
     const unlock = await lockCache(cacheDir, say);
+    // Another build of the same boxes may have finished while this one waited for the lock.
+    todo = await reuseFinished(todo);
     const work = path.join(cacheDir, "work", `${recipe.name}-${process.pid}`);
     const rootfs = path.join(work, "rootfs");
     // UTC: FAT entries hold local time (mtools mk_entry).
@@ -121,48 +127,51 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
       stopRunningTools();
     });
     try {
-      const { rootUuid, bootVolumeId } = diskIds(content.digest);
-      ctx.step = "base system";
-      await step(`base system: Debian ${recipe.suite} minbase + ${BASE_PACKAGES.length} packages`, async () => {
-        const how = await bootstrapBase(ctx, rootfs, path.join(cacheDir, "bootstrap"), recipe.suite);
-        say(`      ${how === "cached" ? "from the cache" : "debootstrap (now cached)"}`);
-      });
-      ctx.step = "packages";
-      const epoch = await step(`packages: the kernel, systemd-resolved${recipe.packages.length ? ` + ${recipe.packages.length} from the recipe` : ""}; slim kernel modules`, () =>
-        installPackages(ctx, rootfs, cacheDir, ["systemd-resolved", ...recipe.packages], say),
-      );
-      say(`      SOURCE_DATE_EPOCH ${epoch} (${new Date(epoch * 1000).toISOString().slice(0, 10)})`);
-      ctx.step = "configure";
-      await step("configure: vagrant user and key, sudo, sshd, DHCP, the recipe's files and commands", async () => {
-        await configureBase(ctx, rootfs, { insecureKey, rootUuid, bootVolumeId, hostname: recipe.name });
-        await applyRecipe(ctx, rootfs, recipe);
-        await cleanTree(ctx, rootfs);
-        await normalizeTree(ctx, rootfs, epoch);
-      });
-      ctx.step = "disk image";
-      const disk = path.join(work, "disk.raw");
-      await step(`disk image: ${recipe.diskGiB} GiB, FAT /boot with SYSLINUX + ext4 root`, () =>
-        makeBootableDisk(ctx, { rootfs, disk, sizeGiB: recipe.diskGiB, rootUuid, bootVolumeId, workDir: work, epoch }),
-      );
-      await fs.remove(rootfs);
-      for (const provider of todo) {
-        ctx.step = `${provider} box`;
-        const file = path.join(outDir, boxFileName(recipe.name, provider));
-        const partial = `${file}.partial`;
-        partials.push(partial);
-        await step(`${provider} box: ${provider === "libvirt" ? "qcow2" : "streamOptimized VMDK + box.ovf"}`, async () => {
-          const stage = path.join(work, provider);
-          if (provider === "libvirt") await packLibvirtBox(ctx, { disk, stage, sizeGiB: recipe.diskGiB, out: partial, epoch });
-          else await packVirtualboxBox(ctx, { recipe, disk, stage, sizeGiB: recipe.diskGiB, out: partial, epoch, contentId: vmdkContentId(content.digest) });
-          await fs.remove(stage);
-          const sha256 = await sha256File(partial);
-          const bytes = (await fs.stat(partial)).size;
-          await fs.rename(partial, file);
-          await fs.writeJson(`${file}.json`, { key, sha256, bytes } satisfies Stamp);
-          boxes.push({ provider, file, bytes, sha256, reused: false });
+      // Nothing left when another build made every box while this one waited.
+      if (todo.length) {
+        const { rootUuid, bootVolumeId } = diskIds(content.digest);
+        ctx.step = "base system";
+        await step(`base system: Debian ${recipe.suite} minbase + ${BASE_PACKAGES.length} packages`, async () => {
+          const how = await bootstrapBase(ctx, rootfs, path.join(cacheDir, "bootstrap"), recipe.suite);
+          say(`      ${how === "cached" ? "from the cache" : "debootstrap (now cached)"}`);
         });
+        ctx.step = "packages";
+        const epoch = await step(`packages: the kernel, systemd-resolved${recipe.packages.length ? ` + ${recipe.packages.length} from the recipe` : ""}; slim kernel modules`, () =>
+          installPackages(ctx, rootfs, cacheDir, ["systemd-resolved", ...recipe.packages], say),
+        );
+        say(`      SOURCE_DATE_EPOCH ${epoch} (${new Date(epoch * 1000).toISOString().slice(0, 10)})`);
+        ctx.step = "configure";
+        await step("configure: vagrant user and key, sudo, sshd, DHCP, the recipe's files and commands", async () => {
+          await configureBase(ctx, rootfs, { insecureKey, rootUuid, bootVolumeId, hostname: recipe.name });
+          await applyRecipe(ctx, rootfs, recipe);
+          await cleanTree(ctx, rootfs);
+          await normalizeTree(ctx, rootfs, epoch);
+        });
+        ctx.step = "disk image";
+        const disk = path.join(work, "disk.raw");
+        await step(`disk image: ${recipe.diskGiB} GiB, FAT /boot with SYSLINUX + ext4 root`, () =>
+          makeBootableDisk(ctx, { rootfs, disk, sizeGiB: recipe.diskGiB, rootUuid, bootVolumeId, workDir: work, epoch }),
+        );
+        await fs.remove(rootfs);
+        for (const provider of todo) {
+          ctx.step = `${provider} box`;
+          const file = path.join(outDir, boxFileName(recipe.name, provider));
+          const partial = `${file}.partial`;
+          partials.push(partial);
+          await step(`${provider} box: ${provider === "libvirt" ? "qcow2" : "streamOptimized VMDK + box.ovf"}`, async () => {
+            const stage = path.join(work, provider);
+            if (provider === "libvirt") await packLibvirtBox(ctx, { disk, stage, sizeGiB: recipe.diskGiB, out: partial, epoch });
+            else await packVirtualboxBox(ctx, { recipe, disk, stage, sizeGiB: recipe.diskGiB, out: partial, epoch, contentId: vmdkContentId(content.digest) });
+            await fs.remove(stage);
+            const sha256 = await sha256File(partial);
+            const bytes = (await fs.stat(partial)).size;
+            await fs.rename(partial, file);
+            await fs.writeJson(`${file}.json`, { key, sha256, bytes } satisfies Stamp);
+            boxes.push({ provider, file, bytes, sha256, reused: false });
+          });
+        }
+        await fs.copy(ctx.log, keptLog);
       }
-      await fs.copy(ctx.log, keptLog);
     } catch (error) {
       await fs.copy(ctx.log, keptLog).catch(() => undefined);
       say(`build failed; its log is kept at ${keptLog}`);

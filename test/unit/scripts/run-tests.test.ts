@@ -132,7 +132,8 @@ test("this repository's files that boot VMs or start domains are the vm run's; t
   for (const file of ["test/e2e/network.test.ts", "test/e2e/lab.test.ts", "test/e2e/boxes.test.ts", "test/e2e/virtualbox.test.ts", "test/cli/snapshot-libvirt.test.ts", "test/unit/drift/live-libvirt.test.ts"]) {
     expect([file, runOf(path.join(ROOT, file))]).toEqual([file, "vm"]);
   }
-  for (const file of ["test/cli/render.test.ts", "test/golden.test.ts", "test/cli/validate-plan.test.ts", "test/unit/vbox-twin/twin.test.ts", "test/unit/scripts/run-tests.test.ts"]) {
+  // box-builds.test.ts builds boxes and boots plain QEMU only: it runs beside the VM files.
+  for (const file of ["test/cli/render.test.ts", "test/golden.test.ts", "test/cli/validate-plan.test.ts", "test/unit/vbox-twin/twin.test.ts", "test/unit/scripts/run-tests.test.ts", "test/e2e/box-builds.test.ts"]) {
     expect([file, runOf(path.join(ROOT, file))]).toEqual([file, "rest"]);
   }
 });
