@@ -1,5 +1,5 @@
-// Building a box from its recipe, step by step with progress, reusing a finished box whose
-// recipe did not change, and leaving nothing half-written behind when a step fails.
+// Building a box from its recipe, step by step with progress, reusing a finished box of the
+// same content version, and leaving nothing half-written behind when a step fails.
 import path from "node:path";
 import fs from "fs-extra";
 import { BOX_PROVIDERS, packLibvirtBox, packVirtualboxBox, sha256File, writeCatalog, type BoxProvider, type CatalogEntry } from "./formats.js";
