@@ -66,8 +66,8 @@ export async function buildBox(options: BuildOptions): Promise<BuildResult> {
   const say = options.progress ?? (() => undefined);
   const cacheDir = path.resolve(options.cacheDir ?? DEFAULT_CACHE_DIR);
   const outDir = path.resolve(options.outDir);
-  const { recipe, text } = await loadRecipe(options.recipe);
-  const content = boxContent(recipe, await buildInputs(text));
+  const { recipe } = await loadRecipe(options.recipe);
+  const content = boxContent(recipe, await buildInputs(recipe));
   const key = content.digest;
 
   // Reuse finished boxes of the same content; returns the providers still to build.

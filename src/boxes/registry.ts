@@ -22,8 +22,8 @@ export async function listRecipeNames(): Promise<string[]> {
   return names.sort();
 }
 
-/** The recipe and its file's text (the text is part of the build's cache key). */
-export async function loadRecipe(name: string): Promise<{ recipe: BoxRecipe; file: string; text: string }> {
+/** The recipe, evaluated (its imports resolved), and its file. */
+export async function loadRecipe(name: string): Promise<{ recipe: BoxRecipe; file: string }> {
   const names = await listRecipeNames();
   if (!names.includes(name)) {
     const guess = closest(name, names);
@@ -34,5 +34,5 @@ export async function loadRecipe(name: string): Promise<{ recipe: BoxRecipe; fil
   const file = path.join(recipesDir(), name, "recipe.ts");
   const recipe = (await importDefault(file)) as BoxRecipe;
   if (recipe.name !== name) throw new UsageError(`${file} names itself "${recipe.name}", not "${name}"`, { hint: "make the recipe's name its folder's name" });
-  return { recipe, file, text: await fs.readFile(file, "utf8") };
+  return { recipe, file };
 }

@@ -1,5 +1,5 @@
 // A box's version follows its content: the recipe's own semantic version plus a digest of
-// everything the builder turns into bytes (the recipe file, the builder's format, the base
+// everything the builder turns into bytes (the recipe as evaluated, the builder's format, the base
 // packages, Vagrant's insecure key, the Debian mirror). A changed recipe or builder gives a
 // new version, so `vagrant box add` keeps both and vagrant-libvirt never reuses the old
 // image for the new box: its pool volume is named by box name and version
@@ -27,7 +27,8 @@ export interface BoxContent {
 
 /** What goes into a box's bytes besides the packages' own versions (see the mirror note in boxes/README.md). */
 export interface BuildInputs {
-  recipeText: string;
+  /** The recipe as evaluated: what it says counts (shared modules it imports too), not how it is written. */
+  recipe: BoxRecipe;
   insecureKey: string;
   mirror: string;
 }
@@ -39,23 +40,24 @@ export interface BuildInputs {
  * sorts above the recipe's plain version, and the recipe's version still leads.
  */
 export function boxContent(recipe: Pick<BoxRecipe, "version">, inputs: BuildInputs): BoxContent {
+  // JSON of a recipe is stable: plain data, keys in the order the recipe writes them.
   const digest = createHash("sha256")
-    .update(JSON.stringify({ recipe: inputs.recipeText, BUILDER_FORMAT, BASE_PACKAGES, key: inputs.insecureKey.trim(), mirror: inputs.mirror }))
+    .update(JSON.stringify({ recipe: inputs.recipe, BUILDER_FORMAT, BASE_PACKAGES, key: inputs.insecureKey.trim(), mirror: inputs.mirror }))
     .digest("hex");
   return { version: `${recipe.version}.${Number.parseInt(digest.slice(0, 8), 16)}`, digest };
 }
 
 /** The inputs this host would build a recipe with (the insecure key is empty where vagrant is missing). */
-export async function buildInputs(recipeText: string): Promise<BuildInputs> {
+export async function buildInputs(recipe: BoxRecipe): Promise<BuildInputs> {
   const keyFile = await findInsecureKey();
   const insecureKey = keyFile ? await fs.readFile(keyFile, "utf8") : "";
-  return { recipeText, insecureKey, mirror: await debianMirror() };
+  return { recipe, insecureKey, mirror: await debianMirror() };
 }
 
 /** A shipped (or $KVM_LAB_RECIPES) recipe's content version on this host, without building it. */
 export async function recipeContent(name: string): Promise<BoxContent & { recipe: BoxRecipe }> {
-  const { recipe, text } = await loadRecipe(name);
-  return { recipe, ...boxContent(recipe, await buildInputs(text)) };
+  const { recipe } = await loadRecipe(name);
+  return { recipe, ...boxContent(recipe, await buildInputs(recipe)) };
 }
 
 /**

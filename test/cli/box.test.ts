@@ -28,17 +28,33 @@ test("box list names every recipe with its content version, Debian release and d
   expect((await kvmLab(["box", "version"], { cwd: ROOT })).exitCode).toBe(2);
 });
 
-test("a box's version follows its content: another recipe text, another version", async () => {
+test("a box's version follows its content: what the recipe says, not how it is written", async () => {
   const recipes = path.join(out, "recipes");
   await fs.copy(path.join(ROOT, "boxes", "debian-13-minimal"), path.join(recipes, "debian-13-minimal"));
   const env = { KVM_LAB_RECIPES: recipes };
   const before = (await kvmLab(["box", "version", "debian-13-minimal"], { cwd: ROOT, env })).stdout.trim();
   expect(before).toBe((await kvmLab(["box", "version", "debian-13-minimal"], { cwd: ROOT })).stdout.trim());
   const file = path.join(recipes, "debian-13-minimal", "recipe.ts");
+  await fs.appendFile(file, "// a comment changes no byte of the box\n");
+  expect((await kvmLab(["box", "version", "debian-13-minimal"], { cwd: ROOT, env })).stdout.trim()).toBe(before);
   await fs.writeFile(file, (await fs.readFile(file, "utf8")).replace("diskGiB: 8", "diskGiB: 9"));
   const after = (await kvmLab(["box", "version", "debian-13-minimal"], { cwd: ROOT, env })).stdout.trim();
   expect(after).toMatch(/^1\.0\.0\.\d+$/);
   expect(after).not.toBe(before);
+});
+
+test("a kvm recipe's version follows the shared KVM stack it spreads (boxes/shared/kvm-stack.ts)", async () => {
+  const recipes = path.join(out, "recipes");
+  for (const folder of ["debian-13-kvm", "shared"]) await fs.copy(path.join(ROOT, "boxes", folder), path.join(recipes, folder));
+  const env = { KVM_LAB_RECIPES: recipes };
+  const before = (await kvmLab(["box", "version", "debian-13-kvm"], { cwd: ROOT, env })).stdout.trim();
+  expect(before).toBe((await kvmLab(["box", "version", "debian-13-kvm"], { cwd: ROOT })).stdout.trim());
+  const shared = path.join(recipes, "shared", "kvm-stack.ts");
+  await fs.writeFile(shared, (await fs.readFile(shared, "utf8")).replace('"rsync",', '"rsync",\n    "tmux",'));
+  const after = (await kvmLab(["box", "version", "debian-13-kvm"], { cwd: ROOT, env }));
+  expect(after.exitCode).toBe(0);
+  expect(after.stdout.trim()).not.toBe(before);
+  expect((await kvmLab(["box", "list"], { cwd: ROOT, env })).stdout).not.toMatch(/^shared /m);
 });
 
 test("an unknown recipe: exit 2, with the nearest name and the list", async () => {

@@ -23,8 +23,8 @@ if (!asRoot) process.stderr.write("build-lock: skipped: box builds run as root (
     const building = buildBox({ recipe: "debian-13-minimal", providers: ["libvirt"], outDir: out, cacheDir: cache, progress: (l) => lines.push(l) });
     // The other build finishes its box while this one waits (lockCache polls every 2 s).
     while (!lines.some((l) => l.startsWith("waiting for another box build"))) await new Promise((r) => setTimeout(r, 50));
-    const { recipe, text } = await loadRecipe("debian-13-minimal");
-    const { digest } = boxContent(recipe, await buildInputs(text));
+    const { recipe } = await loadRecipe("debian-13-minimal");
+    const { digest } = boxContent(recipe, await buildInputs(recipe));
     const file = path.join(out, boxFileName("debian-13-minimal", "libvirt"));
     await fs.outputFile(file, "a finished box");
     await fs.writeJson(`${file}.json`, { key: digest, sha256: "f".repeat(64), bytes: 14 });
