@@ -85,9 +85,11 @@ export async function preflight(needs: PreflightNeeds): Promise<{ insecureKey: s
   }
   if (!(await fs.pathExists(SYSLINUX_MBR))) problems.push(`no ${SYSLINUX_MBR}; fix: apt-get install -y syslinux-common`);
   const insecureKey = await findInsecureKey();
-  if (!insecureKey) problems.push(
+  if (!insecureKey) {
+    problems.push(
       `Vagrant's insecure key (keys/vagrant.pub of the vagrant gem, under ${VAGRANT_GEM_DIRS.join(" or ")}) was not found; fix: apt-get install -y vagrant (Debian's or HashiCorp's)`,
     );
+  }
   for (const { dir, bytes } of needs.room) {
     const free = await freeBytesUnder(dir);
     if (free !== undefined && free < bytes) {
