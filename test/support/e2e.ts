@@ -89,9 +89,11 @@ export async function kvmLabInNetns(args: string[], cwd: string, timeoutMs: numb
 }
 
 /**
- * Adds (or replaces) a box from its catalog for one provider. vagrant-libvirt keeps each
- * box's image in libvirt's storage pool by name and version, so a rebuilt box of the same
- * version would boot the old image: drop it from the pool first.
+ * Adds (or replaces) a box from its catalog for one provider, as the only version of that
+ * box: Vagrant boots the highest installed version when a Vagrantfile pins none
+ * (lib/vagrant/box_collection.rb, find), and a content version's digest part does not grow
+ * with time, so an older build left in VAGRANT_HOME could win. vagrant-libvirt keeps each
+ * box's image in libvirt's storage pool by name and version: drop those images too.
  */
 export async function addBox(catalog: string, provider: BoxProvider): Promise<void> {
   const { name } = await fs.readJson(catalog);
@@ -102,6 +104,10 @@ export async function addBox(catalog: string, provider: BoxProvider): Promise<vo
   }
   await fs.ensureDir(E2E_VAGRANT_HOME);
   await fs.chmod(E2E_VAGRANT_HOME, 0o755);
+  await execa("vagrant", ["box", "remove", "--force", "--all", "--provider", provider, name], {
+    env: { VAGRANT_HOME: E2E_VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1" },
+    reject: false,
+  });
   const result = await execa("vagrant", ["box", "add", "--force", "--provider", provider, catalog], {
     env: { VAGRANT_HOME: E2E_VAGRANT_HOME, VAGRANT_CHECKPOINT_DISABLE: "1" },
     reject: false,
