@@ -29,21 +29,6 @@ export async function sourceDateEpoch(rootfs: string, env: NodeJS.ProcessEnv = p
   return newest;
 }
 
-/**
- * Files a Debian tree gains at build time whose bytes differ from build to build:
- * caches keyed by inode and time, backups of the last change, compiled Python (marshal
- * output varies with the interpreter's string hashing; Python compiles again on use).
- */
-const UNREPRODUCIBLE = [
-  // ldconfig's cache of inode numbers and times (glibc elf/cache.c, aux-cache).
-  "rm -f /var/cache/ldconfig/aux-cache",
-  // journalctl --update-catalog's binary index; systemd rebuilds it when missing.
-  "rm -f /var/lib/systemd/catalog/database",
-  // The previous state dpkg, debconf and shadow keep beside each file.
-  "rm -f /var/lib/dpkg/*-old /var/cache/debconf/*-old /etc/passwd- /etc/group- /etc/shadow- /etc/gshadow- /etc/subuid- /etc/subgid-",
-  "find / -xdev -depth -type d -name __pycache__ -exec rm -rf {} +",
-];
-
 /** Every timestamp in the tree at most `epoch`: newer files get `epoch`, every atime its file's mtime. */
 export async function clampTimes(rootfs: string, epoch: number): Promise<number> {
   let changed = 0;
@@ -67,13 +52,13 @@ async function setTimes(file: string, epoch: number): Promise<void> {
 }
 
 /**
- * Leaves the tree as the same packages always make it: the files above removed, the
- * password ages in /etc/shadow set to the epoch's day (useradd and chpasswd write today),
- * then every time clamped. Runs last, after every file is written.
+ * Leaves the tree as the same packages always make it (build-time state is gone already:
+ * rootfs.ts cleanTree): the password ages in /etc/shadow set to the epoch's day (useradd
+ * and chpasswd write today), then every time clamped. Runs last, after every file is written.
  */
 export async function normalizeTree(ctx: RunContext, rootfs: string, epoch: number): Promise<void> {
   const day = Math.floor(epoch / 86400);
-  await inChroot(ctx, rootfs, [...UNREPRODUCIBLE, `sed -i -E 's/^([^:]*:[^:]*:)[0-9]+:/\\1${day}:/' /etc/shadow`].join("\n"));
+  await inChroot(ctx, rootfs, `sed -i -E 's/^([^:]*:[^:]*:)[0-9]+:/\\1${day}:/' /etc/shadow`);
   await clampTimes(rootfs, epoch);
 }
 
@@ -127,9 +112,10 @@ export function inodesInUse(dumpe2fs: string): number[] {
 
 /**
  * qemu-img writes a random content id into a new VMDK's descriptor (block/vmdk.c,
- * vmdk_co_do_create: "CID=%x" from g_random_int(), in a NUL-padded descriptor at byte 512
- * with no checksum); this puts a fixed one in its place, as many digits as qemu-img wrote,
- * so nothing else in the file moves. VirtualBox only compares a child's parentCID with it.
+ * vmdk_co_do_create: "CID=%x" from g_random_int(), so 1 to 8 digits, in a NUL-padded
+ * descriptor at byte 512 with no checksum); this writes a fixed 8-digit one in its place and
+ * the descriptor's rest after it, inside the same padding, so the bytes do not depend on how
+ * many digits the random one had. VirtualBox only compares a child's parentCID with it.
  */
 export async function fixVmdkContentId(vmdk: string, cid: string): Promise<void> {
   if (!/^[0-9a-f]{8}$/.test(cid)) throw new Error(`a VMDK CID is 8 hex digits, not "${cid}"`);
@@ -138,12 +124,14 @@ export async function fixVmdkContentId(vmdk: string, cid: string): Promise<void>
     const head = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
     const text = head.subarray(0, bytesRead).toString("latin1");
-    const line = /\nCID=([0-9a-f]{1,8})\n/.exec(text);
-    if (!line) throw new Error(`${vmdk}: no CID line in its descriptor`);
-    const digits = line[1].length;
-    // A leading zero would print shorter; qemu reads the value with %x either way.
-    const fixed = cid.slice(0, digits).replace(/^0/, "1");
-    await handle.write(Buffer.from(fixed, "latin1"), 0, digits, line.index + "\nCID=".length);
+    const start = text.indexOf("# Disk DescriptorFile");
+    const end = text.indexOf("\0", start);
+    const descriptor = start < 0 || end < 0 ? "" : text.slice(start, end);
+    if (!/\nCID=[0-9a-f]{1,8}\n/.test(descriptor)) throw new Error(`${vmdk}: no CID line in its descriptor`);
+    const fixed = descriptor.replace(/\nCID=[0-9a-f]{1,8}\n/, `\nCID=${cid}\n`);
+    // The padding after the descriptor must hold the digits it grows by.
+    if (!/^\0+$/.test(text.slice(end, start + fixed.length + 1))) throw new Error(`${vmdk}: no room after its descriptor for an 8-digit CID`);
+    await handle.write(Buffer.from(fixed, "latin1"), 0, fixed.length, start);
   } finally {
     await handle.close();
   }

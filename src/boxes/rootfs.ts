@@ -374,7 +374,11 @@ export async function applyRecipe(ctx: RunContext, rootfs: string, recipe: BoxRe
   if (recipe.enableUnits?.length) await inChroot(ctx, rootfs, `systemctl enable ${recipe.enableUnits.join(" ")}`);
 }
 
-/** Leaves no build-time state in the image: apt lists, logs, machine-id, the host's resolv.conf. */
+/**
+ * Leaves no build-time state in the image: apt lists, logs, machine-id, and what differs
+ * from build to build (caches keyed by inode and time, backups of the last change, compiled
+ * Python: marshal output varies with the interpreter's string hashing; it compiles again on use).
+ */
 export async function cleanTree(ctx: RunContext, rootfs: string): Promise<void> {
   await inChroot(
     ctx,
@@ -386,6 +390,13 @@ export async function cleanTree(ctx: RunContext, rootfs: string): Promise<void> 
       "find /var/log -type f -delete",
       ": > /etc/machine-id",
       "rm -f /var/lib/dbus/machine-id",
+      // ldconfig's cache of inode numbers and times (glibc elf/cache.c, aux-cache).
+      "rm -f /var/cache/ldconfig/aux-cache",
+      // journalctl --update-catalog's binary index; systemd rebuilds it when missing.
+      "rm -f /var/lib/systemd/catalog/database",
+      // The previous state dpkg, debconf and shadow keep beside each file.
+      "rm -f /var/lib/dpkg/*-old /var/cache/debconf/*-old /etc/passwd- /etc/group- /etc/shadow- /etc/gshadow- /etc/subuid- /etc/subgid-",
+      "find / -xdev -depth -type d -name __pycache__ -exec rm -rf {} +",
     ].join("\n"),
   );
 }

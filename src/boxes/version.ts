@@ -16,7 +16,7 @@ import type { BoxRecipe } from "./recipe.js";
  * flag, file or tool). test/unit/boxes/builder-format.test.ts fails when the builder's
  * sources change until this is bumped (or the change is recorded as making no new bytes).
  */
-export const BUILDER_FORMAT = 4;
+export const BUILDER_FORMAT = 5;
 
 export interface BoxContent {
   /** `<recipe version>.<digest as a number>`: "1.0.0.2847561023". */
